@@ -1,0 +1,128 @@
+/**
+ * The command line: pick the command, parse its flags with meow, run it, and turn every expected
+ * failure into one line on stderr with the right exit code (0 ok, 1 runtime error, 2 usage error).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import meow from 'meow';
+import Database from 'better-sqlite3';
+import {repoRoot} from './db/open.ts';
+import {InputError, RuntimeError, UsageError} from './util/errors.ts';
+import {neutralize} from './util/sanitize.ts';
+import {commonFlags, type Command} from './commands/command.ts';
+import {datasets} from './commands/datasets.ts';
+import {events} from './commands/events.ts';
+import {generate} from './commands/generate.ts';
+import {hunt} from './commands/hunt.ts';
+import {load} from './commands/load.ts';
+import {tui} from './commands/tui.ts';
+
+const commands: Command[] = [tui, load, hunt, events, datasets, generate];
+
+const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string}).version;
+
+const mainHelp = `
+lateral ${version}: hunt credential-driven lateral movement (MITRE ATT&CK T1021) in logon data
+
+Usage
+  $ lateral [COMMAND] [options]
+
+Commands
+${commands.map(c => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Common options
+  --db FILE     database (default $LATERAL_DB, else db/lateral.sqlite in the repository)
+  --tz ZONE     IANA time zone for after-hours and displayed times (default UTC)
+  --debug       show stack traces
+  --no-color    no colours
+  --help        help (lateral COMMAND --help for a command)
+  --version     version
+
+Examples
+  $ lateral load datasets/sample
+  $ lateral hunt --profile qradar --window 7d
+  $ lateral
+`;
+
+/** The command name and its arguments: the first argument if it names a command, else tui. */
+function split(argv: string[]): {command: Command | undefined; rest: string[]} {
+	const first = argv[0];
+	if (first !== undefined && !first.startsWith('-')) {
+		return {command: commands.find(c => c.name === first), rest: argv.slice(1)};
+	}
+
+	return {command: tui, rest: argv};
+}
+
+async function main(argv: string[]): Promise<number> {
+	if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+		process.stdout.write(`${version}\n`);
+		return 0;
+	}
+
+	if (argv[0] === 'help' || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
+		const named = commands.find(c => c.name === argv[1]);
+		process.stdout.write(named ? `${named.help.trim()}\n` : `${mainHelp.trim()}\n`);
+		return 0;
+	}
+
+	const {command, rest} = split(argv);
+	if (!command) throw new UsageError(`unknown command "${argv[0]}" (commands: ${commands.map(c => c.name).join(', ')}; see lateral --help)`);
+	if (rest.includes('--help') || rest.includes('-h')) {
+		process.stdout.write(`${command.help.trim()}\n`);
+		return 0;
+	}
+
+	const cli = meow({
+		importMeta: import.meta,
+		argv: rest,
+		flags: {...commonFlags, ...command.flags},
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		description: false,
+		help: command.help,
+	});
+	return command.run({input: cli.input, flags: cli.flags, stdout: process.stdout, stderr: process.stderr});
+}
+
+/** One line for an error; the stack only with --debug. */
+function report(error: unknown, debug: boolean): number {
+	const say = (text: string) => process.stderr.write(`lateral: ${neutralize(text)}\n`);
+	if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? String(error)}\n`);
+	if (error instanceof UsageError) {
+		say(error.message);
+		return 2;
+	}
+
+	if (error instanceof InputError || error instanceof RuntimeError) {
+		say(error.message);
+		return 1;
+	}
+
+	if (error instanceof Database.SqliteError) {
+		const hint: Record<string, string> = {
+			SQLITE_BUSY: 'the database is locked by another process; try again when it finishes',
+			SQLITE_FULL: 'the disk is full; nothing from the current file was kept',
+			SQLITE_READONLY: 'the database is read-only; hunting and browsing work, loading does not',
+			SQLITE_CORRUPT: 'the database file is damaged',
+			SQLITE_NOTADB: 'that file is not a lateral database',
+		};
+		say(`database error: ${hint[error.code] ?? error.message} (${error.code})`);
+		return 1;
+	}
+
+	say(`unexpected error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}`);
+	return 1;
+}
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
+let code: number;
+try {
+	code = await main(argv);
+} catch (error) {
+	code = report(error, debug);
+}
+
+process.exitCode = code;

@@ -1,0 +1,43 @@
+/**
+ * What every command module provides, and the flags all of them share.
+ */
+import type {AnyFlags} from 'meow';
+
+/** Flags every command accepts (SPEC section 1). */
+export const commonFlags = {
+	db: {type: 'string'},
+	tz: {type: 'string', default: 'UTC'},
+	debug: {type: 'boolean', default: false},
+	color: {type: 'boolean', default: true},
+} as const satisfies AnyFlags;
+
+export interface CommandContext {
+	/** Non-flag arguments after the command name. */
+	input: string[];
+	/** Parsed flags, camelCase. */
+	flags: Record<string, unknown>;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+}
+
+export interface Command {
+	name: string;
+	/** One line for the command list. */
+	summary: string;
+	/** Usage, options and examples (shown by `lateral COMMAND --help`). */
+	help: string;
+	flags: AnyFlags;
+	/** Returns the exit code. */
+	run(ctx: CommandContext): Promise<number>;
+}
+
+/** The string value of a flag, or undefined. */
+export function stringFlag(flags: Record<string, unknown>, name: string): string | undefined {
+	const v = flags[name];
+	return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Writes text plus a newline unless it is empty. */
+export function println(stream: NodeJS.WriteStream, text: string): void {
+	if (text !== '') stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}

@@ -1,0 +1,76 @@
+/**
+ * `lateral datasets`: what is loaded.
+ */
+import {openDb, resolveDbPath} from '../db/open.ts';
+import {listDatasets, type DatasetRow} from '../db/store.ts';
+import {renderTable} from '../export/table.ts';
+import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
+import {formatIso, formatLocal} from '../util/time.ts';
+import {println, stringFlag, type Command} from './command.ts';
+import {formatOf, outputWidth, tzOf} from './options.ts';
+
+const help = `
+Usage
+  $ lateral datasets [--format table|json|ndjson|csv]
+
+Lists the loaded files: path, format, sha256, records, rejected, skipped non-logon events and
+the time span of their logons (first_seen/last_seen: ISO 8601 in JSON, --tz in the table).
+
+Examples
+  $ lateral datasets
+  $ lateral datasets --format json
+`;
+
+/** The public shape of a dataset (JSON keys). */
+export function datasetView(d: DatasetRow, tz: string) {
+	return {
+		id: d.id,
+		path: d.path,
+		format: d.format,
+		sha256: d.sha256,
+		records: d.records,
+		rejected: d.rejected,
+		skipped: d.skipped,
+		first_seen: d.first_ts === null ? null : formatIso(d.first_ts, tz),
+		last_seen: d.last_ts === null ? null : formatIso(d.last_ts, tz),
+		first_ts: d.first_ts,
+		last_ts: d.last_ts,
+		time_field: d.time_field,
+		loaded_at: formatIso(d.loaded_at, 'UTC'),
+	};
+}
+
+export const datasets: Command = {
+	name: 'datasets',
+	summary: 'list the loaded files',
+	help,
+	flags: {format: {type: 'string'}},
+	async run({flags, stdout}) {
+		const tz = tzOf(flags);
+		const format = formatOf(flags, ROW_FORMATS, 'table');
+		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		try {
+			const rows = listDatasets(db).map(d => datasetView(d, tz));
+			if (format === 'json') println(stdout, toJson(rows));
+			else if (format === 'ndjson') println(stdout, toNdjson(rows));
+			else if (format === 'csv') println(stdout, toCsv(rows));
+			else if (rows.length === 0) println(stdout, 'No datasets loaded yet. Load some with: lateral load PATH (try datasets/sample)');
+			else {
+				println(stdout, renderTable(rows, [
+					{header: 'ID', value: r => r.id, right: true},
+					{header: 'FORMAT', value: r => r.format},
+					{header: 'RECORDS', value: r => r.records, right: true},
+					{header: 'REJECTED', value: r => r.rejected, right: true},
+					{header: 'SKIPPED', value: r => r.skipped, right: true},
+					{header: `FIRST (${tz})`, value: r => r.first_ts === null ? '' : formatLocal(r.first_ts, tz)},
+					{header: `LAST (${tz})`, value: r => r.last_ts === null ? '' : formatLocal(r.last_ts, tz)},
+					{header: 'PATH', value: r => r.path, flexible: true, min: 12},
+				], outputWidth(stdout)));
+			}
+		} finally {
+			db.close();
+		}
+
+		return 0;
+	},
+};

@@ -1,0 +1,96 @@
+/**
+ * `lateral hunt`: run a profile headless and print its findings.
+ */
+import {openDb, resolveDbPath} from '../db/open.ts';
+import {countLogons} from '../db/store.ts';
+import {hunt as runHunt} from '../detect/hunt.ts';
+import {listProfiles} from '../detect/profiles.ts';
+import type {HuntResult} from '../detect/types.ts';
+import {renderTable} from '../export/table.ts';
+import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
+import {formatLocal, parseDuration, parseInstant} from '../util/time.ts';
+import {println, stringFlag, type Command} from './command.ts';
+import {formatOf, outputWidth, positiveInt, tzOf} from './options.ts';
+
+const help = `
+Usage
+  $ lateral hunt [--profile NAME|FILE] [options]
+
+Runs a detection profile over the loaded logons and prints its findings, best first.
+Profiles: ${listProfiles().map(p => p.name).join(', ')}.
+
+Options
+  --profile NAME|FILE   profile to run (default qradar)
+  --now ISO             end of the window (default: the newest loaded logon)
+  --window DUR|all      window length, e.g. 24h, 7d, all (default: the profile's; qradar 24h, logscale all)
+  --tz ZONE             zone for after-hours and printed times (default UTC)
+  --limit N             at most N findings
+  --no-allowlist        ignore the allowlist
+  --format FMT          table | json | csv | ndjson (JSON keys are the profile's own columns)
+
+Examples
+  $ lateral hunt --profile qradar --window 7d
+  $ lateral hunt --profile logscale --tz America/New_York --format json
+`;
+
+/** Prints a hunt as a person-readable table fitted to the terminal width. */
+export function huntTable(result: HuntResult, width: number): string {
+	const {tz} = result;
+	return renderTable(result.findings, [
+		{header: 'SCORE', value: f => f.score, right: true},
+		{header: 'SOURCE', value: f => f.src_ip, min: 7},
+		{header: 'USER', value: f => f.user, flexible: true, min: 8},
+		{header: 'HOSTS', value: f => f.target_count, right: true},
+		{header: 'TOTAL', value: f => f.total, right: true},
+		{header: 'FAILED', value: f => f.failed, right: true},
+		{header: 'NIGHT', value: f => f.after_hours ? 'yes' : ''},
+		{header: `FIRST (${tz})`, value: f => formatLocal(f.first_seen, tz).slice(0, 16)},
+		{header: 'LAST', value: f => formatLocal(f.last_seen, tz).slice(0, 16)},
+		{header: 'TARGETS', value: f => f.targets.join(','), flexible: true, min: 8},
+	], width);
+}
+
+export const hunt: Command = {
+	name: 'hunt',
+	summary: 'run a detection profile and print findings',
+	help,
+	flags: {
+		profile: {type: 'string', default: 'qradar'},
+		now: {type: 'string'},
+		window: {type: 'string'},
+		limit: {type: 'number'},
+		allowlist: {type: 'boolean', default: true},
+		format: {type: 'string'},
+	},
+	async run({flags, stdout, stderr}) {
+		const tz = tzOf(flags);
+		const format = formatOf(flags, ROW_FORMATS, 'table');
+		const nowText = stringFlag(flags, 'now');
+		const windowText = stringFlag(flags, 'window');
+		const options = {
+			profile: stringFlag(flags, 'profile') ?? 'qradar',
+			now: nowText === undefined ? undefined : parseInstant(nowText, '--now', tz),
+			window: windowText === undefined ? undefined : parseDuration(windowText) ?? null,
+			tz,
+			limit: positiveInt(flags, 'limit'),
+			allowlist: flags['allowlist'] !== false,
+		};
+		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		try {
+			const result = runHunt(db, options);
+			if (format === 'json') println(stdout, toJson(result.rows));
+			else if (format === 'ndjson') println(stdout, toNdjson(result.rows));
+			else if (format === 'csv') println(stdout, toCsv(result.rows));
+			else if (countLogons(db) === 0) println(stderr, 'No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)');
+			else {
+				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;
+				println(stdout, `${result.profile}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${window})`);
+				if (result.findings.length > 0) println(stdout, huntTable(result, outputWidth(stdout)));
+			}
+		} finally {
+			db.close();
+		}
+
+		return 0;
+	},
+};

@@ -1,0 +1,176 @@
+/**
+ * `lateral load PATH...`: load files or folders into the store, one transaction per file.
+ */
+import fs from 'node:fs';
+import {openDb, resolveDbPath} from '../db/open.ts';
+import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
+import {FORMATS, type FormatName} from '../ingest/types.ts';
+import {UsageError} from '../util/errors.ts';
+import {formatLocal, parseInstant} from '../util/time.ts';
+import {neutralize} from '../util/sanitize.ts';
+import {println, stringFlag, type Command} from './command.ts';
+import {positiveInt, tzOf} from './options.ts';
+
+const help = `
+Usage
+  $ lateral load PATH... [options]
+
+Loads logon files, or folders of them (recursively), into the database. The format of each file
+is detected; --format forces one. Each file loads completely or not at all; the same file
+(same sha256) loaded again loads nothing.
+
+Options
+  --format NAME   ${FORMATS.join(' | ')}
+  --year N        year of classic syslog timestamps (default: the file's modification year)
+  --tz ZONE       zone of times written without one (syslog, NXLog EventTime); default UTC
+  --epoch ISO     lanl: the time that second 0 stands for
+  --map F=COL,..  csv: normalized field = column name
+  --db FILE       database (default $LATERAL_DB, else db/lateral.sqlite)
+
+Examples
+  $ lateral load datasets/sample
+  $ lateral load /cases/ir-2291/auth.log --year 2025 --tz Europe/Berlin
+  $ lateral load export.json --format qradar
+`;
+
+function parseMap(text: string | undefined): Record<string, string> | undefined {
+	if (!text) return undefined;
+	const map: Record<string, string> = {};
+	for (const pair of text.split(',')) {
+		const [field, column] = pair.split('=');
+		if (!field || !column) throw new UsageError(`--map: "${pair}" is not FIELD=COLUMN`);
+		map[field.trim()] = column.trim();
+	}
+
+	return map;
+}
+
+/** One line describing a file's result. */
+export function describeResult(r: FileResult, tz: string): string {
+	const file = neutralize(r.file);
+	switch (r.status) {
+		case 'duplicate': return `${file}: already loaded (dataset ${r.datasetId}, ${r.format}), nothing to do`;
+		case 'refused': return `${file}: ${neutralize(r.reason)}`;
+		case 'loaded': {
+			const span = r.firstTs === null || r.lastTs === null ? 'no logons' : `${formatLocal(r.firstTs, tz)} .. ${formatLocal(r.lastTs, tz)} ${tz}`;
+			const parts = [
+				`${r.records.toLocaleString('en-US')} logons`,
+				`${r.rejected.toLocaleString('en-US')} rejected`,
+				`${r.skipped.toLocaleString('en-US')} other events skipped`,
+			];
+			const timeField = r.timeField ? `, times from ${neutralize(r.timeField)}` : '';
+			return `${file}: ${r.format}, ${parts.join(', ')}; ${span}${timeField}`;
+		}
+	}
+}
+
+export const load: Command = {
+	name: 'load',
+	summary: 'load files or folders of logon data',
+	help,
+	flags: {
+		format: {type: 'string'},
+		year: {type: 'number'},
+		epoch: {type: 'string'},
+		map: {type: 'string'},
+	},
+	async run({input, flags, stdout, stderr}) {
+		if (input.length === 0) throw new UsageError('load needs at least one PATH (see lateral load --help)');
+		const tz = tzOf(flags);
+		const format = stringFlag(flags, 'format');
+		if (format !== undefined && !FORMATS.includes(format as FormatName)) {
+			throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
+		}
+
+		const epochText = stringFlag(flags, 'epoch');
+		const files = expandPaths(input);
+		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}`);
+		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+
+		let interrupted = false;
+		const onSigint = () => {
+			interrupted = true;
+		};
+
+		process.on('SIGINT', onSigint);
+		const progress = progressReporter(stderr);
+		let failed = 0;
+		try {
+			for (const file of files) {
+				if (interrupted) break;
+				const result = await loadFile(db, file, {
+					tz,
+					format: format as FormatName | undefined,
+					year: positiveInt(flags, 'year'),
+					epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
+					map: parseMap(stringFlag(flags, 'map')),
+					onProgress: progress.update,
+					cancelled: () => interrupted,
+				});
+				progress.done();
+				if (result.status === 'refused') {
+					failed++;
+					println(stderr, `lateral: ${describeResult(result, tz)}`);
+					continue;
+				}
+
+				println(stdout, describeResult(result, tz));
+				if (result.status === 'loaded') {
+					for (const r of result.rejects) println(stdout, `  rejected line ${r.line}: ${neutralize(r.reason)}`);
+					if (result.rejected > result.rejects.length) {
+						println(stdout, `  ... and ${result.rejected - result.rejects.length} more rejected (lateral datasets shows the totals)`);
+					}
+				}
+			}
+		} finally {
+			process.off('SIGINT', onSigint);
+			db.close();
+		}
+
+		if (interrupted) {
+			println(stderr, 'lateral: load interrupted; the file in progress was rolled back, completed files are kept');
+			return 130;
+		}
+
+		return failed > 0 ? 1 : 0;
+	},
+};
+
+/** Progress on stderr for files that take more than a second: a live line on a TTY, else a line every 10 s. */
+function progressReporter(stderr: NodeJS.WriteStream) {
+	let started = 0;
+	let lastLine = 0;
+	let shown = false;
+	return {
+		update(file: string, records: number) {
+			const now = Date.now();
+			if (started === 0) started = now;
+			const elapsed = now - started;
+			if (elapsed < 1000) return;
+			const rate = Math.round(records / (elapsed / 1000));
+			const size = safeSize(file);
+			const text = `loading ${neutralize(file)}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
+			if (stderr.isTTY) {
+				stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
+				shown = true;
+			} else if (now - lastLine >= 10_000) {
+				stderr.write(`${text}\n`);
+				lastLine = now;
+			}
+		},
+		done() {
+			if (shown) stderr.write('\r\x1b[2K');
+			shown = false;
+			started = 0;
+			lastLine = 0;
+		},
+	};
+}
+
+function safeSize(file: string): number | undefined {
+	try {
+		return fs.statSync(file).size;
+	} catch {
+		return undefined;
+	}
+}

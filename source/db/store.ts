@@ -1,0 +1,100 @@
+/**
+ * Named statements over the store: writing datasets and logons, reading what is loaded.
+ * Every value is bound as a parameter.
+ */
+import type {Db} from './open.ts';
+import type {FormatName, Logon} from '../ingest/types.ts';
+
+/** A row of the datasets table. Times are epoch ms UTC. */
+export interface DatasetRow {
+	id: number;
+	path: string;
+	format: FormatName;
+	sha256: string;
+	records: number;
+	rejected: number;
+	skipped: number;
+	first_ts: number | null;
+	last_ts: number | null;
+	time_field: string | null;
+	loaded_at: number;
+}
+
+export function findDatasetBySha(db: Db, sha256: string): DatasetRow | undefined {
+	return db.prepare('SELECT * FROM datasets WHERE sha256 = ?').get(sha256) as DatasetRow | undefined;
+}
+
+export function listDatasets(db: Db): DatasetRow[] {
+	return db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
+}
+
+/** Inserts the dataset row for a file about to be loaded (inside the load's transaction). */
+export function insertDataset(db: Db, row: {path: string; format: FormatName; sha256: string}): number {
+	const info = db.prepare(`INSERT INTO datasets (path, format, sha256, loaded_at)
+		VALUES (@path, @format, @sha256, @loaded_at)`).run({...row, loaded_at: Date.now()});
+	return Number(info.lastInsertRowid);
+}
+
+export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
+	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
+		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field WHERE id = @id`).run({...totals, id});
+}
+
+/** A prepared inserter for logons of one dataset. */
+export function logonInserter(db: Db, datasetId: number): (logon: Logon) => void {
+	const stmt = db.prepare(`INSERT INTO logons (ts, outcome, event_id, logon_type, src_ip, src_port, src_host,
+		user, domain, target, dst_host, dst_ip, service, auth_package, log_source_type, dataset_id, raw_ref)
+		VALUES (@ts, @outcome, @event_id, @logon_type, @src_ip, @src_port, @src_host, @user, @domain, @target,
+		@dst_host, @dst_ip, @service, @auth_package, @log_source_type, @dataset_id, @raw_ref)`);
+	return logon => {
+		stmt.run({...logon, dataset_id: datasetId});
+	};
+}
+
+export function rejectInserter(db: Db, datasetId: number): (line: number, reason: string) => void {
+	const stmt = db.prepare('INSERT INTO rejects (dataset_id, line, reason) VALUES (?, ?, ?)');
+	return (line, reason) => {
+		stmt.run(datasetId, line, reason);
+	};
+}
+
+export function rejectsOf(db: Db, datasetId: number, limit = 20): Array<{line: number; reason: string}> {
+	return db.prepare('SELECT line, reason FROM rejects WHERE dataset_id = ? ORDER BY line LIMIT ?').all(datasetId, limit) as Array<{line: number; reason: string}>;
+}
+
+/** Newest logon time in the store (epoch ms), the default `now` of a hunt. */
+export function newestTs(db: Db): number | undefined {
+	const row = db.prepare('SELECT max(ts) AS ts FROM logons').get() as {ts: number | null};
+	return row.ts ?? undefined;
+}
+
+export function countLogons(db: Db): number {
+	return (db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n;
+}
+
+/** Filters of `lateral events`; every one optional. Times epoch ms, inclusive. */
+export interface EventFilter {
+	src?: string;
+	user?: string;
+	target?: string;
+	since?: number;
+	until?: number;
+	dataset?: number;
+	limit?: number;
+}
+
+/** Logon rows with their dataset path, oldest first. User matches case-insensitively. */
+export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: number; dataset_id: number; path: string}> {
+	const where: string[] = [];
+	const params: Record<string, unknown> = {};
+	if (filter.src !== undefined) { where.push('l.src_ip = @src'); params['src'] = filter.src; }
+	if (filter.user !== undefined) { where.push('l.user = @user COLLATE NOCASE'); params['user'] = filter.user; }
+	if (filter.target !== undefined) { where.push('l.target = @target COLLATE NOCASE'); params['target'] = filter.target; }
+	if (filter.since !== undefined) { where.push('l.ts >= @since'); params['since'] = filter.since; }
+	if (filter.until !== undefined) { where.push('l.ts <= @until'); params['until'] = filter.until; }
+	if (filter.dataset !== undefined) { where.push('l.dataset_id = @dataset'); params['dataset'] = filter.dataset; }
+	params['limit'] = filter.limit ?? -1;
+	const sql = `SELECT l.*, d.path FROM logons l JOIN datasets d ON d.id = l.dataset_id
+		${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.ts, l.id LIMIT @limit`;
+	return db.prepare(sql).all(params) as Array<Logon & {id: number; dataset_id: number; path: string}>;
+}

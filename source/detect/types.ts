@@ -1,0 +1,59 @@
+/**
+ * What a hunt takes and gives, shared by every profile, the CLI and the console.
+ */
+
+/** One signal's contribution to a finding's score. */
+export interface Reason {
+	signal: string;
+	points: number;
+	detail: string;
+}
+
+/**
+ * One finding in the profile-independent shape (the console, exports and the allowlist use it).
+ * Times are epoch ms UTC.
+ */
+export interface Finding {
+	src_ip: string;
+	user: string;
+	first_seen: number;
+	last_seen: number;
+	/** Distinct non-null targets, sorted ascending. */
+	targets: string[];
+	target_count: number;
+	total: number;
+	failed: number;
+	success: number;
+	after_hours: boolean;
+	score: number;
+	/** The score broken down; the points add up to `score`. */
+	reasons: Reason[];
+}
+
+export interface HuntOptions {
+	/** Profile name (qradar, logscale, lateral) or a profile file path. */
+	profile: string;
+	/** End of the window, epoch ms; default the newest logon in the store. */
+	now?: number;
+	/** Window length in ms; null = no window (`all`); undefined = the profile's default. */
+	window?: number | null;
+	/** IANA zone for after-hours and displayed times. */
+	tz: string;
+	/** Keep at most this many findings. */
+	limit?: number;
+	/** Apply the allowlist (default true). */
+	allowlist?: boolean;
+}
+
+export interface HuntResult {
+	profile: string;
+	/** The `now` used, epoch ms (undefined when the store is empty). */
+	now: number | undefined;
+	/** Inclusive window start, epoch ms; null without a window. */
+	since: number | null;
+	tz: string;
+	/** Rows exactly as the profile's JSON output names them (SPEC 4.1, 4.2, 4.3). */
+	rows: Array<Record<string, unknown>>;
+	/** The same findings in the shared shape, same order as rows. */
+	findings: Finding[];
+}

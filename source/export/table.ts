@@ -1,0 +1,53 @@
+/**
+ * Plain-text tables for the terminal: every cell neutralised, columns shrunk to fit the width.
+ */
+import {clip, neutralize} from '../util/sanitize.ts';
+
+export interface Column<T> {
+	header: string;
+	value: (row: T) => unknown;
+	/** Right-align (numbers). */
+	right?: boolean;
+	/** Shrink this column first when the table is too wide (free text such as paths). */
+	flexible?: boolean;
+	/** Never shrink below this many columns. */
+	min?: number;
+}
+
+const text = (v: unknown): string => {
+	if (v === null || v === undefined) return '';
+	if (Array.isArray(v)) return v.join(',');
+	return neutralize(String(v));
+};
+
+const width = (s: string) => [...s].length;
+
+/**
+ * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Flexible columns
+ * give up space first, then every column down to its `min`; cut cells end with an ellipsis.
+ */
+export function renderTable<T>(rows: T[], columns: Array<Column<T>>, maxWidth = Infinity): string {
+	const cells = rows.map(row => columns.map(c => text(c.value(row))));
+	const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map(r => width(r[i]!))));
+	const gap = 2;
+	const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
+	const shrink = (i: number, floor: number) => {
+		const over = total() - maxWidth;
+		if (over > 0) widths[i] = Math.max(floor, widths[i]! - over);
+	};
+
+	columns.forEach((c, i) => {
+		if (c.flexible) shrink(i, c.min ?? 8);
+	});
+	for (let i = columns.length - 1; i >= 0 && total() > maxWidth; i--) shrink(i, columns[i]!.min ?? 4);
+
+	const line = (values: string[]) => values
+		.map((v, i) => {
+			const w = widths[i]!;
+			const cut = width(v) > w ? clip(v, w) : v;
+			return columns[i]!.right ? cut.padStart(w) : cut.padEnd(w);
+		})
+		.join(' '.repeat(gap))
+		.trimEnd();
+	return [line(columns.map(c => c.header)), ...cells.map(line)].join('\n');
+}

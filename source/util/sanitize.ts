@@ -1,0 +1,43 @@
+/**
+ * Neutralising strings that came from datasets before they reach a terminal or a spreadsheet.
+ * Attackers choose user and host names; a name must never move the cursor, retitle the
+ * terminal, reorder text (bidi) or become a live formula.
+ */
+
+// C0 and C1 controls, DEL, and the Unicode bidi/isolate/zero-width formatting characters.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * Replaces every control, escape and bidi character with a visible escape (`\x1b`, `\u202e`),
+ * so what a hunter sees is exactly what is in the data and nothing acts on the terminal.
+ */
+export function neutralize(text: string): string {
+	return text.replace(UNSAFE, ch => {
+		const code = ch.codePointAt(0)!;
+		return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+	});
+}
+
+/** `neutralize`, then cut to `width` terminal columns with an ellipsis. */
+export function clip(text: string, width: number): string {
+	const safe = neutralize(text);
+	if (width <= 0) return '';
+	const chars = [...safe];
+	if (chars.length <= width) return safe;
+	return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+}
+
+/** Cells a spreadsheet would evaluate: OWASP CSV injection triggers. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell: formula triggers prefixed with `'` (kept readable), quoted when it holds a comma,
+ * quote or newline.
+ */
+export function csvCell(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	let text = Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+	return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

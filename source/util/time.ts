@@ -1,0 +1,170 @@
+/**
+ * Time helpers: IANA time zones without a dependency, via Intl.
+ *
+ * Offsets are cached per UTC hour: every zone in use today changes its offset on a whole
+ * (UTC) hour or half-hour boundary that coincides with a local hour change, so looking up
+ * the offset once per UTC hour is exact for modern data and keeps per-row SQL functions cheap.
+ */
+import {UsageError} from './errors.ts';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const offsetCache = new Map<string, Map<number, number>>();
+const HOUR_MS = 3_600_000;
+
+/** Throws a UsageError when `tz` is not an IANA zone name this Node knows. */
+export function checkTimeZone(tz: string): string {
+	try {
+		formatterFor(tz);
+	} catch {
+		throw new UsageError(`unknown time zone "${tz}" (use an IANA name such as UTC or Europe/Berlin)`);
+	}
+
+	return tz;
+}
+
+function formatterFor(tz: string): Intl.DateTimeFormat {
+	let f = formatters.get(tz);
+	if (!f) {
+		f = new Intl.DateTimeFormat('en-US', {
+			timeZone: tz,
+			hourCycle: 'h23',
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+		});
+		formatters.set(tz, f);
+	}
+
+	return f;
+}
+
+/** Offset of `tz` from UTC in ms (local = utc + offset) at epoch ms `ts`. */
+export function offsetAt(ts: number, tz: string): number {
+	if (tz === 'UTC' || tz === 'Etc/UTC') return 0;
+	let cache = offsetCache.get(tz);
+	if (!cache) {
+		cache = new Map();
+		offsetCache.set(tz, cache);
+	}
+
+	const bucket = Math.floor(ts / HOUR_MS);
+	let offset = cache.get(bucket);
+	if (offset === undefined) {
+		const probe = bucket * HOUR_MS;
+		const parts = formatterFor(tz).formatToParts(new Date(probe));
+		const get = (type: string) => Number(parts.find(p => p.type === type)?.value);
+		const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+		offset = asUtc - probe;
+		cache.set(bucket, offset);
+	}
+
+	return offset;
+}
+
+/** Local wall-clock fields of epoch ms `ts` in `tz`. */
+export function localParts(ts: number, tz: string): {year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number} {
+	const d = new Date(ts + offsetAt(ts, tz));
+	return {
+		year: d.getUTCFullYear(),
+		month: d.getUTCMonth() + 1,
+		day: d.getUTCDate(),
+		hour: d.getUTCHours(),
+		minute: d.getUTCMinutes(),
+		second: d.getUTCSeconds(),
+		weekday: d.getUTCDay(),
+	};
+}
+
+/** Hour of day 0-23 of epoch ms `ts` in `tz`. */
+export function localHour(ts: number, tz: string): number {
+	return localParts(ts, tz).hour;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `yyyy-MM-dd HH:mm:ss` of epoch ms `ts` in `tz` (the QRadar DATEFORMAT the seed uses). */
+export function formatLocal(ts: number, tz: string): string {
+	const p = localParts(ts, tz);
+	return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+/** ISO 8601 with the zone's offset, e.g. `2024-03-10T03:15:00-04:00`; `Z` in UTC. */
+export function formatIso(ts: number, tz: string): string {
+	const off = offsetAt(ts, tz);
+	const p = localParts(ts, tz);
+	const ms = ((ts % 1000) + 1000) % 1000;
+	const frac = ms ? `.${pad(ms, 3)}` : '';
+	const sign = off < 0 ? '-' : '+';
+	const abs = Math.abs(off) / 60_000;
+	const zone = off === 0 ? 'Z' : `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+	return `${pad(p.year, 4)}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${frac}${zone}`;
+}
+
+/**
+ * Epoch ms of a local wall-clock time in `tz` (fields as in Date.UTC, month 1-12).
+ * In a DST gap the time is read with the offset before the change; in a DST overlap the
+ * earlier of the two instants is chosen.
+ */
+export function fromLocal(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, tz: string): number {
+	const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+	// Try the offsets in force a little before and after; pick the first that maps back to wall.
+	const candidates = [offsetAt(wall - 2 * 86_400_000, tz), offsetAt(wall, tz), offsetAt(wall + 2 * 86_400_000, tz)];
+	const sorted = [...new Set(candidates)].sort((a, b) => b - a);
+	for (const off of sorted) {
+		const ts = wall - off;
+		if (offsetAt(ts, tz) === off) return ts;
+	}
+
+	return wall - (candidates[0] ?? 0);
+}
+
+const ZONED_ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * Parses an ISO 8601-like timestamp. With a zone (Z or +hh:mm) it is exact; without one it is
+ * read as wall-clock time in `tz`. Returns epoch ms, or undefined when the text is not a time.
+ * `zoned` reports whether the text carried its own zone.
+ */
+export function parseTimestamp(text: string, tz = 'UTC'): {ts: number; zoned: boolean} | undefined {
+	const m = ZONED_ISO.exec(text.trim());
+	if (!m) return undefined;
+	const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
+	const ms = Math.floor(Number(`0.${frac}`) * 1000 + 1e-6);
+	const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)] as const;
+	if (fields[1] < 1 || fields[1] > 12 || fields[2] < 1 || fields[2] > 31 || fields[3] > 23 || fields[4] > 59 || fields[5] > 60) return undefined;
+	if (zone) {
+		let off = 0;
+		if (zone.toUpperCase() !== 'Z') {
+			const z = zone.replace(':', '');
+			off = (Number(z.slice(1, 3)) * 60 + Number(z.slice(3, 5))) * 60_000 * (z.startsWith('-') ? -1 : 1);
+		}
+
+		return {ts: Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5], ms) - off, zoned: true};
+	}
+
+	return {ts: fromLocal(...fields, ms, tz), zoned: false};
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/i;
+const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: HOUR_MS, d: 86_400_000, w: 7 * 86_400_000};
+
+/** Parses `24h`, `7d`, `90m`, `2w` to ms; `all` to undefined (no window). */
+export function parseDuration(text: string): number | undefined {
+	if (text.trim().toLowerCase() === 'all') return undefined;
+	const m = DURATION.exec(text.trim());
+	if (!m) throw new UsageError(`bad duration "${text}" (use e.g. 24h, 7d, 30m or all)`);
+	return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase()]!;
+}
+
+/** Parses a `--now`/`--since`-style ISO time; zone-less text is read in `tz`. */
+export function parseInstant(text: string, flag: string, tz = 'UTC'): number {
+	const trimmed = text.trim();
+	if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return parseInstant(`${trimmed}T00:00:00`, flag, tz);
+	if (/^\d{10,13}$/.test(trimmed)) return trimmed.length <= 11 ? Number(trimmed) * 1000 : Number(trimmed);
+	const parsed = parseTimestamp(trimmed, tz);
+	if (!parsed) throw new UsageError(`${flag}: "${text}" is not an ISO 8601 time (e.g. 2024-03-10T03:00:00Z)`);
+	return parsed.ts;
+}

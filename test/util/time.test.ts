@@ -1,0 +1,49 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {checkTimeZone, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp} from '../../source/util/time.ts';
+import {UsageError} from '../../source/util/errors.ts';
+
+test('local hour and formatting follow DST in America/New_York (2026-03-08 02:00 EST -> 03:00 EDT)', () => {
+	// 06:59:59Z is 01:59:59 EST; one second later it is 03:00:00 EDT.
+	assert.equal(formatLocal(Date.parse('2026-03-08T06:59:59Z'), 'America/New_York'), '2026-03-08 01:59:59');
+	assert.equal(formatLocal(Date.parse('2026-03-08T07:00:00Z'), 'America/New_York'), '2026-03-08 03:00:00');
+	assert.equal(localHour(Date.parse('2026-03-08T10:59:59Z'), 'America/New_York'), 6);
+	assert.equal(localHour(Date.parse('2026-03-07T10:59:59Z'), 'America/New_York'), 5);
+});
+
+test('local time in a half-hour zone and across the Berlin autumn change', () => {
+	assert.equal(formatLocal(Date.parse('2026-11-05T00:29:00Z'), 'Asia/Kolkata'), '2026-11-05 05:59:00');
+	assert.equal(formatLocal(Date.parse('2026-10-25T00:30:00Z'), 'Europe/Berlin'), '2026-10-25 02:30:00');
+	assert.equal(formatLocal(Date.parse('2026-10-25T01:30:00Z'), 'Europe/Berlin'), '2026-10-25 02:30:00');
+	assert.equal(formatIso(Date.parse('2026-10-25T01:30:00Z'), 'Europe/Berlin'), '2026-10-25T02:30:00+01:00');
+	assert.equal(formatIso(Date.parse('2026-10-25T00:30:00.250Z'), 'Europe/Berlin'), '2026-10-25T02:30:00.250+02:00');
+	assert.equal(formatIso(0, 'UTC'), '1970-01-01T00:00:00Z');
+});
+
+test('fromLocal picks the earlier instant in an overlap and maps gap times forward', () => {
+	assert.equal(fromLocal(2026, 10, 25, 2, 30, 0, 0, 'Europe/Berlin'), Date.parse('2026-10-25T00:30:00Z'));
+	assert.equal(fromLocal(2026, 11, 5, 10, 0, 0, 0, 'Europe/Berlin'), Date.parse('2026-11-05T09:00:00Z'));
+	// 02:30 does not exist in New York on 2026-03-08; it is read with the EST offset.
+	assert.equal(fromLocal(2026, 3, 8, 2, 30, 0, 0, 'America/New_York'), Date.parse('2026-03-08T07:30:00Z'));
+});
+
+test('parseTimestamp reads zoned times exactly and zone-less ones in the given zone', () => {
+	assert.deepEqual(parseTimestamp('2026-11-05T03:15:00.123456Z'), {ts: Date.parse('2026-11-05T03:15:00.123Z'), zoned: true});
+	assert.deepEqual(parseTimestamp('2026-11-05T03:15:00+01:00'), {ts: Date.parse('2026-11-05T02:15:00Z'), zoned: true});
+	assert.deepEqual(parseTimestamp('2026-11-05T03:15:00-0500'), {ts: Date.parse('2026-11-05T08:15:00Z'), zoned: true});
+	assert.deepEqual(parseTimestamp('2026-11-05 03:15:00', 'Europe/Berlin'), {ts: Date.parse('2026-11-05T02:15:00Z'), zoned: false});
+	assert.equal(parseTimestamp('yesterday'), undefined);
+	assert.equal(parseTimestamp('2026-13-05T03:15:00Z'), undefined);
+});
+
+test('durations and instants from flags', () => {
+	assert.equal(parseDuration('24h'), 86_400_000);
+	assert.equal(parseDuration('7d'), 7 * 86_400_000);
+	assert.equal(parseDuration('90m'), 5_400_000);
+	assert.equal(parseDuration('all'), undefined);
+	assert.throws(() => parseDuration('soon'), UsageError);
+	assert.equal(parseInstant('2026-11-05', '--now'), Date.parse('2026-11-05T00:00:00Z'));
+	assert.equal(parseInstant('1793847600', '--now'), 1_793_847_600_000);
+	assert.throws(() => parseInstant('tomorrow', '--now'), /--now: "tomorrow" is not an ISO 8601 time/);
+	assert.throws(() => checkTimeZone('Mars/Olympus'), /unknown time zone/);
+});
