@@ -10,6 +10,7 @@ import {repoRoot} from './db/open.ts';
 import {InputError, RuntimeError, UsageError} from './util/errors.ts';
 import {neutralize} from './util/sanitize.ts';
 import {commonFlags, type Command} from './commands/command.ts';
+import {allow} from './commands/allow.ts';
 import {datasets} from './commands/datasets.ts';
 import {events} from './commands/events.ts';
 import {generate} from './commands/generate.ts';
@@ -17,7 +18,7 @@ import {hunt} from './commands/hunt.ts';
 import {load} from './commands/load.ts';
 import {tui} from './commands/tui.ts';
 
-const commands: Command[] = [tui, load, hunt, events, datasets, generate];
+const commands: Command[] = [tui, load, hunt, events, datasets, allow, generate];
 
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string}).version;
 

@@ -2,30 +2,39 @@
  * The allowlist as a SQL condition on one logon row, spliced into every profile's base filter
  * (at the `/*ALLOWLIST*\/` marker) so that counts and scores are recomputed without the
  * suppressed events rather than rows hidden afterwards. The text is fixed; the values come from
- * the allowlist table and the bound parameters :allowlist, :profile and :today (epoch ms).
+ * the allowlist table and the bound parameters :allowlist (0/1), :profile, :today (epoch ms)
+ * and :only_entry (an entry id to apply alone, or NULL for all active entries).
  */
 
-/** A pair's src_ip part is matched as CIDR when the entry says cidr, else exactly. */
-const PAIR = `value_matches(%.src_ip, a.src_ip, CASE WHEN a.match = 'cidr' THEN 'cidr' ELSE 'exact' END, 0)
-			AND (a.user IS NULL OR value_matches(%.user, a.user, CASE WHEN a.match = 'cidr' THEN 'exact' ELSE a.match END, 1))
-			AND (a.target IS NULL OR value_matches(%.target, a.target, CASE WHEN a.match = 'cidr' THEN 'exact' ELSE a.match END, 1))`;
+const ALIAS = /^[a-z_]+$/;
 
-/** SQL that keeps the row aliased `alias` only when no active entry matches it. */
-export function allowlistClause(alias: string): string {
-	if (!/^[a-z_]+$/.test(alias)) throw new Error(`bad alias ${alias}`);
-	return `AND (:allowlist = 0 OR NOT EXISTS (
-		SELECT 1 FROM allowlist a
-		WHERE ${activeEntry('a')}
-			AND CASE a.kind
-				WHEN 'src_ip' THEN value_matches(${alias}.src_ip, a.pattern, a.match, 0)
-				WHEN 'user' THEN value_matches(${alias}.user, a.pattern, a.match, 1)
-				WHEN 'target' THEN value_matches(${alias}.target, a.pattern, a.match, 1)
-				WHEN 'pair' THEN ${PAIR.replaceAll('%', alias)}
-			END))`;
+/** SQL that is true when the logon aliased `l` matches the entry aliased `a`. */
+export function entryMatches(l: string, a: string): string {
+	if (!ALIAS.test(l) || !ALIAS.test(a)) throw new Error(`bad alias ${l}/${a}`);
+	// A pair's src_ip part is matched as CIDR when the entry says cidr, else exactly; its other
+	// part takes the entry's match kind (exact when the entry is cidr).
+	const pairOther = `CASE WHEN ${a}.match = 'cidr' THEN 'exact' ELSE ${a}.match END`;
+	return `CASE ${a}.kind
+				WHEN 'src_ip' THEN value_matches(${l}.src_ip, ${a}.pattern, ${a}.match, 0)
+				WHEN 'user' THEN value_matches(${l}.user, ${a}.pattern, ${a}.match, 1)
+				WHEN 'target' THEN value_matches(${l}.target, ${a}.pattern, ${a}.match, 1)
+				WHEN 'pair' THEN value_matches(${l}.src_ip, ${a}.src_ip, CASE WHEN ${a}.match = 'cidr' THEN 'cidr' ELSE 'exact' END, 0)
+					AND (${a}.user IS NULL OR value_matches(${l}.user, ${a}.user, ${pairOther}, 1))
+					AND (${a}.target IS NULL OR value_matches(${l}.target, ${a}.target, ${pairOther}, 1))
+			END`;
 }
 
-/** SQL condition: the entry aliased `a` is enabled, unexpired and in scope for :profile. */
+/** SQL condition: the entry aliased `a` is enabled, unexpired at :today and in scope for :profile. */
 export function activeEntry(a: string): string {
+	if (!ALIAS.test(a)) throw new Error(`bad alias ${a}`);
 	return `${a}.enabled = 1 AND (${a}.expires IS NULL OR ${a}.expires > :today)
 			AND (${a}.profile IS NULL OR ${a}.profile = :profile)`;
+}
+
+/** SQL that keeps the row aliased `l` only when no applicable entry matches it. */
+export function allowlistClause(l: string): string {
+	return `AND (:allowlist = 0 OR NOT EXISTS (
+		SELECT 1 FROM allowlist a
+		WHERE (CASE WHEN :only_entry IS NULL THEN ${activeEntry('a')} ELSE a.id = :only_entry END)
+			AND ${entryMatches(l, 'a')}))`;
 }

@@ -124,6 +124,7 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 		tz: options.tz,
 		limit: options.limit ?? -1,
 		allowlist: options.allowlist === false ? 0 : 1,
+		only_entry: options.onlyEntry ?? null,
 		profile: profile.name,
 		today: Date.now(),
 	}) as Row[];

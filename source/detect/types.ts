@@ -43,6 +43,8 @@ export interface HuntOptions {
 	limit?: number;
 	/** Apply the allowlist (default true). */
 	allowlist?: boolean;
+	/** Apply only this allowlist entry (enabled or not): how hit counts are measured. */
+	onlyEntry?: number;
 }
 
 export interface HuntResult {

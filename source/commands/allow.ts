@@ -1,0 +1,193 @@
+/**
+ * `lateral allow add|list|rm|enable|disable|import|export`: the allowlist, kept in the database and
+ * exchanged as YAML or JSON so a team can keep it in git.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import {openDb, resolveDbPath} from '../db/open.ts';
+import {getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
+import {describeEntry, EntryError, entryForFile, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
+import {loadProfile} from '../detect/profiles.ts';
+import {renderTable} from '../export/table.ts';
+import {InputError, UsageError} from '../util/errors.ts';
+import {formatIso} from '../util/time.ts';
+import {println, stringFlag, type Command} from './command.ts';
+import {formatOf, outputWidth, tzOf} from './options.ts';
+
+const help = `
+Usage
+  $ lateral allow add --kind KIND [what] --reason TEXT [options]
+  $ lateral allow list [--format table|json] [--profile NAME]
+  $ lateral allow rm ID
+  $ lateral allow enable ID | disable ID
+  $ lateral allow import FILE
+  $ lateral allow export [--format yaml|json]
+
+Allowlist entries suppress known-good activity inside every profile's SQL, so counts and scores
+are recomputed without it. hunt --no-allowlist ignores them.
+
+add
+  --kind KIND       ${KINDS.join(' | ')}
+  --pattern P       for src_ip, user, target
+  --src-ip IP       for pair, with --user U or --target H
+  --match M         ${MATCHES.join(' | ')} (default exact; user and target match case-insensitively;
+                    cidr for addresses)
+  --reason TEXT     required: why this is known-good
+  --expires DATE    stops applying after this day (2027-01-31) or at this ISO time
+  --profile NAME    apply to this profile only
+  The author is taken from $USER.
+
+list: every entry with its state (active, disabled, expired) and what it suppresses: logons it
+matches and findings of --profile (default qradar) it removes.
+
+import: a YAML or JSON file holding a list of entries or {allowlist: [...]}; all entries are
+checked first and nothing is imported if any is wrong (the error names the entry and field).
+
+Examples
+  $ lateral allow add --kind src_ip --pattern 10.20.0.0/24 --match cidr --reason "Citrix delivery controllers"
+  $ lateral allow add --kind pair --src-ip 10.20.0.9 --user svc-sccm --reason "SCCM software distribution"
+  $ lateral allow import team-allowlist.yaml
+  $ lateral allow export > team-allowlist.yaml
+`;
+
+function stateOf(e: StoredEntry): string {
+	if (!e.enabled) return 'disabled';
+	return e.expired ? 'expired' : 'active';
+}
+
+function idArg(input: string[]): number {
+	const id = Number(input[1]);
+	if (!Number.isInteger(id) || id <= 0) throw new UsageError(`allow ${input[0]} needs an entry ID (see lateral allow list)`);
+	return id;
+}
+
+export const allow: Command = {
+	name: 'allow',
+	summary: 'manage the allowlist (add, list, rm, import, export)',
+	help,
+	flags: {
+		kind: {type: 'string'},
+		pattern: {type: 'string'},
+		srcIp: {type: 'string'},
+		user: {type: 'string'},
+		target: {type: 'string'},
+		match: {type: 'string'},
+		reason: {type: 'string'},
+		expires: {type: 'string'},
+		profile: {type: 'string'},
+		format: {type: 'string'},
+	},
+	async run({input, flags, stdout}) {
+		const action = input[0];
+		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		try {
+			switch (action) {
+				case 'add': {
+					const profile = stringFlag(flags, 'profile');
+					if (profile !== undefined) loadProfile(profile);
+					let entry;
+					try {
+						entry = validateEntry(Object.fromEntries(Object.entries({
+							kind: stringFlag(flags, 'kind'),
+							pattern: stringFlag(flags, 'pattern'),
+							src_ip: stringFlag(flags, 'srcIp'),
+							user: stringFlag(flags, 'user'),
+							target: stringFlag(flags, 'target'),
+							match: stringFlag(flags, 'match'),
+							reason: stringFlag(flags, 'reason'),
+							expires: stringFlag(flags, 'expires'),
+							profile,
+						}).filter(([, v]) => v !== undefined)));
+					} catch (error) {
+						if (error instanceof EntryError) throw new UsageError(`allow add: --${error.field.replace('_', '-')} ${error.reason}`);
+						throw error;
+					}
+
+					const [id] = insertEntries(db, [entry], process.env['USER'] ?? os.userInfo().username);
+					println(stdout, `added allowlist entry ${id}: ${describeEntry(entry)} — ${entry.reason}`);
+					return 0;
+				}
+
+				case 'list': {
+					const format = formatOf(flags, ['table', 'json'] as const, 'table');
+					const tz = tzOf(flags);
+					const profile = loadProfile(stringFlag(flags, 'profile') ?? 'qradar').name;
+					const entries = listEntries(db);
+					const hits = hitCounts(db, profile, tz);
+					const rows = entries.map(e => ({
+						id: e.id,
+						...entryForFile(e),
+						state: stateOf(e),
+						hits: {events: hits.get(e.id)?.events ?? 0, findings: hits.get(e.id)?.findings ?? 0, profile},
+					}));
+					if (format === 'json') println(stdout, JSON.stringify(rows, null, 2));
+					else if (rows.length === 0) println(stdout, 'The allowlist is empty. Add an entry with lateral allow add (see --help).');
+					else {
+						println(stdout, renderTable(entries, [
+							{header: 'ID', value: e => e.id, right: true},
+							{header: 'STATE', value: e => stateOf(e)},
+							{header: 'MATCHES', value: e => describeEntry(e), flexible: true, min: 16},
+							{header: 'EVENTS', value: e => hits.get(e.id)?.events ?? 0, right: true},
+							{header: `FINDINGS (${profile})`, value: e => hits.get(e.id)?.findings ?? 0, right: true},
+							{header: 'EXPIRES', value: e => e.expires === undefined ? '' : formatIso(e.expires, 'UTC').slice(0, 10)},
+							{header: 'SCOPE', value: e => e.profile ?? 'all'},
+							{header: 'REASON', value: e => e.reason, flexible: true, min: 12},
+						], outputWidth(stdout)));
+					}
+
+					return 0;
+				}
+
+				case 'rm': {
+					const id = idArg(input);
+					const entry = getEntry(db, id);
+					if (!entry || !removeEntry(db, id)) throw new InputError(`allowlist entry ${id}`, 'no such entry');
+					println(stdout, `removed allowlist entry ${id}: ${describeEntry(entry)}`);
+					return 0;
+				}
+
+				case 'enable':
+				case 'disable': {
+					const id = idArg(input);
+					if (!setEntryEnabled(db, id, action === 'enable')) throw new InputError(`allowlist entry ${id}`, 'no such entry');
+					println(stdout, `${action}d allowlist entry ${id}`);
+					return 0;
+				}
+
+				case 'import': {
+					const file = input[1];
+					if (!file) throw new UsageError('allow import needs a FILE');
+					let text;
+					try {
+						text = fs.readFileSync(file, 'utf8');
+					} catch {
+						throw new InputError(file, 'cannot read the file');
+					}
+
+					let entries;
+					try {
+						entries = parseAllowlistFile(text);
+					} catch (error) {
+						if (error instanceof EntryError) throw new InputError(file, `${error.message}; nothing was imported`);
+						throw error;
+					}
+
+					const ids = insertEntries(db, entries, process.env['USER'] ?? os.userInfo().username);
+					println(stdout, `imported ${ids.length} allowlist entr${ids.length === 1 ? 'y' : 'ies'} from ${file} (ids ${ids[0] ?? '-'}..${ids.at(-1) ?? '-'})`);
+					return 0;
+				}
+
+				case 'export': {
+					const format = formatOf(flags, ['yaml', 'json'] as const, 'yaml');
+					println(stdout, serializeAllowlist(listEntries(db), format));
+					return 0;
+				}
+
+				default:
+					throw new UsageError(`allow needs an action: add, list, rm, enable, disable, import or export (got "${action ?? ''}")`);
+			}
+		} finally {
+			db.close();
+		}
+	},
+};

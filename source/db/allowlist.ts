@@ -1,0 +1,120 @@
+/**
+ * Named statements over the allowlist table, and the hit counts that show what each entry
+ * suppresses. Every value is bound as a parameter.
+ */
+import type {Db} from './open.ts';
+import type {Entry, Kind, Match} from '../allowlist/entry.ts';
+import {entryMatches} from '../detect/allowlist-sql.ts';
+import {hunt} from '../detect/hunt.ts';
+
+interface EntryRow {
+	id: number;
+	kind: Kind;
+	pattern: string | null;
+	src_ip: string | null;
+	user: string | null;
+	target: string | null;
+	match: Match;
+	reason: string;
+	author: string | null;
+	created: number;
+	expires: number | null;
+	profile: string | null;
+	enabled: number;
+}
+
+/** A stored entry with its state at `now` (epoch ms). */
+export interface StoredEntry extends Entry {
+	id: number;
+	created: number;
+	enabled: boolean;
+	expired: boolean;
+}
+
+function fromRow(r: EntryRow, now: number): StoredEntry {
+	const e: StoredEntry = {
+		id: r.id,
+		kind: r.kind,
+		match: r.match,
+		reason: r.reason,
+		created: r.created,
+		enabled: r.enabled === 1,
+		expired: r.expires !== null && r.expires <= now,
+	};
+	for (const key of ['pattern', 'src_ip', 'user', 'target', 'author', 'profile'] as const) {
+		if (r[key] !== null) e[key] = r[key];
+	}
+
+	if (r.expires !== null) e.expires = r.expires;
+	return e;
+}
+
+/** Inserts entries in one transaction (all or none); returns their ids. */
+export function insertEntries(db: Db, entries: Entry[], author: string | undefined): number[] {
+	const stmt = db.prepare(`INSERT INTO allowlist (kind, pattern, src_ip, user, target, match, reason, author, created, expires, profile, enabled)
+		VALUES (@kind, @pattern, @src_ip, @user, @target, @match, @reason, @author, @created, @expires, @profile, @enabled)`);
+	const now = Date.now();
+	return db.transaction(() => entries.map(e => Number(stmt.run({
+		kind: e.kind,
+		pattern: e.pattern ?? null,
+		src_ip: e.src_ip ?? null,
+		user: e.user ?? null,
+		target: e.target ?? null,
+		match: e.match,
+		reason: e.reason,
+		author: e.author ?? author ?? null,
+		created: e.created ?? now,
+		expires: e.expires ?? null,
+		profile: e.profile ?? null,
+		enabled: e.enabled === false ? 0 : 1,
+	}).lastInsertRowid)))();
+}
+
+export function listEntries(db: Db, now = Date.now()): StoredEntry[] {
+	return (db.prepare('SELECT * FROM allowlist ORDER BY id').all() as EntryRow[]).map(r => fromRow(r, now));
+}
+
+export function getEntry(db: Db, id: number, now = Date.now()): StoredEntry | undefined {
+	const row = db.prepare('SELECT * FROM allowlist WHERE id = ?').get(id) as EntryRow | undefined;
+	return row && fromRow(row, now);
+}
+
+export function removeEntry(db: Db, id: number): boolean {
+	return db.prepare('DELETE FROM allowlist WHERE id = ?').run(id).changes > 0;
+}
+
+export function setEntryEnabled(db: Db, id: number, enabled: boolean): boolean {
+	return db.prepare('UPDATE allowlist SET enabled = ? WHERE id = ?').run(enabled ? 1 : 0, id).changes > 0;
+}
+
+export function setEntryReason(db: Db, id: number, reason: string): boolean {
+	return db.prepare('UPDATE allowlist SET reason = ? WHERE id = ?').run(reason, id).changes > 0;
+}
+
+/** Logons the entry matches (whatever its state): the events it suppresses when active. */
+export function eventHits(db: Db, id: number): number {
+	const sql = `SELECT count(*) AS n FROM logons l, allowlist a WHERE a.id = @id AND ${entryMatches('l', 'a')}`;
+	return (db.prepare(sql).get({id}) as {n: number}).n;
+}
+
+/** What one entry suppresses: logons it matches, and findings of the profile it alone removes. */
+export interface Hits {
+	events: number;
+	findings: number;
+}
+
+/**
+ * Hit counts for every entry. A finding counts for an entry when it is present with no allowlist
+ * and absent with only that entry applied, so each entry is measured on its own.
+ */
+export function hitCounts(db: Db, profile: string, tz: string): Map<number, Hits> {
+	const key = (f: {src_ip: string; user: string}) => `${f.src_ip}\u0000${f.user}`;
+	const without = hunt(db, {profile, tz, allowlist: false}).findings.map(key);
+	const counts = new Map<number, Hits>();
+	for (const {id} of listEntries(db)) {
+		const remaining = new Set(hunt(db, {profile, tz, onlyEntry: id}).findings.map(key));
+		counts.set(id, {events: eventHits(db, id), findings: without.filter(k => !remaining.has(k)).length});
+	}
+
+	return counts;
+}

@@ -1,0 +1,70 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {describeEntry, parseAllowlistFile, parseExpiry, serializeAllowlist, validateEntry} from '../../source/allowlist/entry.ts';
+
+test('the SPEC example file parses, with defaults and pair fields', () => {
+	const entries = parseAllowlistFile(`
+- kind: src_ip
+  pattern: 10.20.0.0/24
+  match: cidr
+  reason: Citrix delivery controllers
+- kind: pair
+  src_ip: 10.20.0.9
+  user: svc-sccm
+  reason: SCCM software distribution
+  expires: 2027-01-31
+- kind: user
+  pattern: svc-backup*
+  match: glob
+  reason: nightly backup
+`);
+	assert.equal(entries.length, 3);
+	assert.deepEqual(entries[0], {kind: 'src_ip', pattern: '10.20.0.0/24', match: 'cidr', reason: 'Citrix delivery controllers'});
+	assert.deepEqual(entries[1], {kind: 'pair', src_ip: '10.20.0.9', user: 'svc-sccm', target: undefined, match: 'exact', reason: 'SCCM software distribution', expires: Date.parse('2027-02-01T00:00:00Z')});
+	assert.equal(entries[2]!.match, 'glob');
+});
+
+test('JSON and the {allowlist: [...]} wrapper are accepted', () => {
+	const entries = parseAllowlistFile(JSON.stringify({allowlist: [{kind: 'target', pattern: 'DC01', reason: 'domain controller'}]}));
+	assert.deepEqual(entries, [{kind: 'target', pattern: 'DC01', match: 'exact', reason: 'domain controller'}]);
+});
+
+test('a malformed entry names its index and field', () => {
+	const cases: Array<[string, RegExp]> = [
+		['[{kind: src_ip, pattern: 10.0.0.1}]', /^entry 0: reason: is required/],
+		['[{kind: src_ip, pattern: 1.1.1.1, reason: ok}, {kind: host, pattern: x, reason: y}]', /^entry 1: kind: must be one of/],
+		['[{kind: src_ip, pattern: 10.0.0.0/40, match: cidr, reason: r}]', /^entry 0: pattern: "10.0.0.0\/40" is not an IPv4 CIDR/],
+		['[{kind: user, pattern: "a(", match: regex, reason: r}]', /^entry 0: pattern: bad regex/],
+		['[{kind: user, pattern: x, match: fuzzy, reason: r}]', /^entry 0: match: must be one of/],
+		['[{kind: user, pattern: x, match: cidr, reason: r}]', /^entry 0: match: cidr applies to src_ip/],
+		['[{kind: pair, src_ip: 10.0.0.1, reason: r}]', /^entry 0: user: a pair needs exactly one of user or target/],
+		['[{kind: pair, src_ip: 10.0.0.1, user: a, target: b, reason: r}]', /^entry 0: target: a pair needs exactly one/],
+		['[{kind: pair, user: a, reason: r}]', /^entry 0: src_ip: a pair needs src_ip/],
+		['[{kind: user, pattern: x, reason: r, expires: someday}]', /^entry 0: expires: "someday" is not a date/],
+		['[{kind: user, pattern: x, reason: r, colour: red}]', /^entry 0: colour: unknown field/],
+		['[{kind: user, pattern: "", reason: r}]', /^entry 0: pattern: must not be empty/],
+		['{kind: user}', /^file: expected a list/],
+		['[{kind: user, pattern: x, reason: r}', /^file: not valid YAML or JSON/],
+	];
+	for (const [text, expected] of cases) {
+		assert.throws(() => parseAllowlistFile(text), (error: Error) => expected.test(error.message), text);
+	}
+});
+
+test('expiry: a bare date covers that whole day (UTC), an ISO time is exact', () => {
+	assert.equal(parseExpiry('2027-01-31'), Date.parse('2027-02-01T00:00:00Z'));
+	assert.equal(parseExpiry('2027-01-31T12:00:00Z'), Date.parse('2027-01-31T12:00:00Z'));
+	assert.throws(() => parseExpiry('31/01/2027'), /not a date/);
+});
+
+test('export then import gives the same entries', () => {
+	const entries = [
+		validateEntry({kind: 'src_ip', pattern: '10.20.0.0/24', match: 'cidr', reason: 'VDI', expires: '2027-01-31', profile: 'qradar'}),
+		validateEntry({kind: 'pair', src_ip: '10.20.0.9', target: 'WS-*', match: 'glob', reason: 'SCCM: = + - @ are just text'}),
+	];
+	for (const format of ['yaml', 'json'] as const) {
+		const again = parseAllowlistFile(serializeAllowlist(entries, format));
+		assert.deepEqual(again.map(describeEntry), entries.map(describeEntry));
+		assert.deepEqual(again.map(e => [e.reason, e.expires, e.profile]), entries.map(e => [e.reason, e.expires, e.profile]));
+	}
+});
