@@ -1,0 +1,123 @@
+/**
+ * `lateral export`: the shortlist (or every finding) as CSV, JSON or Markdown.
+ */
+import fs from 'node:fs';
+import {openDb, resolveDbPath, type Db} from '../db/open.ts';
+import {listEntries} from '../db/allowlist.ts';
+import {listMarks} from '../db/shortlist.ts';
+import {queryEvents} from '../db/store.ts';
+import {hunt} from '../detect/hunt.ts';
+import type {Finding, HuntOptions} from '../detect/types.ts';
+import {toCaseCsv, toCaseJson, toCaseMarkdown, type CaseExport, type CaseFinding} from '../export/case.ts';
+import {InputError} from '../util/errors.ts';
+import {parseDuration, parseInstant} from '../util/time.ts';
+import {println, stringFlag, type Command} from './command.ts';
+import {formatOf, tzOf} from './options.ts';
+
+/** Evidence lines kept per finding in an export. */
+const EVIDENCE_CAP = 200;
+
+const FORMATS = ['csv', 'json', 'md'] as const;
+
+/**
+ * Gathers a case export: the profile's findings (all, or those on the shortlist; a shortlisted
+ * pair that is not a finding under this profile and window is still exported, from its events).
+ */
+export function buildCase(db: Db, options: HuntOptions, all: boolean): CaseExport {
+	const result = hunt(db, options);
+	const marks = new Map(listMarks(db).map(m => [`${m.src_ip}\u0000${m.user}`, m]));
+	const byKey = new Map(result.findings.map(f => [`${f.src_ip}\u0000${f.user}`, f]));
+	const chosen: Finding[] = all
+		? result.findings
+		: [...marks.values()].map(m => byKey.get(`${m.src_ip}\u0000${m.user}`) ?? findingFromEvents(db, m.src_ip, m.user, result.since, result.now));
+	const findings: CaseFinding[] = chosen.map(f => {
+		const events = queryEvents(db, {src: f.src_ip, user: f.user, since: result.since ?? undefined, until: result.since === null ? undefined : result.now})
+			.filter(e => e.user === f.user);
+		return {finding: f, mark: marks.get(`${f.src_ip}\u0000${f.user}`), evidence: events.slice(0, EVIDENCE_CAP), evidenceTotal: events.length};
+	});
+	const today = Date.now();
+	const allowlist = options.allowlist === false ? [] : listEntries(db, today)
+		.filter(e => e.enabled && !e.expired && (e.profile === undefined || e.profile === result.profile));
+	return {profile: result.profile, tz: options.tz, since: result.since, now: result.now, findings, allowlist, all};
+}
+
+/** A zero-score stand-in for a shortlisted pair the profile does not flag: its plain counts. */
+function findingFromEvents(db: Db, src: string, user: string, since: number | null, now: number | undefined): Finding {
+	const events = queryEvents(db, {src, user, since: since ?? undefined, until: since === null ? undefined : now}).filter(e => e.user === user);
+	const targets = [...new Set(events.map(e => e.target).filter((t): t is string => t !== null))].sort();
+	const failed = events.filter(e => e.outcome === 'failure').length;
+	return {
+		src_ip: src, user, first_seen: events[0]?.ts ?? 0, last_seen: events.at(-1)?.ts ?? 0, targets, target_count: targets.length,
+		total: events.length, failed, success: events.length - failed, after_hours: false, score: 0,
+		reasons: [{signal: 'not-flagged', points: 0, detail: 'shortlisted, but not a finding of this profile in this window'}],
+	};
+}
+
+export const exportCommand: Command = {
+	name: 'export',
+	summary: 'write the shortlist (or all findings) as csv, json or markdown',
+	help: `
+Usage
+  $ lateral export --format csv|json|md [--all] [--profile NAME] [--out FILE]
+
+Without --all: the shortlist (lateral mark, or m in the console) with status, note, score
+breakdown, target hosts and evidence. With --all: every finding of the profile. Output is
+deterministic so two runs diff cleanly. CSV cells that a spreadsheet would run as a formula
+(= + - @ tab CR) are prefixed with ' to stay text.
+
+Options
+  --format FMT      csv | json | md (default md)
+  --all             every finding, not only the shortlist
+  --profile NAME    profile (default qradar)
+  --now ISO, --window DUR|all, --no-allowlist   as for hunt
+  --out FILE        write to FILE instead of standard output
+
+Examples
+  $ lateral export --format md --out case-2291.md
+  $ lateral export --all --format csv --profile logscale > findings.csv
+`,
+	flags: {
+		format: {type: 'string'},
+		all: {type: 'boolean', default: false},
+		profile: {type: 'string', default: 'qradar'},
+		now: {type: 'string'},
+		window: {type: 'string'},
+		allowlist: {type: 'boolean', default: true},
+		out: {type: 'string'},
+	},
+	async run({flags, stdout}) {
+		const tz = tzOf(flags);
+		const format = formatOf(flags, FORMATS, 'md');
+		const nowText = stringFlag(flags, 'now');
+		const windowText = stringFlag(flags, 'window');
+		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		let text: string;
+		try {
+			const c = buildCase(db, {
+				profile: stringFlag(flags, 'profile') ?? 'qradar',
+				tz,
+				now: nowText === undefined ? undefined : parseInstant(nowText, '--now', tz),
+				window: windowText === undefined ? undefined : parseDuration(windowText) ?? null,
+				allowlist: flags['allowlist'] !== false,
+			}, flags['all'] === true);
+			text = format === 'csv' ? toCaseCsv(c) : format === 'json' ? toCaseJson(c) : toCaseMarkdown(c);
+		} finally {
+			db.close();
+		}
+
+		const out = stringFlag(flags, 'out');
+		if (out === undefined) {
+			stdout.write(text);
+			return 0;
+		}
+
+		try {
+			fs.writeFileSync(out, text);
+		} catch (error) {
+			throw new InputError(out, `cannot write: ${(error as Error).message}`);
+		}
+
+		println(stdout, `wrote ${out}`);
+		return 0;
+	},
+};
