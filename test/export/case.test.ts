@@ -44,7 +44,7 @@ test('a shortlisted finding carries status, note and targets in JSON and Markdow
 	assert.equal((f['evidence'] as unknown[]).length, 3);
 	assert.ok(Array.isArray(f['reasons']));
 	const markdown = toCaseMarkdown(c);
-	assert.match(markdown, /## adm-jdoe from 10\.10\.3\.7: score 5/);
+	assert.match(markdown, /## adm-jdoe from 10\.10\.3\.7: score 4/);
 	assert.match(markdown, /Status: \*\*escalated\*\*, note: SMB to 3 servers at 02:00 \(marked by hunter\)/);
 	assert.match(markdown, /Target hosts \(3\): SRV-APP01, SRV-DB01, SRV-FS01/);
 	assert.match(markdown, /2026-11-05 02:00:00 success type=3 10\.10\.3\.7 -> SRV-DB01 user=adm-jdoe@CORP \[\/cases\/x\/security\.ndjson:1\]/);
