@@ -38,7 +38,7 @@ add
   The author is taken from $USER.
 
 list: every entry with its state (active, disabled, expired) and what it suppresses: logons it
-matches and findings of --profile (default qradar) it removes.
+matches and findings of --profile (default lateral) it removes.
 
 import: a YAML or JSON file holding a list of entries or {allowlist: [...]}; all entries are
 checked first and nothing is imported if any is wrong (the error names the entry and field).
@@ -111,7 +111,7 @@ export const allow: Command = {
 				case 'list': {
 					const format = formatOf(flags, ['table', 'json'] as const, 'table');
 					const tz = tzOf(flags);
-					const profile = loadProfile(stringFlag(flags, 'profile') ?? 'qradar').name;
+					const profile = loadProfile(stringFlag(flags, 'profile') ?? 'lateral').name;
 					const entries = listEntries(db);
 					const hits = hitCounts(db, profile, tz);
 					const rows = entries.map(e => ({

@@ -6,7 +6,7 @@ import type {AnyFlags} from 'meow';
 /** Flags every command accepts (SPEC section 1). */
 export const commonFlags = {
 	db: {type: 'string'},
-	tz: {type: 'string', default: 'UTC'},
+	tz: {type: 'string'},
 	debug: {type: 'boolean', default: false},
 	color: {type: 'boolean', default: true},
 } as const satisfies AnyFlags;

@@ -68,7 +68,7 @@ deterministic so two runs diff cleanly. CSV cells that a spreadsheet would run a
 Options
   --format FMT      csv | json | md (default md)
   --all             every finding, not only the shortlist
-  --profile NAME    profile (default qradar)
+  --profile NAME    profile (default lateral)
   --now ISO, --window DUR|all, --no-allowlist   as for hunt
   --out FILE        write to FILE instead of standard output
 
@@ -79,7 +79,7 @@ Examples
 	flags: {
 		format: {type: 'string'},
 		all: {type: 'boolean', default: false},
-		profile: {type: 'string', default: 'qradar'},
+		profile: {type: 'string', default: 'lateral'},
 		now: {type: 'string'},
 		window: {type: 'string'},
 		allowlist: {type: 'boolean', default: true},
@@ -94,7 +94,7 @@ Examples
 		let text: string;
 		try {
 			const c = buildCase(db, {
-				profile: stringFlag(flags, 'profile') ?? 'qradar',
+				profile: stringFlag(flags, 'profile') ?? 'lateral',
 				tz,
 				now: nowText === undefined ? undefined : parseInstant(nowText, '--now', tz),
 				window: windowText === undefined ? undefined : parseDuration(windowText) ?? null,

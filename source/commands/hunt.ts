@@ -3,14 +3,15 @@
  */
 import {openDb, resolveDbPath} from '../db/open.ts';
 import {countLogons} from '../db/store.ts';
-import {hunt as runHunt} from '../detect/hunt.ts';
-import {listProfiles} from '../detect/profiles.ts';
+import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
+import {listProfiles, loadProfile} from '../detect/profiles.ts';
+import {checkTimeZone} from '../util/time.ts';
 import type {HuntResult} from '../detect/types.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatLocal, parseDuration, parseInstant} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, outputWidth, positiveInt, tzOf} from './options.ts';
+import {formatOf, outputWidth, positiveInt} from './options.ts';
 
 const help = `
 Usage
@@ -20,10 +21,10 @@ Runs a detection profile over the loaded logons and prints its findings, best fi
 Profiles: ${listProfiles().map(p => p.name).join(', ')}.
 
 Options
-  --profile NAME|FILE   profile to run (default qradar)
+  --profile NAME|FILE   profile to run (default lateral); a copy of db/profiles/lateral.json can be tuned
   --now ISO             end of the window (default: the newest loaded logon)
-  --window DUR|all      window length, e.g. 24h, 7d, all (default: the profile's; qradar 24h, logscale all)
-  --tz ZONE             zone for after-hours and printed times (default UTC)
+  --window DUR|all      window length, e.g. 24h, 7d, all (default: the profile's; qradar 24h, logscale and lateral all)
+  --tz ZONE             zone for after-hours and printed times (default the profile's, else UTC)
   --limit N             at most N findings
   --no-allowlist        ignore the allowlist
   --format FMT          table | json | csv | ndjson (JSON keys are the profile's own columns)
@@ -55,7 +56,7 @@ export const hunt: Command = {
 	summary: 'run a detection profile and print findings',
 	help,
 	flags: {
-		profile: {type: 'string', default: 'qradar'},
+		profile: {type: 'string', default: 'lateral'},
 		now: {type: 'string'},
 		window: {type: 'string'},
 		limit: {type: 'number'},
@@ -63,12 +64,13 @@ export const hunt: Command = {
 		format: {type: 'string'},
 	},
 	async run({flags, stdout, stderr}) {
-		const tz = tzOf(flags);
+		const profile = loadProfile(stringFlag(flags, 'profile') ?? 'lateral');
+		const tz = checkTimeZone(huntZone(profile, stringFlag(flags, 'tz')));
 		const format = formatOf(flags, ROW_FORMATS, 'table');
 		const nowText = stringFlag(flags, 'now');
 		const windowText = stringFlag(flags, 'window');
 		const options = {
-			profile: stringFlag(flags, 'profile') ?? 'qradar',
+			profile: stringFlag(flags, 'profile') ?? 'lateral',
 			now: nowText === undefined ? undefined : parseInstant(nowText, '--now', tz),
 			window: windowText === undefined ? undefined : parseDuration(windowText) ?? null,
 			tz,

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import Database from 'better-sqlite3';
-import {formatLocal, localParts} from '../util/time.ts';
+import {formatLocal, localParts, offsetAt} from '../util/time.ts';
 import {RuntimeError} from '../util/errors.ts';
 import {registerMatchers} from './functions.ts';
 
@@ -103,5 +103,8 @@ function registerFunctions(db: Db): void {
 		ts === null ? null : localParts(Number(ts), String(tz)).weekday);
 	db.function('local_time', opts, (ts: unknown, tz: unknown) =>
 		ts === null ? null : formatLocal(Number(ts), String(tz)));
+	// Days since 1970-01-01 in local time: groups logons by the calendar day they happened on there.
+	db.function('local_day', opts, (ts: unknown, tz: unknown) =>
+		ts === null ? null : Math.floor((Number(ts) + offsetAt(Number(ts), String(tz))) / 86_400_000));
 	registerMatchers(db);
 }

@@ -68,6 +68,12 @@ export function newestTs(db: Db): number | undefined {
 	return row.ts ?? undefined;
 }
 
+/** Oldest logon time in the store (epoch ms). */
+export function oldestTs(db: Db): number | undefined {
+	const row = db.prepare('SELECT min(ts) AS ts FROM logons').get() as {ts: number | null};
+	return row.ts ?? undefined;
+}
+
 export function countLogons(db: Db): number {
 	return (db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n;
 }

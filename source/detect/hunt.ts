@@ -1,12 +1,13 @@
 /**
- * Running a profile: bind the window, zone and allowlist switch, execute the profile's SQL in
- * SQLite, and present the rows both as the profile's own JSON columns and as shared Findings.
- * No scoring happens here: every number comes out of the SQL; this module only renames.
+ * Running a profile: bind the window, zone, allowlist switch and (for scored profiles) every
+ * weight and threshold, execute the profile's SQL in SQLite, and present the rows both as the
+ * profile's own JSON columns and as shared Findings. No scoring happens here: every number comes
+ * out of the SQL; this module renames columns and writes the one-line details.
  */
 import type {Db} from '../db/open.ts';
-import {newestTs} from '../db/store.ts';
-import {parseDuration} from '../util/time.ts';
-import {loadProfile, querySql, type SeedProfile} from './profiles.ts';
+import {newestTs, oldestTs} from '../db/store.ts';
+import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
+import {loadProfile, querySql, type Profile, type ScoredProfile} from './profiles.ts';
 import {allowlistClause} from './allowlist-sql.ts';
 import type {Finding, HuntOptions, HuntResult, Reason} from './types.ts';
 
@@ -14,14 +15,15 @@ type Row = Record<string, unknown>;
 
 /** Turns one SQL row into the profile's JSON row and the shared Finding. */
 interface Presenter {
-	row(r: Row): Row;
-	finding(r: Row, tz: string): Finding;
+	row(r: Row, f: Finding, tz: string): Row;
+	finding(r: Row, tz: string, profile: Profile): Finding;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
-const reasons = (list: Array<Reason | false>): Reason[] => list.filter((r): r is Reason => r !== false && r.points !== 0);
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const reasons = (list: Reason[]): Reason[] => list.filter(r => r.points !== 0);
 
-const presenters: Record<string, Presenter> = {
+const seedPresenters: Record<string, Presenter> = {
 	qradar: {
 		row: r => ({
 			first_seen: r['first_seen'],
@@ -53,7 +55,7 @@ const presenters: Record<string, Presenter> = {
 				after_hours: num(r['any_after_hours']) === 1,
 				score: num(r['suspicion_score']),
 				reasons: reasons([
-					{signal: 'target-spread', points: hosts, detail: `${hosts} distinct target host${hosts === 1 ? '' : 's'} (1 point each)`},
+					{signal: 'target-spread', points: hosts, detail: `${plural(hosts, 'distinct target host')} (1 point each)`},
 					{signal: 'privileged-name', points: num(r['_privileged_points']), detail: 'user name contains "admin" or "svc-"'},
 					{signal: 'after-hours', points: num(r['any_after_hours']), detail: `a logon before 06:00 (${tz})`},
 					{signal: 'failure-ratio', points: num(r['_failure_points']), detail: `${failed} of ${total} failed (over half) with a success`},
@@ -95,7 +97,7 @@ const presenters: Record<string, Presenter> = {
 				reasons: reasons([
 					{signal: 'after-hours', points: num(r['AnyAfterHours']), detail: `a logon before 06:00 (${tz})`},
 					{signal: 'privileged-name', points: num(r['AnyPrivileged']), detail: 'user name matches admin|administrator|svc-|service|backup'},
-					{signal: 'target-spread', points: num(r['_spread_points']), detail: `${hosts} distinct target hosts (2 if over 3, 1 if over 1)`},
+					{signal: 'target-spread', points: num(r['_spread_points']), detail: `${plural(hosts, 'distinct target host')} (2 if over 3, 1 if over 1)`},
 					{signal: 'failure-ratio', points: num(r['_failure_points']), detail: `failed ratio ${String(r['FailedRatio'])} over 0.5 with a success`},
 				]),
 			};
@@ -103,37 +105,148 @@ const presenters: Record<string, Presenter> = {
 	},
 };
 
+const scoredPresenter: Presenter = {
+	row: (_r, f, tz) => ({
+		src_ip: f.src_ip,
+		user: f.user,
+		first_seen: formatIso(f.first_seen, tz),
+		last_seen: formatIso(f.last_seen, tz),
+		targets: f.targets,
+		target_count: f.target_count,
+		total: f.total,
+		failed: f.failed,
+		success: f.success,
+		score: f.score,
+		reasons: f.reasons,
+	}),
+	finding(r, tz, profile) {
+		const p = profile as ScoredProfile;
+		const s = p.signals;
+		const user = String(r['user']);
+		const pattern = s.privileged.patterns.find(x => user.toLowerCase().includes(x.toLowerCase()));
+		const [start, end] = s.afterHours.businessHours;
+		const hopTs = r['hop_ts'] === null ? undefined : num(r['hop_ts']);
+		const finding: Finding = {
+			src_ip: String(r['src_ip']),
+			user,
+			first_seen: num(r['first_ts']),
+			last_seen: num(r['last_ts']),
+			targets: JSON.parse(String(r['targets'])) as string[],
+			target_count: num(r['hosts']),
+			total: num(r['total']),
+			failed: num(r['failed']),
+			success: num(r['success']),
+			after_hours: num(r['off_hours']) > 0,
+			score: num(r['score']),
+			reasons: reasons([
+				{signal: 'target-spread', points: num(r['p_spread']), detail: plural(num(r['hosts']), 'distinct target')},
+				{signal: 'privileged-name', points: num(r['p_privileged']), detail: `user name contains "${pattern ?? '?'}"`},
+				{signal: 'after-hours', points: num(r['p_after_hours']), detail: `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${String(start).padStart(2, '0')}:00-${String(end).padStart(2, '0')}:00 (${tz})`},
+				{signal: 'weekend', points: num(r['p_weekend']), detail: `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`},
+				{signal: 'failure-then-success', points: num(r['p_fts']), detail: `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`},
+				{signal: 'spray', points: num(r['p_spray']), detail: `this source failed against ${plural(num(r['spray_users']), 'different user')}`},
+				{signal: 'novelty', points: num(r['p_novelty']), detail: `${num(r['novel_st'])} source->target and ${num(r['novel_ut'])} user->target pairs not seen in the ${p.baseline} baseline`},
+				{signal: 'velocity', points: num(r['p_velocity']), detail: `${plural(num(r['per_hour']), 'distinct target')} within one hour`},
+				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['src_ip'])} (${String(r['hop_via'])}) received a logon from ${String(r['hop_from_ip'])} as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)} before moving on`},
+				{signal: 'routine', points: num(r['p_routine']), detail: `active at the same hours on ${num(r['routine_days'])} of ${plural(num(r['baseline_days']), 'baseline day')}`},
+			]),
+		};
+		if (hopTs !== undefined) {
+			finding.hop = {from_ip: String(r['hop_from_ip']), from_user: String(r['hop_from_user']), via: String(r['hop_via']), ts: hopTs};
+		}
+
+		return finding;
+	},
+};
+
+interface Window {
+	now: number | undefined;
+	since: number | null;
+	until: number | null;
+	/** Scored profiles: start of the baseline before `since`. */
+	baseSince?: number;
+}
+
 /** The window a hunt uses: [since, until] inclusive, or no window. */
-export function resolveWindow(db: Db, profile: SeedProfile, options: HuntOptions): {now: number | undefined; since: number | null; until: number | null} {
+export function resolveWindow(db: Db, profile: Profile, options: HuntOptions): Window {
 	const now = options.now ?? newestTs(db);
 	const length = options.window === undefined ? parseDuration(profile.defaultWindow) ?? null : options.window;
+	if (profile.kind === 'scored') {
+		// The baseline is the stretch before the window; with no window, the first `baseline` of data.
+		const baseline = parseDuration(profile.baseline) ?? 0;
+		if (now === undefined) return {now, since: null, until: null};
+		const since = length === null ? (oldestTs(db) ?? now) + baseline : now - length;
+		return {now, since, until: now, baseSince: since - baseline};
+	}
+
 	if (length === null || now === undefined) return {now, since: null, until: null};
 	return {now, since: now - length, until: now};
+}
+
+/** The bound parameters of a scored profile's query. */
+function scoredParams(p: ScoredProfile, w: Window): Record<string, unknown> {
+	const s = p.signals;
+	return {
+		base_since: w.baseSince ?? null,
+		logon_types: JSON.stringify(p.logonTypes),
+		privileged: JSON.stringify(s.privileged.patterns.map(x => x.toLowerCase())),
+		biz_start: s.afterHours.businessHours[0],
+		biz_end: s.afterHours.businessHours[1],
+		biz_days: JSON.stringify(s.afterHours.businessDays),
+		spread_tiers: JSON.stringify(s.spread.tiers),
+		privileged_points: s.privileged.points,
+		after_hours_points: s.afterHours.points,
+		weekend_points: s.afterHours.weekendPoints,
+		fts_points: s.failureThenSuccess.points,
+		fts_min_failures: s.failureThenSuccess.minFailures,
+		fts_within_ms: s.failureThenSuccess.withinMinutes * 60_000,
+		spray_points: s.spray.points,
+		spray_min_users: s.spray.minUsers,
+		novel_tiers: JSON.stringify(s.novelty.tiers),
+		novel_user_points: s.novelty.userTargetPoints,
+		novel_user_min: s.novelty.userTargetMin,
+		velocity_tiers: JSON.stringify(s.velocity.tiers),
+		hop_points: s.hopChain.points,
+		hop_within_ms: s.hopChain.withinHours * 3_600_000,
+		hop_requires_novel: s.hopChain.requireNovelOnward ? 1 : 0,
+		routine_points: s.routine.points,
+		routine_share: s.routine.share,
+		routine_min_days: s.routine.minDays,
+		min_score: p.minScore,
+	};
+}
+
+/** The zone a hunt uses: --tz when given, else the profile's own, else UTC. */
+export function huntZone(profile: Profile, tzFlag: string | undefined): string {
+	return tzFlag ?? (profile.kind === 'scored' ? profile.timeZone : null) ?? 'UTC';
 }
 
 /** Runs a profile over the store. */
 export function hunt(db: Db, options: HuntOptions): HuntResult {
 	const profile = loadProfile(options.profile);
-	const presenter = presenters[profile.name];
+	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
 	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
-	const {now, since, until} = resolveWindow(db, profile, options);
+	const window = resolveWindow(db, profile, options);
 	const sql = querySql(profile.query).replace('/*ALLOWLIST*/', allowlistClause('l'));
-	const raw = db.prepare(sql).all({
-		since,
-		until,
+	const params: Record<string, unknown> = {
+		since: window.since,
+		until: window.until,
 		tz: options.tz,
 		limit: options.limit ?? -1,
 		allowlist: options.allowlist === false ? 0 : 1,
 		only_entry: options.onlyEntry ?? null,
 		profile: profile.name,
 		today: Date.now(),
-	}) as Row[];
+		...(profile.kind === 'scored' ? scoredParams(profile, window) : {}),
+	};
+	const raw = window.now === undefined && profile.kind === 'scored' ? [] : db.prepare(sql).all(params) as Row[];
+	const findings = raw.map(r => presenter.finding(r, options.tz, profile));
 	return {
 		profile: profile.name,
-		now,
-		since,
+		now: window.now,
+		since: window.since,
 		tz: options.tz,
-		rows: raw.map(r => presenter.row(r)),
-		findings: raw.map(r => presenter.finding(r, options.tz)),
+		rows: raw.map((r, i) => presenter.row(r, findings[i]!, options.tz)),
+		findings,
 	};
 }

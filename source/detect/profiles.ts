@@ -1,16 +1,18 @@
 /**
- * Profiles: the shipped ones live in db/profiles/*.json (metadata) with their SQL in db/queries/.
+ * Profiles: the shipped ones live in db/profiles/*.json (data) with their SQL in db/queries/.
+ * The two seed profiles are fixed SQL; a scored profile (ours, or a user's copy of it) binds its
+ * weights, thresholds and patterns into hunt-lateral.sql.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import {repoRoot} from '../db/open.ts';
 import {UsageError} from '../util/errors.ts';
+import {checkTimeZone, parseDuration} from '../util/time.ts';
 
-/** A seed-faithful profile: fixed SQL with metadata (Sigma-like header). */
-export interface SeedProfile {
+interface ProfileBase {
 	name: string;
 	title: string;
-	source: string;
+	description?: string;
 	level: string;
 	confidence: string;
 	/** File name under db/queries/. */
@@ -19,6 +21,38 @@ export interface SeedProfile {
 	defaultWindow: string;
 	falsePositives: string[];
 }
+
+/** A seed-faithful profile: fixed SQL with metadata (a Sigma-like header). */
+export interface SeedProfile extends ProfileBase {
+	kind?: 'seed';
+	source: string;
+}
+
+type Tiers = Array<[number, number]>;
+
+/** A scored profile: the data hunt-lateral.sql is run with. */
+export interface ScoredProfile extends ProfileBase {
+	kind: 'scored';
+	/** Baseline length before the hunt window, e.g. `2d`. */
+	baseline: string;
+	/** Zone for business hours when --tz is not given; null = UTC. */
+	timeZone: string | null;
+	minScore: number;
+	logonTypes: number[];
+	signals: {
+		spread: {tiers: Tiers};
+		privileged: {points: number; patterns: string[]};
+		afterHours: {points: number; weekendPoints: number; businessHours: [number, number]; businessDays: number[]};
+		failureThenSuccess: {points: number; minFailures: number; withinMinutes: number};
+		spray: {points: number; minUsers: number};
+		novelty: {tiers: Tiers; userTargetPoints: number; userTargetMin: number};
+		velocity: {tiers: Tiers};
+		hopChain: {points: number; withinHours: number; requireNovelOnward: boolean};
+		routine: {points: number; share: number; minDays: number};
+	};
+}
+
+export type Profile = SeedProfile | ScoredProfile;
 
 const profilesDir = path.join(repoRoot, 'db', 'profiles');
 export const queriesDir = path.join(repoRoot, 'db', 'queries');
@@ -37,19 +71,84 @@ function order(name: string): number {
 	return i === -1 ? 99 : i;
 }
 
-function loadProfileFile(file: string): SeedProfile {
+/** Checks what a hand-edited scored profile must hold, naming the first wrong field. */
+function checkScored(p: ScoredProfile, file: string): void {
+	const fail = (field: string, why: string): never => {
+		throw new UsageError(`profile ${file}: ${field} ${why}`);
+	};
+
+	const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+	const tiers = (field: string, v: unknown) => {
+		if (!Array.isArray(v) || v.some(t => !Array.isArray(t) || t.length !== 2 || !isNum(t[0]) || !isNum(t[1]))) {
+			fail(field, 'must be a list of [at least, points] pairs');
+		}
+	};
+
 	try {
-		return JSON.parse(fs.readFileSync(file, 'utf8')) as SeedProfile;
-	} catch (error) {
-		throw new UsageError(`cannot read profile ${file}: ${(error as Error).message}`);
+		parseDuration(p.baseline);
+	} catch {
+		fail('baseline', `"${String(p.baseline)}" is not a duration such as 2d`);
+	}
+
+	if (p.timeZone !== null && p.timeZone !== undefined) checkTimeZone(p.timeZone);
+	if (!isNum(p.minScore)) fail('minScore', 'must be a number');
+	if (!Array.isArray(p.logonTypes) || p.logonTypes.some(t => !Number.isInteger(t))) fail('logonTypes', 'must be a list of integers');
+	const s = p.signals;
+	if (typeof s !== 'object' || s === null) fail('signals', 'is missing');
+	tiers('signals.spread.tiers', s.spread?.tiers);
+	tiers('signals.novelty.tiers', s.novelty?.tiers);
+	tiers('signals.velocity.tiers', s.velocity?.tiers);
+	const numbers: Array<[string, unknown]> = [
+		['signals.privileged.points', s.privileged?.points],
+		['signals.afterHours.points', s.afterHours?.points],
+		['signals.afterHours.weekendPoints', s.afterHours?.weekendPoints],
+		['signals.failureThenSuccess.points', s.failureThenSuccess?.points],
+		['signals.failureThenSuccess.minFailures', s.failureThenSuccess?.minFailures],
+		['signals.failureThenSuccess.withinMinutes', s.failureThenSuccess?.withinMinutes],
+		['signals.spray.points', s.spray?.points],
+		['signals.spray.minUsers', s.spray?.minUsers],
+		['signals.novelty.userTargetPoints', s.novelty?.userTargetPoints],
+		['signals.novelty.userTargetMin', s.novelty?.userTargetMin],
+		['signals.hopChain.points', s.hopChain?.points],
+		['signals.hopChain.withinHours', s.hopChain?.withinHours],
+		['signals.routine.points', s.routine?.points],
+		['signals.routine.share', s.routine?.share],
+		['signals.routine.minDays', s.routine?.minDays],
+	];
+	for (const [field, v] of numbers) if (!isNum(v)) fail(field, 'must be a number');
+	if (!Array.isArray(s.privileged.patterns) || s.privileged.patterns.some(x => typeof x !== 'string' || x === '')) fail('signals.privileged.patterns', 'must be a list of non-empty strings');
+	const hours = s.afterHours.businessHours;
+	if (!Array.isArray(hours) || hours.length !== 2 || !hours.every(h => Number.isInteger(h) && h >= 0 && h <= 24) || hours[0] > hours[1]) {
+		fail('signals.afterHours.businessHours', 'must be [start, end] hours with 0 <= start <= end <= 24');
+	}
+
+	if (!Array.isArray(s.afterHours.businessDays) || s.afterHours.businessDays.some(d => !Number.isInteger(d) || d < 0 || d > 6)) {
+		fail('signals.afterHours.businessDays', 'must be a list of weekdays 0 (Sunday) to 6');
 	}
 }
 
+function loadProfileFile(file: string): Profile {
+	let profile: Profile;
+	try {
+		profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+	} catch (error) {
+		throw new UsageError(`cannot read profile ${file}: ${(error as Error).message}`);
+	}
+
+	if (typeof profile.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/i.test(profile.name)) throw new UsageError(`profile ${file}: name must be letters, digits and dashes`);
+	if (typeof profile.query !== 'string' || !/^[a-z0-9-]+\.sql$/.test(profile.query) || !fs.existsSync(path.join(queriesDir, profile.query))) {
+		throw new UsageError(`profile ${file}: query must name a file in db/queries (got "${String(profile.query)}")`);
+	}
+
+	if (profile.kind === 'scored') checkScored(profile, file);
+	return profile;
+}
+
 /** A profile by name (`qradar`) or by file path. */
-export function loadProfile(nameOrFile: string): SeedProfile {
+export function loadProfile(nameOrFile: string): Profile {
 	const shipped = path.join(profilesDir, `${nameOrFile}.json`);
 	if (/^[a-z0-9-]+$/i.test(nameOrFile) && fs.existsSync(shipped)) return loadProfileFile(shipped);
-	if (fs.existsSync(nameOrFile)) return loadProfileFile(nameOrFile);
+	if (fs.existsSync(nameOrFile) && fs.statSync(nameOrFile).isFile()) return loadProfileFile(nameOrFile);
 	const names = listProfiles().map(p => p.name).join(', ');
 	throw new UsageError(`unknown profile "${nameOrFile}" (choose ${names}, or give a profile file)`);
 }

@@ -28,6 +28,19 @@ export interface Finding {
 	score: number;
 	/** The score broken down; the points add up to `score`. */
 	reasons: Reason[];
+	/** The hop into this finding's source, when it is part of a chain (scored profiles). */
+	hop?: Hop;
+}
+
+/** A remote logon into a host that then became a source: the previous link of a chain. */
+export interface Hop {
+	/** The source of the earlier logon. */
+	from_ip: string;
+	from_user: string;
+	/** The host (target name) that was logged on to, which is this finding's source. */
+	via: string;
+	/** Epoch ms, UTC. */
+	ts: number;
 }
 
 export interface HuntOptions {
