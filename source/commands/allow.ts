@@ -5,12 +5,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import {openDb, resolveDbPath} from '../db/open.ts';
-import {getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
+import {entryExists, getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
+import {suggestEntries} from '../allowlist/suggest.ts';
 import {describeEntry, EntryError, entryForFile, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
 import {loadProfile} from '../detect/profiles.ts';
 import {renderTable} from '../export/table.ts';
 import {InputError, UsageError} from '../util/errors.ts';
 import {formatIso} from '../util/time.ts';
+import {neutralize} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {formatOf, outputWidth, tzOf} from './options.ts';
 
@@ -22,6 +24,7 @@ Usage
   $ lateral allow enable ID | disable ID
   $ lateral allow import FILE
   $ lateral allow export [--format yaml|json]
+  $ lateral allow suggest [--add]
 
 Allowlist entries suppress known-good activity inside every profile's SQL, so counts and scores
 are recomputed without it. hunt --no-allowlist ignores them.
@@ -40,6 +43,10 @@ add
 list: every entry with its state (active, disabled, expired) and what it suppresses: logons it
 matches and findings of --profile (default lateral) it removes.
 
+suggest: looks for the false positives the seeds name (VDI brokers, software distribution and
+backup accounts sweeping hosts at night, jump servers, domain controllers) and prints them; with
+--add they are stored disabled, for a hunter to confirm one by one with allow enable ID.
+
 import: a YAML or JSON file holding a list of entries or {allowlist: [...]}; all entries are
 checked first and nothing is imported if any is wrong (the error names the entry and field).
 
@@ -48,10 +55,11 @@ Examples
   $ lateral allow add --kind pair --src-ip 10.20.0.9 --user svc-sccm --reason "SCCM software distribution"
   $ lateral allow import team-allowlist.yaml
   $ lateral allow export > team-allowlist.yaml
+  $ lateral allow suggest --add
 `;
 
 function stateOf(e: StoredEntry): string {
-	if (!e.enabled) return 'disabled';
+	if (!e.enabled) return e.suggested ? 'suggested' : 'disabled';
 	return e.expired ? 'expired' : 'active';
 }
 
@@ -76,6 +84,7 @@ export const allow: Command = {
 		expires: {type: 'string'},
 		profile: {type: 'string'},
 		format: {type: 'string'},
+		add: {type: 'boolean', default: false},
 	},
 	async run({input, flags, stdout}) {
 		const action = input[0];
@@ -183,8 +192,30 @@ export const allow: Command = {
 					return 0;
 				}
 
+				case 'suggest': {
+					const suggestions = suggestEntries(db, tzOf(flags));
+					if (suggestions.length === 0) {
+						println(stdout, 'Nothing in the data looks like a VDI broker, software distribution, backup account, jump server or domain controller.');
+						return 0;
+					}
+
+					const fresh = suggestions.filter(x => !entryExists(db, x.entry));
+					for (const x of suggestions) {
+						println(stdout, `${x.class.padEnd(22)} ${neutralize(describeEntry(x.entry))}: ${x.evidence}${fresh.includes(x) ? '' : ' (already in the allowlist)'}`);
+					}
+
+					if (flags['add'] === true && fresh.length > 0) {
+						const ids = insertEntries(db, fresh.map(x => x.entry), 'lateral', e => fresh.find(x => x.entry === e)?.class);
+						println(stdout, `added ${ids.length} disabled suggestion${ids.length === 1 ? '' : 's'} (ids ${ids[0]}..${ids.at(-1)}); confirm each with lateral allow enable ID`);
+					} else if (fresh.length > 0) {
+						println(stdout, 'Run lateral allow suggest --add to store these disabled, then enable the ones you confirm.');
+					}
+
+					return 0;
+				}
+
 				default:
-					throw new UsageError(`allow needs an action: add, list, rm, enable, disable, import or export (got "${action ?? ''}")`);
+					throw new UsageError(`allow needs an action: add, list, rm, enable, disable, import, export or suggest (got "${action ?? ''}")`);
 			}
 		} finally {
 			db.close();

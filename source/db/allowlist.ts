@@ -21,6 +21,7 @@ interface EntryRow {
 	expires: number | null;
 	profile: string | null;
 	enabled: number;
+	suggested: string | null;
 }
 
 /** A stored entry with its state at `now` (epoch ms). */
@@ -29,6 +30,8 @@ export interface StoredEntry extends Entry {
 	created: number;
 	enabled: boolean;
 	expired: boolean;
+	/** The false-positive class when lateral proposed the entry. */
+	suggested?: string;
 }
 
 function fromRow(r: EntryRow, now: number): StoredEntry {
@@ -46,13 +49,14 @@ function fromRow(r: EntryRow, now: number): StoredEntry {
 	}
 
 	if (r.expires !== null) e.expires = r.expires;
+	if (r.suggested !== null) e.suggested = r.suggested;
 	return e;
 }
 
-/** Inserts entries in one transaction (all or none); returns their ids. */
-export function insertEntries(db: Db, entries: Entry[], author: string | undefined): number[] {
-	const stmt = db.prepare(`INSERT INTO allowlist (kind, pattern, src_ip, user, target, match, reason, author, created, expires, profile, enabled)
-		VALUES (@kind, @pattern, @src_ip, @user, @target, @match, @reason, @author, @created, @expires, @profile, @enabled)`);
+/** Inserts entries in one transaction (all or none); returns their ids. `suggested` marks proposals. */
+export function insertEntries(db: Db, entries: Entry[], author: string | undefined, suggested?: (e: Entry) => string | undefined): number[] {
+	const stmt = db.prepare(`INSERT INTO allowlist (kind, pattern, src_ip, user, target, match, reason, author, created, expires, profile, enabled, suggested)
+		VALUES (@kind, @pattern, @src_ip, @user, @target, @match, @reason, @author, @created, @expires, @profile, @enabled, @suggested)`);
 	const now = Date.now();
 	return db.transaction(() => entries.map(e => Number(stmt.run({
 		kind: e.kind,
@@ -67,6 +71,7 @@ export function insertEntries(db: Db, entries: Entry[], author: string | undefin
 		expires: e.expires ?? null,
 		profile: e.profile ?? null,
 		enabled: e.enabled === false ? 0 : 1,
+		suggested: suggested?.(e) ?? null,
 	}).lastInsertRowid)))();
 }
 
@@ -77,6 +82,14 @@ export function listEntries(db: Db, now = Date.now()): StoredEntry[] {
 export function getEntry(db: Db, id: number, now = Date.now()): StoredEntry | undefined {
 	const row = db.prepare('SELECT * FROM allowlist WHERE id = ?').get(id) as EntryRow | undefined;
 	return row && fromRow(row, now);
+}
+
+/** True when an entry with the same kind and values exists already (whatever its state). */
+export function entryExists(db: Db, e: Entry): boolean {
+	return db.prepare(`SELECT 1 FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
+		AND user IS @user AND target IS @target AND match = @match`).get({
+		kind: e.kind, pattern: e.pattern ?? null, src_ip: e.src_ip ?? null, user: e.user ?? null, target: e.target ?? null, match: e.match,
+	}) !== undefined;
 }
 
 export function removeEntry(db: Db, id: number): boolean {
