@@ -36,6 +36,7 @@ ${commands.map(c => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 Common options
   --db FILE     database (default $LATERAL_DB, else db/lateral.sqlite in the repository)
   --tz ZONE     IANA time zone for after-hours and displayed times (default UTC)
+  --read-only   never write to the database (implied when the file is not writable)
   --debug       show stack traces
   --no-color    no colours
   --help        help (lateral COMMAND --help for a command)

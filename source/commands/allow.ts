@@ -4,7 +4,6 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {entryExists, getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
 import {suggestEntries} from '../allowlist/suggest.ts';
 import {describeEntry, EntryError, entryForFile, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
@@ -14,7 +13,7 @@ import {InputError, UsageError} from '../util/errors.ts';
 import {formatIso} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, outputWidth, tzOf} from './options.ts';
+import {formatOf, openFromFlags, outputWidth, tzOf} from './options.ts';
 
 const help = `
 Usage
@@ -88,7 +87,7 @@ export const allow: Command = {
 	},
 	async run({input, flags, stdout}) {
 		const action = input[0];
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			switch (action) {
 				case 'add': {

@@ -9,6 +9,7 @@ export const commonFlags = {
 	tz: {type: 'string'},
 	debug: {type: 'boolean', default: false},
 	color: {type: 'boolean', default: true},
+	readOnly: {type: 'boolean', default: false},
 } as const satisfies AnyFlags;
 
 export interface CommandContext {

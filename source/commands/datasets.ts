@@ -1,13 +1,12 @@
 /**
  * `lateral datasets`: what is loaded.
  */
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {listDatasets, type DatasetRow} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatIso, formatLocal} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, outputWidth, tzOf} from './options.ts';
+import {formatOf, openFromFlags, outputWidth, tzOf} from './options.ts';
 
 const help = `
 Usage
@@ -48,7 +47,7 @@ export const datasets: Command = {
 	async run({flags, stdout}) {
 		const tz = tzOf(flags);
 		const format = formatOf(flags, ROW_FORMATS, 'table');
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			const rows = listDatasets(db).map(d => datasetView(d, tz));
 			if (format === 'json') println(stdout, toJson(rows));

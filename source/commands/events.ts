@@ -2,13 +2,12 @@
  * `lateral events`: the normalized logon records, filtered: the headless way to see exactly what
  * was loaded.
  */
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, outputWidth, positiveInt, tzOf} from './options.ts';
+import {formatOf, openFromFlags, outputWidth, positiveInt, tzOf} from './options.ts';
 
 const help = `
 Usage
@@ -59,7 +58,7 @@ export const events: Command = {
 			dataset: positiveInt(flags, 'dataset'),
 			limit: positiveInt(flags, 'limit'),
 		};
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			const rows = queryEvents(db, filter).map(({id: _id, path, raw_ref, ...rest}) => ({...rest, file: path, line: raw_ref}));
 			if (format === 'json') println(stdout, toJson(rows));

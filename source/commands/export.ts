@@ -2,7 +2,7 @@
  * `lateral export`: the shortlist (or every finding) as CSV, JSON or Markdown.
  */
 import fs from 'node:fs';
-import {openDb, resolveDbPath, type Db} from '../db/open.ts';
+import type {Db} from '../db/open.ts';
 import {listEntries} from '../db/allowlist.ts';
 import {listMarks} from '../db/shortlist.ts';
 import {queryEvents} from '../db/store.ts';
@@ -12,7 +12,7 @@ import {toCaseCsv, toCaseJson, toCaseMarkdown, type CaseExport, type CaseFinding
 import {InputError} from '../util/errors.ts';
 import {parseDuration, parseInstant} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, tzOf} from './options.ts';
+import {formatOf, openFromFlags, tzOf} from './options.ts';
 
 /** Evidence lines kept per finding in an export. */
 const EVIDENCE_CAP = 200;
@@ -90,7 +90,7 @@ Examples
 		const format = formatOf(flags, FORMATS, 'md');
 		const nowText = stringFlag(flags, 'now');
 		const windowText = stringFlag(flags, 'window');
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		let text: string;
 		try {
 			const c = buildCase(db, {

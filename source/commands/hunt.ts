@@ -1,7 +1,6 @@
 /**
  * `lateral hunt`: run a profile headless and print its findings.
  */
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {countLogons} from '../db/store.ts';
 import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
 import {listProfiles, loadProfile} from '../detect/profiles.ts';
@@ -11,7 +10,7 @@ import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatLocal, parseDuration, parseInstant} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {formatOf, outputWidth, positiveInt} from './options.ts';
+import {formatOf, openFromFlags, outputWidth, positiveInt} from './options.ts';
 
 const help = `
 Usage
@@ -77,7 +76,7 @@ export const hunt: Command = {
 			limit: positiveInt(flags, 'limit'),
 			allowlist: flags['allowlist'] !== false,
 		};
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			const result = runHunt(db, options);
 			if (format === 'json') println(stdout, toJson(result.rows));

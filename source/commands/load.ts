@@ -2,14 +2,13 @@
  * `lateral load PATH...`: load files or folders into the store, one transaction per file.
  */
 import fs from 'node:fs';
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
 import {UsageError} from '../util/errors.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {positiveInt, tzOf} from './options.ts';
+import {openFromFlags, positiveInt, tzOf} from './options.ts';
 
 const help = `
 Usage
@@ -85,7 +84,7 @@ export const load: Command = {
 		const epochText = stringFlag(flags, 'epoch');
 		const files = expandPaths(input);
 		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}`);
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 
 		let interrupted = false;
 		const onSigint = () => {

@@ -2,14 +2,13 @@
  * `lateral mark` / `lateral unmark`: the shortlist, headless (the console's `m`).
  */
 import os from 'node:os';
-import {openDb, resolveDbPath} from '../db/open.ts';
 import {listMarks, markPair, unmarkPair, STATUSES, type Status} from '../db/shortlist.ts';
 import {InputError, UsageError} from '../util/errors.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {renderTable} from '../export/table.ts';
 import {formatIso} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {outputWidth} from './options.ts';
+import {openFromFlags, outputWidth} from './options.ts';
 
 function pairOf(flags: Record<string, unknown>, verb: string): {src_ip: string; user: string} {
 	const src = stringFlag(flags, 'src');
@@ -41,7 +40,7 @@ Examples
 		list: {type: 'boolean', default: false},
 	},
 	async run({flags, stdout}) {
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			if (flags['list'] === true) {
 				const marks = listMarks(db);
@@ -86,7 +85,7 @@ Example
 	flags: {src: {type: 'string'}, user: {type: 'string'}},
 	async run({flags, stdout}) {
 		const pair = pairOf(flags, 'unmark');
-		const db = openDb(resolveDbPath(stringFlag(flags, 'db')));
+		const db = openFromFlags(flags);
 		try {
 			if (!unmarkPair(db, pair.src_ip, pair.user)) throw new InputError(`${pair.user} from ${pair.src_ip}`, 'not on the shortlist');
 			println(stdout, `unmarked ${neutralize(pair.user)} from ${neutralize(pair.src_ip)}`);

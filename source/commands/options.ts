@@ -4,6 +4,7 @@
 import {UsageError} from '../util/errors.ts';
 import {checkTimeZone} from '../util/time.ts';
 import {stringFlag} from './command.ts';
+import {openDb, resolveDbPath, type Db} from '../db/open.ts';
 
 export function tzOf(flags: Record<string, unknown>): string {
 	return checkTimeZone(stringFlag(flags, 'tz') ?? 'UTC');
@@ -28,4 +29,9 @@ export function positiveInt(flags: Record<string, unknown>, name: string): numbe
 /** Terminal width for tables: the TTY's columns, else unlimited. */
 export function outputWidth(stream: NodeJS.WriteStream): number {
 	return stream.isTTY ? stream.columns || 80 : Infinity;
+}
+
+/** The database named by --db (else $LATERAL_DB, else the default), read-only with --read-only. */
+export function openFromFlags(flags: Record<string, unknown>): Db {
+	return openDb(resolveDbPath(stringFlag(flags, 'db')), {readOnly: flags['readOnly'] === true});
 }

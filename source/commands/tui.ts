@@ -65,7 +65,7 @@ export const tui: Command = {
 	async run({flags, stdout, stderr}) {
 		const tz = tzOf(flags);
 		const dbPath = resolveDbPath(stringFlag(flags, 'db'));
-		const db = openDb(dbPath);
+		const db = openDb(dbPath, {readOnly: flags['readOnly'] === true});
 		if (flags['sample'] === true && countLogons(db) === 0) println(stderr, await loadSample(db, tz));
 		if (!stdout.isTTY) {
 			println(stderr, 'lateral: the console needs a terminal; for scripts use lateral hunt, events or datasets');
