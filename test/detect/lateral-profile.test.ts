@@ -1,4 +1,4 @@
-import {test} from 'node:test';
+import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,9 +19,13 @@ const at = (day: number, hh: number, mm = 0) => DAY0 + day * DAY + (hh * 60 + mm
 
 const shipped = JSON.parse(fs.readFileSync(new URL('../../db/profiles/lateral.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-profile-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+let files = 0;
+
 /** The shipped profile with every finding kept (minScore very low) and optional overrides. */
 function profileFile(overrides: Record<string, unknown> = {}): string {
-	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-profile-')), 'tuned.json');
+	const file = path.join(scratch, `tuned-${++files}.json`);
 	fs.writeFileSync(file, JSON.stringify({...shipped, name: 'tuned', minScore: -100, ...overrides}));
 	return file;
 }
