@@ -77,17 +77,41 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 
+	const flags = {...commonFlags, ...command.flags};
+	checkFlags(command.name, rest, flags);
 	const cli = meow({
 		importMeta: import.meta,
 		argv: rest,
-		flags: {...commonFlags, ...command.flags},
+		flags,
 		autoHelp: false,
 		autoVersion: false,
-		allowUnknownFlags: false,
+		allowUnknownFlags: true,
 		description: false,
 		help: command.help,
 	});
 	return command.run({input: cli.input, flags: cli.flags, stdout: process.stdout, stderr: process.stderr});
+}
+
+/**
+ * Unknown flags are a usage error of one line (meow's own message spans lines and exits by
+ * itself). Everything after `--` is input.
+ */
+function checkFlags(command: string, argv: string[], flags: Record<string, {type: string; shortFlag?: string}>): void {
+	const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+	const shorts = new Set(Object.values(flags).map(f => f.shortFlag).filter(Boolean));
+	for (const arg of argv) {
+		if (arg === '--') break;
+		if (/^-[^-]/.test(arg)) {
+			if (!shorts.has(arg.slice(1, 2))) throw new UsageError(`${command}: unknown flag ${arg} (see lateral ${command} --help)`);
+			continue;
+		}
+
+		if (!arg.startsWith('--')) continue;
+		const name = arg.slice(2).split('=')[0]!;
+		const flag = flags[camel(name)];
+		const negated = name.startsWith('no-') ? flags[camel(name.slice(3))] : undefined;
+		if (!flag && negated?.type !== 'boolean') throw new UsageError(`${command}: unknown flag --${name} (see lateral ${command} --help)`);
+	}
 }
 
 /** One line for an error; the stack only with --debug. */

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
-import {UsageError} from '../util/errors.ts';
+import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
@@ -81,6 +81,7 @@ export const load: Command = {
 			throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${format}")`);
 		}
 
+		if (flags['readOnly'] === true) throw new RuntimeError('load writes to the database, and --read-only forbids writing');
 		const epochText = stringFlag(flags, 'epoch');
 		const files = expandPaths(input);
 		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}`);

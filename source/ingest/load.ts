@@ -55,9 +55,12 @@ export function expandPaths(paths: string[]): string[] {
 	return out;
 }
 
-/** Files inside folders that are documentation or decoder output rather than logs. */
+/**
+ * Files inside folders that are documentation, ground truth or decoder output rather than logs
+ * (named explicitly, they are still tried).
+ */
 function isCompanion(file: string): boolean {
-	return /\.(md|txt\.gz|gz|zip|xml|yaml|yml|sha256|py|sh)$|(^|\/)(LICENSE|README)[^/]*$/i.test(file);
+	return /\.(md|txt\.gz|gz|zip|xml|yaml|yml|sha256|py|sh|tsv)$|(^|\/)(LICENSE|README)[^/]*$|(^|\/)ground-truth\.json$/i.test(file);
 }
 
 export function sha256File(file: string): Promise<string> {
@@ -112,8 +115,9 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 			} else {
 				const result = format.normalize(raw.value, raw.line, options);
 				if (result.kind === 'logon') {
-					insert(result.logon);
-					records++;
+					const times = Math.max(1, Math.min(result.repeat ?? 1, 10_000));
+					for (let i = 0; i < times; i++) insert(result.logon);
+					records += times;
 					const {ts} = result.logon;
 					if (firstTs === null || ts < firstTs) firstTs = ts;
 					if (lastTs === null || ts > lastTs) lastTs = ts;

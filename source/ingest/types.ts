@@ -38,7 +38,7 @@ export type RawRecord =
 
 /** What normalizing one raw record gives. */
 export type Normalized =
-	| {kind: 'logon'; logon: Logon; /** input field the time came from */ timeField?: string}
+	| {kind: 'logon'; logon: Logon; /** input field the time came from */ timeField?: string; /** the record stands for this many identical attempts (syslog "message repeated") */ repeat?: number}
 	| {kind: 'skip'; reason: string}
 	| {kind: 'reject'; reason: string};
 

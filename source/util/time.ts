@@ -41,7 +41,19 @@ function formatterFor(tz: string): Intl.DateTimeFormat {
 	return f;
 }
 
-/** Offset of `tz` from UTC in ms (local = utc + offset) at epoch ms `ts`. */
+/** Offset of `tz` from UTC in ms at exactly epoch ms `ts`, asked of Intl. */
+function exactOffset(ts: number, tz: string): number {
+	const probe = ts - (((ts % 1000) + 1000) % 1000); // Intl formats whole seconds
+	const parts = formatterFor(tz).formatToParts(new Date(probe));
+	const get = (type: string) => Number(parts.find(p => p.type === type)?.value);
+	return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - probe;
+}
+
+/**
+ * Offset of `tz` from UTC in ms (local = utc + offset) at epoch ms `ts`. Cached per UTC hour when
+ * the offset is the same at both ends of the hour; in an hour where it changes (at :30 in
+ * St. John's, or at :00) every instant is asked exactly.
+ */
 export function offsetAt(ts: number, tz: string): number {
 	if (tz === 'UTC' || tz === 'Etc/UTC') return 0;
 	let cache = offsetCache.get(tz);
@@ -53,15 +65,12 @@ export function offsetAt(ts: number, tz: string): number {
 	const bucket = Math.floor(ts / HOUR_MS);
 	let offset = cache.get(bucket);
 	if (offset === undefined) {
-		const probe = bucket * HOUR_MS;
-		const parts = formatterFor(tz).formatToParts(new Date(probe));
-		const get = (type: string) => Number(parts.find(p => p.type === type)?.value);
-		const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-		offset = asUtc - probe;
+		const start = exactOffset(bucket * HOUR_MS, tz);
+		offset = start === exactOffset((bucket + 1) * HOUR_MS - 1000, tz) ? start : Number.NaN;
 		cache.set(bucket, offset);
 	}
 
-	return offset;
+	return Number.isNaN(offset) ? exactOffset(ts, tz) : offset;
 }
 
 /** Local wall-clock fields of epoch ms `ts` in `tz`. */

@@ -1,0 +1,80 @@
+/**
+ * Streaming text: a file as numbered lines, whatever its encoding (UTF-8 with or without a BOM,
+ * UTF-16 LE/BE with a BOM) and line ends (LF, CRLF). Memory holds one line at a time, however
+ * long the file.
+ */
+import fs from 'node:fs';
+import {StringDecoder} from 'node:string_decoder';
+
+export interface Line {
+	/** 1-based line number in the file. */
+	line: number;
+	/** The line without its end (no trailing CR or LF). */
+	text: string;
+}
+
+/** The encoding a file's first bytes announce; UTF-8 when there is no BOM. */
+export function encodingOf(bytes: Uint8Array): {encoding: 'utf8' | 'utf16le' | 'utf16be'; bom: number} {
+	if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return {encoding: 'utf8', bom: 3};
+	if (bytes[0] === 0xff && bytes[1] === 0xfe) return {encoding: 'utf16le', bom: 2};
+	if (bytes[0] === 0xfe && bytes[1] === 0xff) return {encoding: 'utf16be', bom: 2};
+	return {encoding: 'utf8', bom: 0};
+}
+
+/** Decodes the head of a file (for sniffing) the same way `readLines` decodes the whole. */
+export function decodeHead(bytes: Uint8Array): string {
+	const {encoding, bom} = encodingOf(bytes);
+	const body = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom);
+	if (encoding === 'utf16be') return swap16(body).toString('utf16le');
+	return new StringDecoder(encoding).write(body);
+}
+
+function swap16(buffer: Buffer): Buffer {
+	const even = Buffer.from(buffer.subarray(0, buffer.length - (buffer.length % 2)));
+	return even.swap16();
+}
+
+/** Reads the first `size` bytes of a file. */
+export function readHead(file: string, size = 64 * 1024): Uint8Array {
+	const fd = fs.openSync(file, 'r');
+	try {
+		const buffer = Buffer.alloc(size);
+		const read = fs.readSync(fd, buffer, 0, size, 0);
+		return buffer.subarray(0, read);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** Streams the lines of a text file. The last line is yielded even without a final newline. */
+export async function * readLines(file: string): AsyncGenerator<Line> {
+	const {encoding, bom} = encodingOf(readHead(file, 4));
+	const stream = fs.createReadStream(file, {start: bom, highWaterMark: 256 * 1024});
+	const decoder = new StringDecoder(encoding === 'utf16be' ? 'utf16le' : encoding);
+	let carry = '';
+	let oddByte: Buffer | undefined;
+	let line = 0;
+	for await (const chunk of stream as AsyncIterable<Buffer>) {
+		let bytes = chunk;
+		if (encoding === 'utf16be') {
+			// Swap byte pairs; an odd trailing byte waits for the next chunk.
+			bytes = oddByte ? Buffer.concat([oddByte, chunk]) : chunk;
+			const even = bytes.length - (bytes.length % 2);
+			oddByte = even < bytes.length ? bytes.subarray(even) : undefined;
+			bytes = Buffer.from(bytes.subarray(0, even)).swap16();
+		}
+
+		const text = carry + decoder.write(bytes);
+		let start = 0;
+		for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+			const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+			yield {line: ++line, text: text.slice(start, end)};
+			start = nl + 1;
+		}
+
+		carry = text.slice(start);
+	}
+
+	const rest = carry + decoder.end();
+	if (rest.length > 0) yield {line: ++line, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest};
+}

@@ -1,0 +1,189 @@
+/**
+ * Readers on small files: layouts (NDJSON, arrays, wrapped arrays, pretty-printed), encodings
+ * (BOM, UTF-16, CRLF), CSV quoting, detection, and loading into the store: all or nothing per
+ * file, rejected records with their line numbers, the same file twice loading nothing.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import {after, describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {readJsonRecords} from '../../source/ingest/json-records.ts';
+import {readCsvObjects} from '../../source/ingest/csv.ts';
+import {readLines} from '../../source/ingest/text.ts';
+import {detectFormat} from '../../source/ingest/detect.ts';
+import {expandPaths, loadFile} from '../../source/ingest/load.ts';
+import {openMemoryDb} from '../../source/db/open.ts';
+import {countLogons, listDatasets} from '../../source/db/store.ts';
+import type {RawRecord} from '../../source/ingest/types.ts';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-readers-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+
+let files = 0;
+function write(content: string | Buffer, name = `f${++files}.txt`): string {
+	const file = path.join(scratch, name);
+	fs.writeFileSync(file, content);
+	return file;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+	const out: T[] = [];
+	for await (const item of items) out.push(item);
+	return out;
+}
+
+function summary(records: RawRecord[]): Array<[number, string]> {
+	return records.map(r => [r.line, 'error' in r ? `error` : JSON.stringify(r.value)]);
+}
+
+describe('lines', () => {
+	test('CRLF, a missing final newline and a UTF-8 BOM', async () => {
+		const file = write(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('a\r\nb\n\nc')]));
+		assert.deepEqual(await collect(readLines(file)), [{line: 1, text: 'a'}, {line: 2, text: 'b'}, {line: 3, text: ''}, {line: 4, text: 'c'}]);
+	});
+
+	test('UTF-16 LE and BE with a BOM', async () => {
+		const text = 'é1\r\nz2\n';
+		const le = write(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+		const be = write(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]));
+		const want = [{line: 1, text: 'é1'}, {line: 2, text: 'z2'}];
+		assert.deepEqual(await collect(readLines(le)), want);
+		assert.deepEqual(await collect(readLines(be)), want);
+	});
+
+	test('a line longer than the read buffer arrives whole', async () => {
+		const long = 'x'.repeat(1_000_000);
+		const file = write(`a\n${long}\nb\n`);
+		const lines = await collect(readLines(file));
+		assert.equal(lines.length, 3);
+		assert.equal(lines[1]!.text.length, 1_000_000);
+	});
+});
+
+describe('JSON layouts', () => {
+	test('NDJSON: a bad line is an error with its number, the others are read', async () => {
+		const file = write('{"a":1}\n{"a":2\n\n{"a":3}\n[1]\n');
+		assert.deepEqual(summary(await collect(readJsonRecords(file))), [[1, '{"a":1}'], [2, 'error'], [4, '{"a":3}'], [5, 'error']]);
+	});
+
+	test('a pretty-printed array, each record with the line it starts on; braces in strings do not confuse it', async () => {
+		const file = write('[\n  {\n    "a": "x}{]["\n  },\n  {"a": "\\"}"}\n]\n');
+		assert.deepEqual(summary(await collect(readJsonRecords(file))), [[2, '{"a":"x}{]["}'], [5, '{"a":"\\"}"}']]);
+	});
+
+	test('the Ariel wrapper {"events": [...]} on one line or many', async () => {
+		const oneLine = write('{"events":[{"a":1},{"a":2}]}');
+		const many = write('{"meta":{"n":2},"events":[\n{"a":1},\n{"a":2}\n]}\n');
+		const want: Array<[number, string]> = [[1, '{"a":1}'], [1, '{"a":2}']];
+		assert.deepEqual(summary(await collect(readJsonRecords(oneLine))), want);
+		assert.deepEqual(summary(await collect(readJsonRecords(many))), [[2, '{"a":1}'], [3, '{"a":2}']]);
+	});
+
+	test('a file cut off inside a record reports that record as truncated', async () => {
+		const file = write('[\n{"a":1},\n{"a":');
+		assert.deepEqual(summary(await collect(readJsonRecords(file))), [[2, '{"a":1}'], [3, 'error']]);
+	});
+
+	test('a pretty-printed single object is one record', async () => {
+		const file = write('{\n  "EventID": 4624\n}\n');
+		assert.deepEqual(summary(await collect(readJsonRecords(file))), [[1, '{"EventID":4624}']]);
+	});
+});
+
+describe('CSV', () => {
+	test('quoted commas, doubled quotes and line breaks; a short row is an error', async () => {
+		const file = write('a,b,c\n1,"x, y",3\n4,"he said ""hi""",6\n7,"two\nlines",9\n10,11\n12,13,14\n');
+		assert.deepEqual(summary(await collect(readCsvObjects(file))), [
+			[2, '{"a":"1","b":"x, y","c":"3"}'],
+			[3, '{"a":"4","b":"he said \\"hi\\"","c":"6"}'],
+			[4, '{"a":"7","b":"two\\nlines","c":"9"}'],
+			[6, 'error'],
+			[7, '{"a":"12","b":"13","c":"14"}'],
+		]);
+	});
+});
+
+const WINDOWS_LINE = (i: number) => JSON.stringify({EventID: 4624, TimeCreated: new Date(Date.UTC(2026, 10, 4, 2, i)).toISOString(), Computer: `SRV${i % 3}`, TargetUserName: 'alice', LogonType: '3', IpAddress: '10.0.0.5'});
+
+describe('detection', () => {
+	const cases: Array<[string, string | Buffer, string]> = [
+		['windows-json NDJSON', `${WINDOWS_LINE(1)}\n`, 'windows-json'],
+		['windows-json ECS', '{"@timestamp":"2026-11-04T02:13:00Z","winlog":{"event_id":4624,"event_data":{}}}\n', 'windows-json'],
+		['windows-json EVTX-to-JSON array', '[{"Event":{"System":{"EventID":"4624"}}}]', 'windows-json'],
+		['falcon', '{"event_simpleName":"UserLogon","ContextTimeStamp":"1.5"}\n', 'falcon'],
+		['qradar JSON', '{"events":[{"starttime":1,"sourceip":"a","eventid":4624}]}', 'qradar'],
+		['qradar CSV', 'starttime,sourceip,destinationip,username,eventid,LogonType,logsourcetypename\n1,a,b,c,4624,3,x\n', 'qradar'],
+		['qradar CSV with a BOM and capitals', '\uFEFFStartTime,SourceIP,EventID\n1,a,4624\n', 'qradar'],
+		['sshd classic', 'Nov  4 02:13:00 h sshd[1]: Accepted password for a from 1.2.3.4 port 22 ssh2\n', 'sshd'],
+		['sshd ISO after other programs', '2026-11-04T02:13:00+00:00 h CRON[2]: x\n2026-11-04T02:13:00+00:00 h sshd[1]: Failed password for a from 1.2.3.4 port 22 ssh2\n', 'sshd'],
+	];
+	for (const [name, content, want] of cases) {
+		test(name, async () => {
+			assert.equal((await detectFormat(write(content))).name, want);
+		});
+	}
+
+	test('random bytes, plain text and an empty file are refused', async () => {
+		await assert.rejects(detectFormat(write(crypto.randomBytes(4096))), /not a recognised logon format/);
+		await assert.rejects(detectFormat(write('hello world\n')), /not a recognised logon format/);
+		await assert.rejects(detectFormat(write('')), /empty file/);
+	});
+});
+
+describe('loading', () => {
+	test('1000 good and 5 bad records: 1000 loaded, 5 rejected with their line numbers', async () => {
+		const bad = new Set([3, 250, 251, 800, 1005]);
+		const lines: string[] = [];
+		let good = 0;
+		for (let line = 1; line <= 1005; line++) {
+			if (bad.has(line)) lines.push(line % 2 ? '{"EventID": 4624, "TimeCreated": "not a time"}' : '{"EventID": 46');
+			else lines.push(WINDOWS_LINE(good++));
+		}
+
+		const db = openMemoryDb();
+		const result = await loadFile(db, write(`${lines.join('\n')}\n`), {tz: 'UTC'});
+		assert.equal(result.status, 'loaded');
+		if (result.status !== 'loaded') return;
+		assert.equal(result.records, 1000);
+		assert.equal(result.rejected, 5);
+		assert.deepEqual(result.rejects.map(r => r.line), [...bad]);
+		assert.equal(countLogons(db), 1000);
+	});
+
+	test('the same bytes loaded twice load nothing the second time, whatever the file name', async () => {
+		const db = openMemoryDb();
+		const content = `${WINDOWS_LINE(1)}\n${WINDOWS_LINE(2)}\n`;
+		const first = await loadFile(db, write(content), {tz: 'UTC'});
+		const second = await loadFile(db, write(content), {tz: 'UTC'});
+		assert.equal(first.status, 'loaded');
+		assert.equal(second.status, 'duplicate');
+		assert.equal(countLogons(db), 2);
+		assert.equal(listDatasets(db).length, 1);
+	});
+
+	test('a file that is not the forced format is refused whole: no dataset, no logons', async () => {
+		const db = openMemoryDb();
+		const result = await loadFile(db, write('{"x":1}\n{"y":2}\n'), {tz: 'UTC', format: 'windows-json'});
+		assert.equal(result.status, 'refused');
+		assert.equal(countLogons(db), 0);
+		assert.equal(listDatasets(db).length, 0);
+	});
+
+	test('a cancelled load rolls the file back', async () => {
+		const db = openMemoryDb();
+		const lines = Array.from({length: 12_000}, (_, i) => WINDOWS_LINE(i)).join('\n');
+		const result = await loadFile(db, write(lines), {tz: 'UTC', cancelled: () => true});
+		assert.equal(result.status, 'refused');
+		assert.equal(countLogons(db), 0);
+		assert.equal(listDatasets(db).length, 0);
+	});
+
+	test('folder loads skip ground truth, READMEs and hidden files', () => {
+		const dir = path.join(scratch, 'folder');
+		fs.mkdirSync(path.join(dir, 'sub'), {recursive: true});
+		for (const name of ['a.ndjson', 'ground-truth.json', 'README.md', '.hidden', 'sub/b.log']) fs.writeFileSync(path.join(dir, name), 'x');
+		assert.deepEqual(expandPaths([dir]).map(f => path.relative(dir, f)), ['a.ndjson', 'sub/b.log']);
+	});
+});
