@@ -14,13 +14,14 @@ import {allow} from './commands/allow.ts';
 import {datasets} from './commands/datasets.ts';
 import {events} from './commands/events.ts';
 import {exportCommand} from './commands/export.ts';
+import {rules} from './commands/rules.ts';
 import {mark, unmark} from './commands/mark.ts';
 import {generate} from './commands/generate.ts';
 import {hunt} from './commands/hunt.ts';
 import {load} from './commands/load.ts';
 import {tui} from './commands/tui.ts';
 
-const commands: Command[] = [tui, load, hunt, events, datasets, allow, mark, unmark, exportCommand, generate];
+const commands: Command[] = [tui, load, hunt, events, datasets, allow, mark, unmark, exportCommand, rules, generate];
 
 const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {version: string}).version;
 

@@ -1,0 +1,72 @@
+/**
+ * What a scored profile (db/profiles/lateral.json and copies of it) means in a SIEM language:
+ * the pieces every emitter builds from (tiers, off-hours, non-business days) and the comment
+ * that opens each emitted query, naming the signals the language expressed, approximated, or
+ * could not express. A signal that cannot be expressed scores 0 in the emitted query; the
+ * comment says so rather than pretending the translation is complete.
+ */
+import type {ScoredProfile} from '../detect/profiles.ts';
+
+/** The signals of a scored profile, named as in its file and in findings' reasons. */
+export const SIGNALS = ['spread', 'privileged', 'afterHours', 'weekend', 'failureThenSuccess', 'spray', 'novelty', 'velocity', 'hopChain', 'routine'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** How one language carries one signal: fully, approximately (with how), or not (with why). */
+export type Support = {status: 'expressed'} | {status: 'approximated'; how: string} | {status: 'missing'; why: string};
+
+/** Tiers `[at least, points]` ordered so that the first one reached gives the most points, as the SQL's max() does. */
+export function tiersByPoints(tiers: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+	return [...tiers].map(([at, points]): [number, number] => [at, points]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+}
+
+/** The hours (0-23) outside the profile's business hours [start, end). */
+export function offHours(p: ScoredProfile): number[] {
+	const [start, end] = p.signals.afterHours.businessHours;
+	return Array.from({length: 24}, (_, h) => h).filter(h => h < start || h >= end);
+}
+
+/** Weekdays (0 = Sunday .. 6) that are not business days. */
+export function nonBusinessDays(p: ScoredProfile): number[] {
+	return [0, 1, 2, 3, 4, 5, 6].filter(d => !p.signals.afterHours.businessDays.includes(d));
+}
+
+/** The zone business hours are judged in: --tz, else the profile's, else UTC. */
+export function zoneOf(p: ScoredProfile, tz: string | undefined): string {
+	return tz ?? p.timeZone ?? 'UTC';
+}
+
+/** The usual reasons a one-pass SIEM query cannot carry a signal. */
+export const WHY = {
+	novelty: 'needs a baseline period compared with the hunt window (a second search or a lookup of known source->target pairs)',
+	hopChain: 'needs a join of the logons into a source with the logons from it (A -> B -> C)',
+	routine: 'needs per-day activity at the same hours over the baseline period',
+	spray: 'needs a second grouping by source alone',
+	velocity: 'needs distinct targets per clock hour before the grouping by source and user',
+	failureThenSuccess: 'needs failures ordered before a success within a time window',
+} as const;
+
+/**
+ * The opening comment of a scored profile's query, as plain lines (the emitter wraps them in its
+ * comment syntax): what the query is, each signal's fate, and the consequence for the score.
+ */
+export function headerLines(p: ScoredProfile, language: string, support: Record<Signal, Support>, notes: readonly string[] = []): string[] {
+	const expressed = SIGNALS.filter(s => support[s].status === 'expressed');
+	const approximated = SIGNALS.flatMap(s => {
+		const x = support[s];
+		return x.status === 'approximated' ? [`${s} (${x.how})`] : [];
+	});
+	const missing = SIGNALS.flatMap(s => {
+		const x = support[s];
+		return x.status === 'missing' ? [`${s} (${x.why})`] : [];
+	});
+	const lines = [
+		`lateral: the ${p.name} profile (scored; weights and thresholds from the profile file) translated to ${language}.`,
+		`Signals expressed: ${expressed.join(', ') || 'none'}.`,
+	];
+	if (approximated.length > 0) lines.push(`Signals approximated: ${approximated.join('; ')}.`);
+	if (missing.length > 0) {
+		lines.push(`Signals NOT expressed (they score 0 here, so scores can be lower than lateral's and findings that need them are missed): ${missing.join('; ')}.`);
+	}
+
+	return [...lines, ...notes];
+}

@@ -1,0 +1,130 @@
+import {after, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+// Runs the real command line, as a hunter would: `node bin/lateral.js ...` from the repository.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = path.join(root, 'test/fixtures/cli/security.ndjson');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-cli-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+let dbs = 0;
+const freshDb = () => path.join(scratch, `db-${++dbs}.sqlite`);
+
+function lateral(args: string[], db?: string, env: Record<string, string> = {}) {
+	const result = spawnSync(process.execPath, [path.join(root, 'bin/lateral.js'), ...args], {
+		cwd: root,
+		encoding: 'utf8',
+		env: {...process.env, LATERAL_DB: db ?? freshDb(), NO_COLOR: '1', ...env},
+	});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+const oneLine = (text: string) => text.trim().split('\n').length === 1 && !/\n\s+at /.test(text);
+
+test('--help lists every command; each command has its own --help', () => {
+	const main = lateral(['--help']);
+	assert.equal(main.code, 0);
+	for (const c of ['tui', 'load', 'hunt', 'events', 'datasets', 'allow', 'mark', 'unmark', 'export', 'generate']) {
+		assert.match(main.stdout, new RegExp(`^  ${c} `, 'm'), c);
+		const own = lateral([c, '--help']);
+		assert.equal(own.code, 0, c);
+		assert.match(own.stdout, /Usage/, c);
+		assert.match(own.stdout, /\$ lateral/, `${c} help has an example`);
+	}
+});
+
+test('usage errors exit 2 with one line; no stack trace', () => {
+	for (const args of [['nope'], ['hunt', '--bogus'], ['hunt', '--tz', 'Mars/Base'], ['hunt', '--window', 'soon'], ['hunt', '--format', 'xml'], ['load'], ['hunt', '--profile', 'nosuch']]) {
+		const r = lateral(args);
+		assert.equal(r.code, 2, args.join(' '));
+		assert.ok(oneLine(r.stderr), `${args.join(' ')}: ${r.stderr}`);
+	}
+});
+
+test('load, datasets, reload, events and hunt on a small Windows JSON file', () => {
+	const db = freshDb();
+	const load = lateral(['load', fixture], db);
+	assert.equal(load.code, 0, load.stderr);
+	assert.match(load.stdout, /windows-json, 6 logons, 0 rejected, 1 other events skipped/);
+	const datasets = JSON.parse(lateral(['datasets', '--format', 'json'], db).stdout) as Array<Record<string, unknown>>;
+	assert.equal(datasets.length, 1);
+	assert.deepEqual([datasets[0]!['format'], datasets[0]!['records'], datasets[0]!['rejected']], ['windows-json', 6, 0]);
+	assert.match(String(datasets[0]!['sha256']), /^[0-9a-f]{64}$/);
+	assert.equal(datasets[0]!['path'], fixture);
+
+	const again = lateral(['load', fixture], db);
+	assert.equal(again.code, 0);
+	assert.match(again.stdout, /already loaded/);
+	assert.equal((JSON.parse(lateral(['datasets', '--format', 'json'], db).stdout) as unknown[]).length, 1);
+
+	const events = lateral(['events', '--user', 'ADM-JDOE', '--format', 'ndjson'], db).stdout.trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+	assert.equal(events.length, 5);
+	assert.equal(events[0]!['ts'], Date.parse('2026-11-05T02:09:00Z'));
+	assert.equal(events[0]!['outcome'], 'failure');
+	assert.equal(events[0]!['line'], 5);
+	for (const key of ['ts', 'outcome', 'event_id', 'logon_type', 'src_ip', 'src_host', 'user', 'domain', 'target', 'dst_host', 'dst_ip', 'service', 'auth_package', 'log_source_type', 'dataset_id']) {
+		assert.ok(key in events[0]!, key);
+	}
+
+	const qradar = JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json'], db).stdout) as Array<Record<string, unknown>>;
+	assert.deepEqual(qradar, [{
+		first_seen: '2026-11-05 02:09:00', last_seen: '2026-11-05 02:13:00', source_ip: '10.10.3.7', target_user: 'adm-jdoe',
+		total_logons: 5, failed_logons: 1, success_logons: 4, unique_target_hosts: 4, is_privileged: 0, any_after_hours: 1, suspicion_score: 5,
+	}]);
+	const table = lateral(['hunt', '--profile', 'logscale'], db);
+	assert.equal(table.code, 0);
+	assert.match(table.stdout, /logscale: 1 finding/);
+	assert.match(table.stdout, /10\.10\.3\.7\s+adm-jdoe/);
+});
+
+test('a file of random bytes is refused with one line naming it', () => {
+	const junk = path.join(scratch, 'junk.bin');
+	fs.writeFileSync(junk, Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919 + 13) % 256)));
+	const db = freshDb();
+	const r = lateral(['load', junk], db);
+	assert.equal(r.code, 1);
+	assert.ok(oneLine(r.stderr), r.stderr);
+	assert.match(r.stderr, /junk\.bin/);
+	assert.equal(lateral(['datasets', '--format', 'json'], db).stdout.trim(), '[]');
+});
+
+test('allowlist, shortlist and export through the command line', () => {
+	const db = freshDb();
+	lateral(['load', fixture], db);
+	assert.equal(lateral(['allow', 'add', '--kind', 'user', '--pattern', 'adm-*', '--match', 'glob'], db).code, 2, 'a reason is required');
+	const add = lateral(['allow', 'add', '--kind', 'src_ip', '--pattern', '10.10.3.0/24', '--match', 'cidr', '--reason', 'test lab'], db);
+	assert.equal(add.code, 0, add.stderr);
+	assert.equal(lateral(['hunt', '--profile', 'qradar', '--format', 'json'], db).stdout.trim(), '[]');
+	assert.equal((JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--no-allowlist'], db).stdout) as unknown[]).length, 1);
+	const list = JSON.parse(lateral(['allow', 'list', '--format', 'json', '--profile', 'qradar'], db).stdout) as Array<{hits: {events: number; findings: number}}>;
+	assert.deepEqual(list[0]!.hits, {events: 5, findings: 1, profile: 'qradar'});
+
+	const bad = path.join(scratch, 'bad-allowlist.yaml');
+	fs.writeFileSync(bad, '- {kind: user, pattern: a, reason: ok}\n- {kind: user, pattern: b}\n');
+	const imported = lateral(['allow', 'import', bad], db);
+	assert.equal(imported.code, 1);
+	assert.match(imported.stderr, /entry 1: reason/);
+	assert.equal((JSON.parse(lateral(['allow', 'list', '--format', 'json'], db).stdout) as unknown[]).length, 1, 'nothing imported');
+
+	assert.equal(lateral(['allow', 'rm', '1'], db).code, 0);
+	assert.equal(lateral(['mark', '--src', '10.10.3.7', '--user', 'adm-jdoe', '--status', 'escalated', '--note', 'four servers at 02:10'], db).code, 0);
+	const exported = JSON.parse(lateral(['export', '--format', 'json', '--profile', 'qradar', '--window', 'all'], db).stdout) as {findings: Array<Record<string, unknown>>};
+	assert.equal(exported.findings[0]!['status'], 'escalated');
+	assert.deepEqual(exported.findings[0]!['targets'], ['SRV-APP01', 'SRV-DB01', 'SRV-FS01', 'SRV-WEB01']);
+});
+
+test('a read-only database can be hunted but not loaded into', () => {
+	const db = freshDb();
+	lateral(['load', fixture], db);
+	const hunt = lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--read-only'], db);
+	assert.equal(hunt.code, 0, hunt.stderr);
+	assert.equal((JSON.parse(hunt.stdout) as unknown[]).length, 1);
+	const load = lateral(['load', fixture, '--read-only'], db);
+	assert.equal(load.code, 1);
+	assert.ok(oneLine(load.stderr), load.stderr);
+	assert.match(load.stderr, /read-only/);
+});
