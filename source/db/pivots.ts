@@ -1,0 +1,201 @@
+/**
+ * Named statements behind the console's pivots: an entity's logons grouped by the other two
+ * dimensions, a pair's events, timeline buckets, and the distinct names the search indexes.
+ *
+ * Every value is bound as a parameter; the only composed parts are column names picked from the
+ * fixed table below. Each view asks for counts plus the window of rows on screen (LIMIT/OFFSET),
+ * never a whole table. Sources compare exactly; users and targets case-insensitively, as
+ * `lateral events` does. Times are epoch ms, UTC; windows are inclusive and optional.
+ */
+import type {Statement} from 'better-sqlite3';
+import type {Db} from './open.ts';
+
+/** The three dimensions a hunter pivots between. */
+export type PivotKind = 'src' | 'user' | 'target';
+
+/** An optional time window, epoch ms UTC, inclusive at both ends. */
+export interface TimeWindow {
+	since?: number | null;
+	until?: number | null;
+}
+
+/** A page of rows: how many to return and how many to skip. */
+export interface Page {
+	limit: number;
+	offset: number;
+}
+
+interface Dimension {
+	column: 'src_ip' | 'user' | 'target';
+	/** The equality test on this column for a bound @value. */
+	match: string;
+}
+
+const DIMENSIONS: Record<PivotKind, Dimension> = {
+	src: {column: 'src_ip', match: 'src_ip = @value'},
+	user: {column: 'user', match: 'user = @value COLLATE NOCASE'},
+	target: {column: 'target', match: 'target = @value COLLATE NOCASE'},
+};
+
+/** For each entity kind, the other two dimensions its logons are grouped by, in display order. */
+export const OTHER_DIMENSIONS: Record<PivotKind, [PivotKind, PivotKind]> = {
+	src: ['user', 'target'],
+	user: ['src', 'target'],
+	target: ['src', 'user'],
+};
+
+const WINDOW = '(@since IS NULL OR ts >= @since) AND (@until IS NULL OR ts <= @until)';
+
+/** The SQL text of every named statement, per entity kind where it depends on one. */
+function statements(kind: PivotKind) {
+	const self = DIMENSIONS[kind];
+	const [a, b] = OTHER_DIMENSIONS[kind].map(k => DIMENSIONS[k].column) as [string, string];
+	return {
+		summary: `SELECT count(*) AS total, coalesce(sum(outcome = 'failure'), 0) AS failed,
+			min(ts) AS first_ts, max(ts) AS last_ts
+			FROM logons WHERE ${self.match} AND ${WINDOW}`,
+		groupCount: `SELECT count(*) AS n FROM (SELECT 1 FROM logons WHERE ${self.match} AND ${WINDOW} GROUP BY ${a}, ${b})`,
+		groups: `SELECT ${a} AS a, ${b} AS b, count(*) AS total, sum(outcome = 'failure') AS failed,
+			min(ts) AS first_ts, max(ts) AS last_ts
+			FROM logons WHERE ${self.match} AND ${WINDOW}
+			GROUP BY ${a}, ${b} ORDER BY last_ts DESC, a, b LIMIT @limit OFFSET @offset`,
+		timeline: `SELECT local_day(ts, @tz) * 24 + local_hour(ts, @tz) AS hour, count(*) AS total,
+			sum(outcome = 'failure') AS failed
+			FROM logons WHERE ${self.match} AND ${WINDOW} GROUP BY hour ORDER BY hour`,
+	};
+}
+
+const PAIR = "src_ip = @src AND user = @user COLLATE NOCASE";
+const PAIR_SQL = {
+	count: `SELECT count(*) AS n FROM logons WHERE ${PAIR} AND ${WINDOW}`,
+	events: `SELECT l.id, l.ts, l.outcome, l.event_id, l.logon_type, l.src_ip, l.src_host, l.user, l.domain, l.target,
+		l.service, l.dataset_id, l.raw_ref, d.path
+		FROM logons l JOIN datasets d ON d.id = l.dataset_id
+		WHERE l.src_ip = @src AND l.user = @user COLLATE NOCASE
+			AND (@since IS NULL OR l.ts >= @since) AND (@until IS NULL OR l.ts <= @until)
+		ORDER BY l.ts, l.id LIMIT @limit OFFSET @offset`,
+	timeline: `SELECT local_day(ts, @tz) * 24 + local_hour(ts, @tz) AS hour, count(*) AS total,
+		sum(outcome = 'failure') AS failed
+		FROM logons WHERE ${PAIR} AND ${WINDOW} GROUP BY hour ORDER BY hour`,
+};
+
+const DISTINCT_SQL = `SELECT 'src' AS kind, src_ip AS value, count(*) AS n FROM logons WHERE src_ip IS NOT NULL AND src_ip <> '' GROUP BY src_ip
+	UNION ALL SELECT 'user', user, count(*) FROM logons WHERE user IS NOT NULL AND user <> '' GROUP BY user
+	UNION ALL SELECT 'target', target, count(*) FROM logons WHERE target IS NOT NULL AND target <> '' GROUP BY target`;
+
+// Prepared statements per database, so a keystroke costs a bind and a step, not a compile.
+const cache = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
+function prepared(db: Db, sql: string): Statement<unknown[]> {
+	let map = cache.get(db);
+	if (!map) {
+		map = new Map();
+		cache.set(db, map);
+	}
+
+	let stmt = map.get(sql);
+	if (!stmt) {
+		stmt = db.prepare(sql);
+		map.set(sql, stmt);
+	}
+
+	return stmt;
+}
+
+const windowParams = (w: TimeWindow = {}) => ({since: w.since ?? null, until: w.until ?? null});
+
+/** Totals of an entity's logons. Times epoch ms UTC; null when it has none. */
+export interface EntitySummary {
+	total: number;
+	failed: number;
+	first_ts: number | null;
+	last_ts: number | null;
+	/** How many distinct (other, other) groups there are: the row count of the entity view. */
+	groups: number;
+}
+
+export function entitySummary(db: Db, kind: PivotKind, value: string, w?: TimeWindow): EntitySummary {
+	const sql = statements(kind);
+	const params = {value, ...windowParams(w)};
+	const row = prepared(db, sql.summary).get(params) as Omit<EntitySummary, 'groups'>;
+	const groups = (prepared(db, sql.groupCount).get(params) as {n: number}).n;
+	return {...row, groups};
+}
+
+/**
+ * One row of an entity view: logons of the entity with one value of each other dimension.
+ * For a source, `a` is the user and `b` the target; for a user, source and target; for a target,
+ * source and user (see OTHER_DIMENSIONS).
+ */
+export interface GroupRow {
+	a: string | null;
+	b: string | null;
+	total: number;
+	failed: number;
+	first_ts: number;
+	last_ts: number;
+}
+
+/** A page of an entity's groups, most recently active first. */
+export function entityGroups(db: Db, kind: PivotKind, value: string, page: Page, w?: TimeWindow): GroupRow[] {
+	return prepared(db, statements(kind).groups).all({value, ...windowParams(w), ...page}) as GroupRow[];
+}
+
+/** One logon of a (source, user) pair with the file it came from. */
+export interface PairEvent {
+	id: number;
+	ts: number;
+	outcome: 'success' | 'failure';
+	event_id: number | null;
+	logon_type: number | null;
+	src_ip: string | null;
+	src_host: string | null;
+	user: string | null;
+	domain: string | null;
+	target: string | null;
+	service: string | null;
+	dataset_id: number;
+	raw_ref: number;
+	path: string;
+}
+
+export function pairEventCount(db: Db, src: string, user: string, w?: TimeWindow): number {
+	return (prepared(db, PAIR_SQL.count).get({src, user, ...windowParams(w)}) as {n: number}).n;
+}
+
+/** A page of a pair's logons, oldest first. */
+export function pairEvents(db: Db, src: string, user: string, page: Page, w?: TimeWindow): PairEvent[] {
+	return prepared(db, PAIR_SQL.events).all({src, user, ...windowParams(w), ...page}) as PairEvent[];
+}
+
+/**
+ * Logons per local hour in `tz`. `hour` counts hours since 1970-01-01 00:00 local time
+ * (local day * 24 + local hour), so a bucket is one wall-clock hour in the zone; only hours
+ * with logons are returned, oldest first.
+ */
+export interface HourBucket {
+	hour: number;
+	total: number;
+	failed: number;
+}
+
+export type TimelineSubject = {kind: PivotKind; value: string} | {kind: 'pair'; src: string; user: string};
+
+export function timelineBuckets(db: Db, subject: TimelineSubject, tz: string, w?: TimeWindow): HourBucket[] {
+	if (subject.kind === 'pair') {
+		return prepared(db, PAIR_SQL.timeline).all({src: subject.src, user: subject.user, tz, ...windowParams(w)}) as HourBucket[];
+	}
+
+	return prepared(db, statements(subject.kind).timeline).all({value: subject.value, tz, ...windowParams(w)}) as HourBucket[];
+}
+
+/** A distinct name of one dimension and how many logons carry it. */
+export interface EntityName {
+	kind: PivotKind;
+	value: string;
+	n: number;
+}
+
+/** Every distinct source, user and target (empty strings left out): what the search indexes. */
+export function distinctEntities(db: Db): EntityName[] {
+	return prepared(db, DISTINCT_SQL).all() as EntityName[];
+}

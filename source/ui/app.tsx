@@ -1,0 +1,140 @@
+/**
+ * The console: the breadcrumb, the view on top of the stack (or the search overlay), a prompt
+ * when an action asks something, the message line and the status bar. Keys go through the
+ * keymap to named commands; data comes from hooks; this component does no I/O of its own.
+ */
+import React, {useEffect, useReducer} from 'react';
+import {Box, useApp, useInput} from 'ink';
+import path from 'node:path';
+import type {Db} from '../db/open.ts';
+import {commandFor, hintsFor, isPrintable, keyName, type KeyContext} from './keymap.ts';
+import {breadcrumb, current, initialState, reducer, type RootView} from './state.ts';
+import {makeTheme, ThemeContext} from './theme.ts';
+import {Breadcrumb, MessageLine, StatusBar} from './components/bars.tsx';
+import {Prompt, promptLines} from './components/prompt.tsx';
+import {FRAME_LINES} from './components/layout.ts';
+import {plural} from './components/format.ts';
+import {useTerminalSize} from './hooks/use-terminal-size.ts';
+import {useHunt} from './hooks/use-hunt.ts';
+import {useSearch} from './hooks/use-search.ts';
+import {useViewData, type ViewModel} from './hooks/use-view-data.ts';
+import {runCommand} from './hooks/use-commands.ts';
+import {FindingsView} from './views/findings.tsx';
+import {FindingView} from './views/finding.tsx';
+import {EntityView} from './views/entity.tsx';
+import {TimelineView} from './views/timeline.tsx';
+import {AllowlistView} from './views/allowlist.tsx';
+import {ShortlistView} from './views/shortlist.tsx';
+import {DatasetsView} from './views/datasets.tsx';
+import {HelpView} from './views/help.tsx';
+import {SearchView} from './views/search.tsx';
+import type {HuntState} from './hooks/use-hunt.ts';
+
+export interface AppProps {
+	db: Db;
+	dbPath: string;
+	profile: string;
+	/** IANA zone for after-hours and displayed times. */
+	tz: string;
+	/** End of the hunt window, epoch ms (default the newest logon). */
+	now?: number | undefined;
+	/** Window length in ms; null = all; undefined = the profile's default. */
+	window?: number | null | undefined;
+	noColor: boolean;
+	/** Loads the bundled sample into `db`; resolves to a one-line summary. */
+	loadSample?: (() => Promise<string>) | undefined;
+	/** A fixed screen size (tests); by default the terminal's, following resizes. */
+	width?: number;
+	height?: number;
+	/** The view to open on (default findings). */
+	initialView?: RootView;
+	/** Called when the hunter quits (q, Ctrl-C). */
+	onQuit?: () => void;
+}
+
+export function App(props: AppProps) {
+	const {db, dbPath, tz, noColor} = props;
+	const {exit} = useApp();
+	const size = useTerminalSize({...(props.width === undefined ? {} : {width: props.width}), ...(props.height === undefined ? {} : {height: props.height})});
+	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(props.profile, props.initialView));
+	const frame = current(state);
+	const huntState = useHunt(db, {profile: state.profile, tz, now: props.now, window: props.window}, state.revision);
+	const searching = state.overlay?.type === 'search' ? state.overlay : undefined;
+	const search = useSearch(db, searching?.query, state.revision);
+	const body = Math.max(3, size.height - FRAME_LINES - promptLines(state.overlay));
+	const model = useViewData({db, frame, body, hunt: huntState.result, profile: state.profile, tz, revision: state.revision});
+
+	// After data changes (an entry added, a mark removed) the cursor may point past the last row.
+	useEffect(() => {
+		if (frame.cursor > 0 && frame.cursor >= model.count) dispatch({type: 'move', move: 'bottom', count: model.count, page: model.page});
+	}, [frame.cursor, model.count, model.page]);
+
+	const context: KeyContext = state.overlay ? state.overlay.type : frame.view;
+	useInput((input, key) => {
+		const command = commandFor(context, keyName(input, key));
+		if (command) {
+			runCommand(command, {
+				db, state, dispatch, model, hits: search.hits, logons: huntState.logons, tz, now: props.now, window: props.window,
+				loadSample: props.loadSample,
+				quit: () => {
+					props.onQuit?.();
+					exit();
+				},
+			});
+			return;
+		}
+
+		if ((context === 'search' || context === 'text') && isPrintable(input, key)) dispatch({type: 'type', text: input});
+	});
+
+	const theme = makeTheme(noColor);
+	const left = `${path.basename(dbPath)} · ${state.profile} · ${huntState.pending ? 'hunting…' : huntState.result ? plural(huntState.result.findings.length, 'finding') : 'no hunt'}`;
+	return (
+		<ThemeContext.Provider value={theme}>
+			<Box flexDirection="column" width={size.width} height={size.height}>
+				<Breadcrumb path={searching ? [...breadcrumb(state), 'search'] : breadcrumb(state)} width={size.width} />
+				<Box flexDirection="column" width={size.width} height={searching ? size.height - FRAME_LINES : body} flexShrink={0}>
+					{searching
+						? <SearchView query={searching.query} hits={search.hits} selected={searching.selected} size={search.size} width={size.width} height={size.height - FRAME_LINES} />
+						: <ViewBody model={model} cursor={Math.min(frame.cursor, Math.max(0, model.count - 1))} width={size.width} height={body} tz={tz} profile={state.profile} hunt={huntState} />}
+				</Box>
+				{state.overlay && !searching ? <Prompt overlay={state.overlay} width={size.width} /> : null}
+				<MessageLine message={state.message} width={size.width} />
+				<StatusBar left={left} hints={hintsFor(context)} width={size.width} />
+			</Box>
+		</ThemeContext.Provider>
+	);
+}
+
+interface ViewBodyProps {
+	model: ViewModel;
+	cursor: number;
+	width: number;
+	height: number;
+	tz: string;
+	profile: string;
+	hunt: HuntState;
+}
+
+/** The view on top of the stack, drawn from its model. */
+function ViewBody({model, cursor, width, height, tz, profile, hunt}: ViewBodyProps) {
+	const common = {offset: model.offset, cursor, width, height};
+	switch (model.view) {
+		case 'findings':
+			return <FindingsView {...common} findings={model.findings} marked={model.marked} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} />;
+		case 'finding':
+			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
+		case 'entity':
+			return <EntityView {...common} entity={model.entity} summary={model.summary} groups={model.groups} findings={model.findings} tz={tz} profile={profile} />;
+		case 'timeline':
+			return <TimelineView {...common} subject={model.subject} days={model.days} max={model.max} total={model.total} failed={model.failed} rule={model.rule} tz={tz} />;
+		case 'allowlist':
+			return <AllowlistView {...common} entries={model.entries} page={model.page} profile={profile} />;
+		case 'shortlist':
+			return <ShortlistView {...common} marks={model.marks} page={model.page} tz={tz} profile={profile} />;
+		case 'datasets':
+			return <DatasetsView {...common} datasets={model.datasets} page={model.page} tz={tz} />;
+		case 'help':
+			return <HelpView {...common} bindings={model.bindings} page={model.page} />;
+	}
+}

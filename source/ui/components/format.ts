@@ -1,0 +1,44 @@
+/**
+ * Pure text helpers for fixed-width screens: every dataset string goes through `clip` (which
+ * neutralises control characters and escape sequences) before it reaches a cell.
+ */
+import {clip, neutralize} from '../../util/sanitize.ts';
+import {formatLocal} from '../../util/time.ts';
+
+/** Terminal columns of `text` as drawn (one per code point; dataset names are neutralised first). */
+export function widthOf(text: string): number {
+	return [...text].length;
+}
+
+/** `text` neutralised, clipped and padded to exactly `width` columns. */
+export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	if (width <= 0) return '';
+	const cut = clip(text, width);
+	const pad = ' '.repeat(Math.max(0, width - widthOf(cut)));
+	return align === 'right' ? pad + cut : cut + pad;
+}
+
+/** A dataset string made safe for the screen, without clipping. */
+export function safe(text: string | null | undefined): string {
+	return text === null || text === undefined ? '' : neutralize(text);
+}
+
+/** `MM-dd HH:mm` of epoch ms `ts` in `tz`: the short time of table cells. */
+export function shortTime(ts: number | null | undefined, tz: string): string {
+	return ts === null || ts === undefined ? '' : formatLocal(ts, tz).slice(5, 16);
+}
+
+/** `yyyy-MM-dd HH:mm:ss` of epoch ms `ts` in `tz`. */
+export function longTime(ts: number | null | undefined, tz: string): string {
+	return ts === null || ts === undefined ? '' : formatLocal(ts, tz);
+}
+
+/** `1,234`. */
+export function count(n: number): string {
+	return n.toLocaleString('en-US');
+}
+
+/** `1 logon`, `3 logons`; `many` for irregular plurals (`entries`). */
+export function plural(n: number, word: string, many = `${word}s`): string {
+	return `${count(n)} ${n === 1 ? word : many}`;
+}

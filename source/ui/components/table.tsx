@@ -1,0 +1,82 @@
+/**
+ * A scrolling table: a header, the window of rows on screen, a cursor marker (`›`, visible
+ * without colour) and an inverse selected row. Columns have fixed widths except one that takes
+ * the rest; low-priority columns are dropped when the terminal is too narrow.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {fit} from './format.ts';
+import {Filler, Line} from './line.tsx';
+import {useTheme} from '../theme.ts';
+
+export interface Column {
+	title: string;
+	width: number;
+	align?: 'left' | 'right';
+	/** Takes the width left over (at least `width`). */
+	flex?: boolean;
+	/** Dropped first when the screen is narrow (higher drops earlier); undefined = never. */
+	drop?: number;
+}
+
+export interface Cell {
+	text: string;
+	color?: string | undefined;
+	bold?: boolean;
+}
+
+export interface TableProps {
+	columns: Column[];
+	/** Only the rows on screen, starting at row index `offset`. */
+	rows: Cell[][];
+	offset: number;
+	/** Absolute index of the selected row, or -1 for none. */
+	cursor: number;
+	width: number;
+	/** Lines for the header plus rows. */
+	height: number;
+	/** Text shown when there are no rows. */
+	empty?: string;
+}
+
+/** Which columns fit in `width` and how wide each is (-1 marks a dropped column). */
+export function layoutColumns(columns: Column[], width: number): number[] {
+	const kept = columns.map(() => true);
+	// One column for the cursor marker, then the kept columns separated by one space.
+	const widths = () => {
+		const shown = columns.filter((_, i) => kept[i]);
+		return width - 1 - shown.reduce((sum, c) => sum + c.width, 0) - Math.max(0, shown.length - 1);
+	};
+
+	const droppable = columns.map((c, i) => ({i, drop: c.drop})).filter(c => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!);
+	while (widths() < 0 && droppable.length > 0) kept[droppable.shift()!.i] = false;
+	const spare = Math.max(0, widths());
+	return columns.map((c, i) => (kept[i] ? (c.flex ? c.width + spare : c.width) : -1));
+}
+
+export function Table({columns, rows, offset, cursor, width, height, empty}: TableProps) {
+	const theme = useTheme();
+	const widths = layoutColumns(columns, width);
+	const render = (cells: string[]) => cells.filter((_, i) => widths[i]! >= 0).join(' ');
+	const header = render(columns.map((c, i) => fit(c.title, Math.max(0, widths[i]!), c.align)));
+	const first = widths.findIndex(w => w >= 0);
+	const visible = rows.slice(0, Math.max(0, height - 1));
+	return (
+		<Box flexDirection="column" width={width} height={height} flexShrink={0}>
+			<Line width={width} bold color={theme.muted}>{` ${header}`}</Line>
+			{visible.length === 0 && empty ? <Line width={width} color={theme.muted}>{`  ${empty}`}</Line> : null}
+			{visible.map((cells, r) => {
+				const selected = offset + r === cursor;
+				return (
+					<Line key={offset + r} width={width} inverse={selected}>
+						<Text bold={selected}>{selected ? '›' : ' '}</Text>
+						{cells.slice(0, columns.length).map((cell, i) => widths[i]! < 0 ? null : (
+							<Text key={i} color={cell.color} bold={cell.bold}>{(i === first ? '' : ' ') + fit(cell.text, widths[i]!, columns[i]!.align)}</Text>
+						))}
+					</Line>
+				);
+			})}
+			<Filler width={width} lines={height - 1 - Math.max(visible.length, visible.length === 0 && empty ? 1 : 0)} />
+		</Box>
+	);
+}

@@ -1,0 +1,294 @@
+/**
+ * What each named command of the keymap does. This is where the console touches the database
+ * and files (allowlist, shortlist, export, loading the sample), so views stay pure renderers.
+ * Every multi-step action is an overlay whose `purpose` carries what was chosen so far.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {Dispatch} from 'react';
+import type {Db} from '../../db/open.ts';
+import {getEntry, insertEntries, removeEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
+import {getMark, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
+import {validateEntry} from '../../allowlist/entry.ts';
+import {listProfiles} from '../../detect/profiles.ts';
+import {buildCase} from '../../commands/export.ts';
+import {toCaseCsv, toCaseJson, toCaseMarkdown} from '../../export/case.ts';
+import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
+import {neutralize} from '../../util/sanitize.ts';
+import type {CommandName} from '../keymap.ts';
+import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
+import {selectionOf, type Selection, type ViewModel} from './use-view-data.ts';
+
+export interface CommandContext {
+	db: Db;
+	state: State;
+	dispatch: Dispatch<Action>;
+	model: ViewModel;
+	hits: SearchHit[];
+	logons: number;
+	tz: string;
+	now?: number | undefined;
+	window?: number | null | undefined;
+	loadSample?: (() => Promise<string>) | undefined;
+	/** Ends the console (the caller restores the terminal). */
+	quit: () => void;
+}
+
+const oneLine = (error: unknown) => neutralize(error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+const ENTITY_WORD = {src: 'source', user: 'user', target: 'host'} as const;
+
+function choice(title: string, options: ChoiceOption[], purpose: Purpose, selected = 0): Action {
+	return {type: 'open-overlay', overlay: {type: 'choice', title, options, selected, purpose}};
+}
+
+function text(title: string, value: string, purpose: Purpose): Action {
+	return {type: 'open-overlay', overlay: {type: 'text', title, value, purpose}};
+}
+
+/** The subject of `t`: the entity on screen, the finding on screen, or the selected finding. */
+function timelineSubject(state: State, sel: Selection | undefined): Subject | undefined {
+	const frame = current(state);
+	if ((frame.view === 'entity' || frame.view === 'finding') && frame.subject) return frame.subject;
+	if (sel?.src !== undefined && sel.user !== undefined) return {kind: 'pair', src: sel.src, user: sel.user};
+	return undefined;
+}
+
+/** Runs one command; returns nothing, reports through the reducer's message line. */
+export function runCommand(command: CommandName, ctx: CommandContext): void {
+	const {db, state, dispatch, model} = ctx;
+	const frame = current(state);
+	const sel = selectionOf(model, frame.cursor);
+	const notify = (message: string) => dispatch({type: 'notify', message});
+	const guard = (what: string, fn: () => void) => {
+		try {
+			fn();
+		} catch (error) {
+			notify(`${what} failed: ${oneLine(error)}`);
+		}
+	};
+
+	const move = (m: 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom') => dispatch({type: 'move', move: m, count: model.count, page: model.page});
+	const pivot = (kind: 'src' | 'user' | 'target') => {
+		const value = kind === 'src' ? sel?.src : kind === 'user' ? sel?.user : sel?.target;
+		if (value === undefined) {
+			const many = kind === 'target' && model.view === 'findings' && sel ? ' (this finding has several: Enter opens it, then pick an event)' : '';
+			notify(`no ${ENTITY_WORD[kind]} on this row${many}`);
+			return;
+		}
+
+		dispatch({type: 'push', view: 'entity', subject: {kind, value}});
+	};
+
+	switch (command) {
+		case 'move-up': return move('up');
+		case 'move-down': return move('down');
+		case 'page-up': return move('pageUp');
+		case 'page-down': return move('pageDown');
+		case 'top': return move('top');
+		case 'bottom': return move('bottom');
+		case 'open':
+			if (sel?.src === undefined || sel.user === undefined) return notify('nothing to open on this row');
+			return dispatch({type: 'push', view: 'finding', subject: {kind: 'pair', src: sel.src, user: sel.user}});
+		case 'pivot-source': return pivot('src');
+		case 'pivot-user': return pivot('user');
+		case 'pivot-host': return pivot('target');
+		case 'back': return dispatch({type: 'pop'});
+		case 'search': return dispatch({type: 'open-overlay', overlay: {type: 'search', query: '', selected: 0}});
+		case 'cycle': return dispatch({type: 'cycle', direction: 1});
+		case 'cycle-back': return dispatch({type: 'cycle', direction: -1});
+		case 'help': return frame.view === 'help' ? dispatch({type: 'pop'}) : dispatch({type: 'push', view: 'help'});
+		case 'quit':
+		case 'interrupt':
+			return ctx.quit();
+		case 'timeline': {
+			const subject = timelineSubject(state, sel);
+			if (!subject) return notify('select a row first');
+			return dispatch({type: 'push', view: 'timeline', subject});
+		}
+
+		case 'profile': {
+			const profiles = listProfiles();
+			const options = profiles.map(p => ({value: p.name, label: `${p.name.padEnd(9)} ${p.title}`}));
+			if (!profiles.some(p => p.name === state.profile)) options.push({value: state.profile, label: `${state.profile} (file)`});
+			return dispatch(choice('profile:', options, {action: 'profile'}, Math.max(0, options.findIndex(o => o.value === state.profile))));
+		}
+
+		case 'allowlist': {
+			if (!sel || (sel.src === undefined && sel.user === undefined && sel.target === undefined)) return notify('nothing to allowlist on this row');
+			const options: ChoiceOption[] = [];
+			if (sel.src !== undefined) options.push({value: 'src_ip', label: `source ${neutralize(sel.src)} (every user and host)`});
+			if (sel.user !== undefined) options.push({value: 'user', label: `user ${neutralize(sel.user)} (from every source)`});
+			if (sel.target !== undefined) options.push({value: 'target', label: `target ${neutralize(sel.target)} (every logon to it)`});
+			if (sel.src !== undefined && sel.user !== undefined) options.push({value: 'pair', label: `pair ${neutralize(sel.src)} + ${neutralize(sel.user)}`});
+			else if (sel.src !== undefined && sel.target !== undefined) options.push({value: 'pair', label: `pair ${neutralize(sel.src)} + ${neutralize(sel.target)}`});
+			return dispatch(choice('allowlist what?', options, {action: 'allow-kind', ...sel}, options.length - 1));
+		}
+
+		case 'mark': {
+			if (sel?.src === undefined || sel.user === undefined) return notify('marking needs a row with a source and a user');
+			const marked = getMark(db, sel.src, sel.user);
+			if (marked) {
+				return dispatch(choice(`${neutralize(sel.src)} / ${neutralize(sel.user)} is marked ${marked.status}:`, [
+					{value: 'edit', label: 'change status and note'},
+					{value: 'unmark', label: 'unmark (take it off the shortlist)'},
+				], {action: 'mark-menu', src: sel.src, user: sel.user}));
+			}
+
+			return dispatch(choice(`mark ${neutralize(sel.src)} / ${neutralize(sel.user)} as:`, STATUSES.map(s => ({value: s, label: s})), {action: 'mark-status', src: sel.src, user: sel.user}));
+		}
+
+		case 'export':
+			return dispatch(text('export the shortlist to (.md, .csv or .json):', 'lateral-shortlist.md', {action: 'export'}));
+		case 'load-sample':
+			if (ctx.logons < 0) return notify('still hunting; try again in a moment');
+			if (ctx.logons > 0) return notify('the database already holds logons (lateral load adds more)');
+			if (!ctx.loadSample) return notify('no bundled sample in this build');
+			notify('loading the bundled sample…');
+			ctx.loadSample().then(summary => {
+				dropSearchIndex(db);
+				dispatch({type: 'refresh'});
+				notify(summary);
+			}, (error: unknown) => notify(`loading the sample failed: ${oneLine(error)}`));
+			return;
+		case 'toggle-entry':
+		case 'edit-reason':
+		case 'delete-entry': {
+			if (model.view !== 'allowlist') return;
+			const item = model.entries[frame.cursor];
+			if (!item) return notify('no entry selected');
+			const e = item.entry;
+			if (command === 'toggle-entry') {
+				return guard('changing the entry', () => {
+					setEntryEnabled(db, e.id, !e.enabled);
+					dispatch({type: 'refresh'});
+					notify(`entry ${e.id} ${e.enabled ? 'disabled' : 'enabled'}; findings recomputed`);
+				});
+			}
+
+			if (command === 'edit-reason') return dispatch(text(`reason for entry ${e.id}:`, e.reason, {action: 'entry-reason', id: e.id}));
+			return dispatch(choice(`delete entry ${e.id}?`, [{value: 'no', label: 'no, keep it'}, {value: 'yes', label: 'yes, delete it'}], {action: 'entry-delete', id: e.id}));
+		}
+
+		case 'option-up':
+		case 'option-down': {
+			const o = state.overlay;
+			const count = o?.type === 'choice' ? o.options.length : ctx.hits.length;
+			return dispatch({type: 'overlay-move', delta: command === 'option-up' ? -1 : 1, count});
+		}
+
+		case 'erase': return dispatch({type: 'erase'});
+		case 'cancel': return dispatch({type: 'close-overlay'});
+		case 'accept': return accept(ctx);
+	}
+}
+
+/** Enter in an overlay: finish the step it is for, or open the next one. */
+function accept(ctx: CommandContext): void {
+	const {db, state, dispatch} = ctx;
+	const o = state.overlay;
+	const notify = (message: string) => dispatch({type: 'notify', message});
+	if (!o) return;
+	if (o.type === 'search') {
+		const hit = ctx.hits[o.selected];
+		if (!hit) return notify('no match selected');
+		dispatch({type: 'push', view: 'entity', subject: {kind: hit.kind, value: hit.value}});
+		return;
+	}
+
+	const p = o.purpose;
+	const value = o.type === 'choice' ? o.options[o.selected]?.value ?? '' : o.value.trim();
+	dispatch({type: 'close-overlay'});
+	try {
+		switch (p.action) {
+			case 'profile':
+				if (value !== state.profile) dispatch({type: 'set-profile', profile: value});
+				return;
+			case 'allow-kind': {
+				const kind = value as 'src_ip' | 'user' | 'target' | 'pair';
+				const what = kind === 'src_ip' ? p.src : kind === 'user' ? p.user : kind === 'target' ? p.target : `${p.src} + ${p.user ?? p.target}`;
+				dispatch(text(`reason for allowlisting ${kind === 'src_ip' ? 'source' : kind} ${neutralize(what ?? '')} (required):`, '', {action: 'allow-reason', kind, ...(p.src === undefined ? {} : {src: p.src}), ...(p.user === undefined ? {} : {user: p.user}), ...(p.target === undefined ? {} : {target: p.target})}));
+				return;
+			}
+
+			case 'allow-reason': {
+				if (value === '') {
+					notify('not added: an allowlist entry needs a reason');
+					return;
+				}
+
+				const raw: Record<string, unknown> = {kind: p.kind, match: 'exact', reason: value};
+				if (p.kind === 'pair') {
+					raw['src_ip'] = p.src;
+					if (p.user !== undefined) raw['user'] = p.user;
+					else raw['target'] = p.target;
+				} else {
+					raw['pattern'] = p.kind === 'src_ip' ? p.src : p.kind === 'user' ? p.user : p.target;
+				}
+
+				const before = ctx.model.view === 'findings' ? ctx.model.count : undefined;
+				const [id] = insertEntries(db, [validateEntry(raw)], process.env['USER']);
+				dispatch({type: 'refresh'});
+				notify(`allowlist entry ${id} added; findings recomputed${before === undefined ? '' : ` (were ${before})`}`);
+				return;
+			}
+
+			case 'mark-menu':
+				if (value === 'unmark') {
+					unmarkPair(db, p.src, p.user);
+					dispatch({type: 'refresh'});
+					notify(`${neutralize(p.src)} / ${neutralize(p.user)} taken off the shortlist`);
+					return;
+				}
+
+				dispatch(choice('status:', STATUSES.map(s => ({value: s, label: s})), {action: 'mark-status', src: p.src, user: p.user}, Math.max(0, STATUSES.indexOf(getMark(db, p.src, p.user)?.status ?? 'open'))));
+				return;
+			case 'mark-status':
+				dispatch(text('note (Enter for none):', getMark(db, p.src, p.user)?.note ?? '', {action: 'mark-note', src: p.src, user: p.user, status: value}));
+				return;
+			case 'mark-note': {
+				const mark = markPair(db, {src_ip: p.src, user: p.user, status: p.status as Status, note: value, ...(process.env['USER'] ? {author: process.env['USER']} : {})});
+				dispatch({type: 'refresh'});
+				notify(`marked ${neutralize(p.src)} / ${neutralize(p.user)} ${mark.status}`);
+				return;
+			}
+
+			case 'export': {
+				if (value === '') {
+					notify('not exported: no file name');
+					return;
+				}
+
+				const file = path.resolve(value);
+				const ext = path.extname(file).toLowerCase();
+				const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
+				const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
+				fs.writeFileSync(file, body);
+				notify(`wrote ${neutralize(file)} (${c.findings.length} shortlisted)`);
+				return;
+			}
+
+			case 'entry-reason':
+				if (value === '') {
+					notify('not changed: the reason is required');
+					return;
+				}
+
+				setEntryReason(db, p.id, value);
+				dispatch({type: 'refresh'});
+				notify(`entry ${p.id}: reason updated`);
+				return;
+			case 'entry-delete':
+				if (value === 'yes' && getEntry(db, p.id)) {
+					removeEntry(db, p.id);
+					dispatch({type: 'refresh'});
+					notify(`entry ${p.id} deleted; findings recomputed`);
+				}
+
+				return;
+			case 'load-sample':
+				return;
+		}
+	} catch (error) {
+		notify(`${p.action} failed: ${oneLine(error)}`);
+	}
+}

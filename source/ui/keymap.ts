@@ -1,0 +1,151 @@
+/**
+ * The one key table. Every key is a shortcut for a named command; the input handler, the status
+ * bar hints and the help screen all read this table, so they cannot drift apart.
+ */
+import type {ViewName} from './state.ts';
+
+/** Where keys are read: a view on the stack, or an overlay on top of it. */
+export type KeyContext = ViewName | 'search' | 'choice' | 'text';
+
+export type CommandName =
+	| 'move-up' | 'move-down' | 'page-up' | 'page-down' | 'top' | 'bottom'
+	| 'open' | 'pivot-source' | 'pivot-user' | 'pivot-host' | 'back'
+	| 'search' | 'allowlist' | 'mark' | 'profile' | 'timeline' | 'cycle' | 'cycle-back'
+	| 'export' | 'help' | 'quit' | 'interrupt' | 'load-sample'
+	| 'toggle-entry' | 'edit-reason' | 'delete-entry'
+	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down';
+
+export interface Binding {
+	command: CommandName;
+	/** Key names as `keyName` returns them: a printed character, or `up`, `enter`, `ctrl-c`... */
+	keys: readonly string[];
+	description: string;
+	contexts: readonly KeyContext[];
+	/** Shown in the status bar of these contexts (the few keys that matter there). */
+	hint?: string;
+	/** The hint stays in the status bar however narrow the terminal is. */
+	pinned?: boolean;
+}
+
+const LISTS = ['findings', 'finding', 'entity', 'timeline', 'allowlist', 'shortlist', 'datasets', 'help'] as const satisfies readonly KeyContext[];
+const ROWS_WITH_PAIRS = ['findings', 'finding', 'entity', 'shortlist'] as const satisfies readonly KeyContext[];
+const OVERLAYS = ['search', 'choice', 'text'] as const satisfies readonly KeyContext[];
+
+/** Every binding, in the order the help screen lists them. */
+export const KEYMAP: readonly Binding[] = [
+	{command: 'move-up', keys: ['up', 'k'], description: 'move up', contexts: LISTS},
+	{command: 'move-down', keys: ['down', 'j'], description: 'move down', contexts: LISTS},
+	{command: 'page-up', keys: ['pageup'], description: 'page up', contexts: LISTS},
+	{command: 'page-down', keys: ['pagedown'], description: 'page down', contexts: LISTS},
+	{command: 'top', keys: ['g', 'home'], description: 'first row', contexts: LISTS},
+	{command: 'bottom', keys: ['G', 'end'], description: 'last row', contexts: LISTS},
+	{command: 'open', keys: ['enter'], description: "open the row: a finding's events, targets and score breakdown", contexts: ['findings', 'entity', 'shortlist'], hint: 'open'},
+	{command: 'pivot-source', keys: ['s'], description: "pivot to the selected row's source", contexts: ROWS_WITH_PAIRS, hint: 'source'},
+	{command: 'pivot-user', keys: ['u'], description: "pivot to the selected row's user", contexts: ROWS_WITH_PAIRS, hint: 'user'},
+	{command: 'pivot-host', keys: ['h'], description: "pivot to the selected row's target host", contexts: ROWS_WITH_PAIRS, hint: 'host'},
+	{command: 'back', keys: ['backspace', 'escape'], description: 'back one pivot (the breadcrumb shows the path)', contexts: LISTS, hint: 'back'},
+	{command: 'search', keys: ['/'], description: 'fuzzy search sources, users and hosts; Enter jumps there', contexts: LISTS, hint: 'search'},
+	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow'},
+	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark'},
+	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
+	{command: 'profile', keys: ['p'], description: 'choose the detection profile', contexts: LISTS},
+	{command: 'cycle', keys: ['tab'], description: 'cycle views: findings, allowlist, shortlist, datasets', contexts: LISTS, hint: 'views'},
+	{command: 'cycle-back', keys: ['shift-tab'], description: 'cycle views backwards', contexts: LISTS},
+	{command: 'export', keys: ['e'], description: 'export the shortlist (csv, json or md by file name)', contexts: LISTS},
+	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off'},
+	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason'},
+	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete'},
+	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings']},
+	{command: 'help', keys: ['?'], description: 'help: this key table', contexts: LISTS, hint: 'help', pinned: true},
+	{command: 'quit', keys: ['q'], description: 'quit', contexts: LISTS, hint: 'quit', pinned: true},
+	{command: 'option-up', keys: ['up', 'ctrl-p'], description: 'previous match / option', contexts: OVERLAYS.filter(c => c !== 'text')},
+	{command: 'option-down', keys: ['down', 'ctrl-n'], description: 'next match / option', contexts: OVERLAYS.filter(c => c !== 'text')},
+	{command: 'accept', keys: ['enter'], description: 'accept (search: jump to the entity)', contexts: OVERLAYS, hint: 'accept', pinned: true},
+	{command: 'cancel', keys: ['escape'], description: 'cancel', contexts: OVERLAYS, hint: 'cancel', pinned: true},
+	{command: 'erase', keys: ['backspace'], description: 'delete the last character', contexts: ['search', 'text']},
+	{command: 'interrupt', keys: ['ctrl-c'], description: 'quit from anywhere', contexts: [...LISTS, ...OVERLAYS]},
+];
+
+/** The subset of ink's Key this module reads. */
+export interface KeyLike {
+	upArrow?: boolean;
+	downArrow?: boolean;
+	leftArrow?: boolean;
+	rightArrow?: boolean;
+	pageUp?: boolean;
+	pageDown?: boolean;
+	home?: boolean;
+	end?: boolean;
+	return?: boolean;
+	escape?: boolean;
+	ctrl?: boolean;
+	shift?: boolean;
+	tab?: boolean;
+	backspace?: boolean;
+	delete?: boolean;
+	meta?: boolean;
+}
+
+/**
+ * The key name of one keypress as ink reports it. Terminals send DEL (0x7f) for the Backspace
+ * key, which ink calls `delete`; both mean backspace here.
+ */
+export function keyName(input: string, key: KeyLike): string {
+	if (key.upArrow) return 'up';
+	if (key.downArrow) return 'down';
+	if (key.leftArrow) return 'left';
+	if (key.rightArrow) return 'right';
+	if (key.pageUp) return 'pageup';
+	if (key.pageDown) return 'pagedown';
+	if (key.home) return 'home';
+	if (key.end) return 'end';
+	if (key.return) return 'enter';
+	if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+	if (key.backspace || key.delete) return 'backspace';
+	if (key.escape) return 'escape';
+	if (key.ctrl && input.length === 1) return `ctrl-${input.toLowerCase()}`;
+	if (key.meta) return `meta-${input}`;
+	return input;
+}
+
+/** The command a key runs in a context, if any. */
+export function commandFor(context: KeyContext, name: string): CommandName | undefined {
+	return KEYMAP.find(b => b.contexts.includes(context) && b.keys.includes(name))?.command;
+}
+
+/** The bindings that apply in a context, in table order. */
+export function bindingsFor(context: KeyContext): Binding[] {
+	return KEYMAP.filter(b => b.contexts.includes(context));
+}
+
+const KEY_LABEL: Record<string, string> = {
+	up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', enter: 'Enter',
+	backspace: 'Backspace', escape: 'Esc', tab: 'Tab', 'shift-tab': 'Shift-Tab', 'ctrl-c': 'Ctrl-C',
+	'ctrl-n': 'Ctrl-N', 'ctrl-p': 'Ctrl-P',
+};
+
+/** How a key is written on screen: `Enter`, `↑`, `j`. */
+export function keyLabel(name: string): string {
+	return KEY_LABEL[name] ?? name;
+}
+
+/** A status-bar hint: the first key of a command and a word for it. */
+export interface Hint {
+	key: string;
+	label: string;
+	pinned: boolean;
+}
+
+/** The status-bar hints of a context, in table order. */
+export function hintsFor(context: KeyContext): Hint[] {
+	return bindingsFor(context)
+		.filter(b => b.hint !== undefined)
+		.map(b => ({key: keyLabel(b.keys[0]!), label: b.hint!, pinned: b.pinned === true}));
+}
+
+/** True when the keypress is text to type into a prompt (not a named key). */
+export function isPrintable(input: string, key: KeyLike): boolean {
+	return input.length > 0 && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete
+		// eslint-disable-next-line no-control-regex
+		&& !/[\u0000-\u001f\u007f]/.test(input);
+}

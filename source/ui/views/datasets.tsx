@@ -1,0 +1,56 @@
+/**
+ * What is loaded: one row per file with its format, logons, rejected and skipped records and
+ * the span of time it covers.
+ */
+import React from 'react';
+import {Box} from 'ink';
+import type {DatasetRow} from '../../db/store.ts';
+import {Table, type Column} from '../components/table.tsx';
+import {Line} from '../components/line.tsx';
+import {count, fit, plural, safe, shortTime} from '../components/format.ts';
+import {useTheme} from '../theme.ts';
+
+const COLUMNS: Column[] = [
+	{title: 'id', width: 3, align: 'right'},
+	{title: 'format', width: 12},
+	{title: 'logons', width: 9, align: 'right'},
+	{title: 'rejected', width: 8, align: 'right', drop: 3},
+	{title: 'skipped', width: 7, align: 'right', drop: 2},
+	{title: 'first', width: 11, drop: 4},
+	{title: 'last', width: 11, drop: 1},
+	{title: 'path', width: 12, flex: true},
+];
+
+export interface DatasetsViewProps {
+	datasets: DatasetRow[];
+	offset: number;
+	page: number;
+	cursor: number;
+	width: number;
+	height: number;
+	tz: string;
+}
+
+export function DatasetsView({datasets, offset, page, cursor, width, height, tz}: DatasetsViewProps) {
+	const theme = useTheme();
+	const logons = datasets.reduce((n, d) => n + d.records, 0);
+	const rows = datasets.slice(offset, offset + page).map(d => [
+		{text: String(d.id)},
+		{text: d.format},
+		{text: count(d.records)},
+		{text: d.rejected === 0 ? '' : count(d.rejected), color: theme.warning},
+		{text: d.skipped === 0 ? '' : count(d.skipped)},
+		{text: shortTime(d.first_ts, tz)},
+		{text: shortTime(d.last_ts, tz)},
+		{text: safe(d.path)},
+	]);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Line width={width} bold>{fit(`datasets · ${plural(datasets.length, 'file')} · ${plural(logons, 'logon')}`, width)}</Line>
+			<Table
+				columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
+				empty="nothing loaded (lateral load PATH...)"
+			/>
+		</Box>
+	);
+}

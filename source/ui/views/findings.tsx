@@ -1,0 +1,101 @@
+/**
+ * The findings of the profile in use, best first: score, source, user, target count, failures,
+ * after-hours flag, first and last seen. On an empty database it offers the bundled sample.
+ */
+import React from 'react';
+import {Box} from 'ink';
+import type {Finding, HuntResult} from '../../detect/types.ts';
+import {Table, type Column} from '../components/table.tsx';
+import {Line} from '../components/line.tsx';
+import {count, fit, plural, shortTime} from '../components/format.ts';
+import {pairKey} from '../hooks/use-view-data.ts';
+import {severityOf, useTheme} from '../theme.ts';
+
+const COLUMNS: Column[] = [
+	{title: '', width: 1},
+	{title: 'score', width: 5, align: 'right'},
+	{title: 'source', width: 15},
+	{title: 'user', width: 10, flex: true},
+	{title: 'hosts', width: 5, align: 'right'},
+	{title: 'fail', width: 5, align: 'right'},
+	{title: 'aft', width: 3},
+	{title: 'first seen', width: 11, drop: 2},
+	{title: 'last seen', width: 11, drop: 1},
+];
+
+export interface FindingsViewProps {
+	findings: Finding[];
+	marked: Set<string>;
+	offset: number;
+	page: number;
+	cursor: number;
+	width: number;
+	height: number;
+	tz: string;
+	profile: string;
+	hunt: HuntResult | undefined;
+	error: string | undefined;
+	/** Logons in the database: 0 shows the empty state (-1: not counted yet). */
+	logons: number;
+	/** A hunt is running. */
+	pending: boolean;
+}
+
+/** `all loaded time` or the window's two ends. */
+export function windowLabel(hunt: HuntResult | undefined, tz: string): string {
+	if (!hunt || hunt.since === null || hunt.now === undefined) return 'all loaded time';
+	return `${shortTime(hunt.since, tz)} – ${shortTime(hunt.now, tz)} ${tz}`;
+}
+
+export function FindingsView(props: FindingsViewProps) {
+	const {findings, marked, offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending} = props;
+	const theme = useTheme();
+	if (pending && !hunt) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Line width={width} bold>{fit(`findings · profile ${profile} · hunting…`, width)}</Line>
+			</Box>
+		);
+	}
+
+	if (logons === 0) {
+		const lines = [
+			'No logons are loaded yet.',
+			'',
+			'Press L to load the bundled sample (datasets/sample: a small week of',
+			'Windows and sshd logons with a planted lateral movement), or quit (q) and run',
+			'  lateral load PATH...',
+			'with your own Windows Security, Falcon, QRadar, sshd or LANL exports.',
+		];
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<Line width={width} bold>{fit(`findings · profile ${profile}`, width)}</Line>
+				{lines.slice(0, Math.max(0, height - 1)).map((l, i) => <Line key={i} width={width}>{fit(`  ${l}`, width)}</Line>)}
+			</Box>
+		);
+	}
+
+	const title = error
+		? `findings · profile ${profile} · the hunt failed: ${error}`
+		: `findings · profile ${profile} · ${pending ? 'hunting again…' : `${plural(findings.length, 'finding')} · ${windowLabel(hunt, tz)}`}`;
+	const rows = findings.slice(offset, offset + page).map(f => [
+		{text: marked.has(pairKey(f.src_ip, f.user)) ? '*' : ' ', bold: true},
+		{text: String(f.score), color: theme.severity[severityOf(f.score)], bold: severityOf(f.score) === 'high'},
+		{text: f.src_ip, color: theme.entity.src},
+		{text: f.user, color: theme.entity.user},
+		{text: count(f.target_count)},
+		{text: f.failed === 0 ? '' : count(f.failed), color: theme.outcome.failure},
+		{text: f.after_hours ? 'yes' : ''},
+		{text: shortTime(f.first_seen, tz)},
+		{text: shortTime(f.last_seen, tz)},
+	]);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Line width={width} bold color={error ? theme.warning : undefined}>{fit(title, width)}</Line>
+			<Table
+				columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
+				empty={error ? '' : `no findings under ${profile} in this window (p chooses another profile)`}
+			/>
+		</Box>
+	);
+}

@@ -1,0 +1,191 @@
+/**
+ * The console's actions, driven through keys on an in-memory database: allowlisting re-runs
+ * the hunt, marking fills the shortlist, profiles switch, the shortlist exports, an empty
+ * database offers the sample, dataset strings are neutralised, and no view outgrows the screen.
+ */
+import {after, afterEach, test} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {cleanup} from 'ink-testing-library';
+import {openMemoryDb} from '../../source/db/open.ts';
+import {listEntries} from '../../source/db/allowlist.ts';
+import {getMark} from '../../source/db/shortlist.ts';
+import {openConsole, linesOf} from './harness.tsx';
+import {fixtureDb, fixtureRows, T} from './fixture.ts';
+import {addDataset, logon} from '../helpers/logons.ts';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-ui-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+afterEach(() => cleanup());
+
+test('a: allowlist a pair with a reason; the hunt re-runs without it', async () => {
+	const db = fixtureDb();
+	const c = await openConsole({db});
+	const ask = linesOf(await c.press('a'));
+	assert.deepEqual(ask.slice(17, 24), [
+		'────────────────────────────────────────────────────────────────────────────────',
+		'allowlist what?',
+		'  source 10.0.0.5 (every user and host)',
+		'  user adm-jdoe (from every source)',
+		'› pair 10.0.0.5 + adm-jdoe',
+		'',
+		'test.sqlite · qradar · 2 findings  Enter accept  Esc cancel',
+	]);
+	await c.press('enter');
+	assert.match(c.frame(), /\nreason for allowlisting pair 10\.0\.0\.5 \+ adm-jdoe \(required\):\n> █\n/);
+	await c.press('enter');
+	assert.match(c.frame(), /not added: an allowlist entry needs a reason/);
+	assert.equal(listEntries(db).length, 0);
+
+	await c.press('a', 'up', 'enter', 'jump host admin', 'enter');
+	const frame = linesOf(c.frame());
+	assert.equal(frame[1], 'findings · profile qradar · 1 finding · 11-04 14:01 – 11-05 14:01 UTC');
+	assert.match(frame[3]!, /^› +3 10\.0\.0\.8 +svc-backup/);
+	assert.equal(frame[22], 'allowlist entry 1 added; findings recomputed (were 2)');
+	assert.deepEqual(listEntries(db).map(e => [e.kind, e.pattern, e.reason]), [['user', 'adm-jdoe', 'jump host admin']]);
+});
+
+test('allowlist view: hit counts, disable, edit the reason, delete', async () => {
+	const db = fixtureDb();
+	const c = await openConsole({db});
+	await c.press('a', 'enter', 'known admin jump', 'enter', 'tab');
+	assert.deepEqual(linesOf(c.frame()).slice(0, 4), [
+		'lateral › allowlist',
+		'allowlist · 1 entry, 1 on · hits under qradar',
+		'   id state   matches                         events finds reason',
+		'›   1 on      pair 10.0.0.5 + user adm-jdoe        5     1 known admin jump',
+	]);
+	await c.press('x');
+	assert.match(linesOf(c.frame())[3]!, /^› +1 off /);
+	assert.match(c.frame(), /test\.sqlite · qradar · 2 findings/, 'disabled: the finding is back');
+	await c.press('r', 'backspace', 'backspace', 'backspace', 'backspace', 'host', 'enter');
+	assert.match(linesOf(c.frame())[3]!, /known admin host$/);
+	await c.press('d', 'enter');
+	assert.equal(listEntries(db).length, 1, 'the first option keeps the entry');
+	await c.press('d', 'down', 'enter');
+	assert.equal(listEntries(db).length, 0);
+	assert.match(c.frame(), /entry 1 deleted; findings recomputed/);
+});
+
+test('m: mark with a status and note, see it on the shortlist, unmark', async () => {
+	const db = fixtureDb();
+	const c = await openConsole({db});
+	await c.press('m', 'down', 'enter', 'SMB fan-out at 02:00', 'enter');
+	assert.match(linesOf(c.frame())[3]!, /^›\* +5 10\.0\.0\.5/, 'the finding shows its mark');
+	assert.deepEqual(getMark(db, '10.0.0.5', 'adm-jdoe') && {status: getMark(db, '10.0.0.5', 'adm-jdoe')!.status, note: getMark(db, '10.0.0.5', 'adm-jdoe')!.note}, {status: 'escalated', note: 'SMB fan-out at 02:00'});
+	await c.press('enter');
+	assert.match(c.frame(), /\nshortlist: escalated · SMB fan-out at 02:00\n/);
+	await c.press('backspace', 'tab', 'tab');
+	const list = linesOf(c.frame());
+	assert.equal(list[1], 'shortlist · 1 marked pair · scores under qradar (– not a finding now)');
+	assert.match(list[3]!, /^›escalated 10\.0\.0\.5 +adm-jdoe +5 SMB fan-out at 02:00/);
+	await c.press('m', 'down', 'enter');
+	assert.equal(getMark(db, '10.0.0.5', 'adm-jdoe'), undefined);
+	assert.match(c.frame(), /nothing marked yet/);
+});
+
+test('e: export the shortlist to a path; the extension picks the format', async () => {
+	const db = fixtureDb();
+	const c = await openConsole({db});
+	await c.press('m', 'enter', 'enter');
+	const file = path.join(scratch, 'case.json');
+	await c.press('e');
+	assert.match(c.frame(), /\n> lateral-shortlist\.md█\n/);
+	for (let i = 0; i < 'lateral-shortlist.md'.length; i++) await c.press('backspace');
+	await c.press(file, 'enter');
+	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
+	const written = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+	assert.match(JSON.stringify(written), /adm-jdoe/);
+	const md = path.join(scratch, 'case.md');
+	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), md, 'enter');
+	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);
+});
+
+test('p: choose a profile; the findings re-run under it', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	await c.press('u', 'p');
+	assert.match(c.frame(), /\nprofile:\n {2}lateral +lateral: .*\n› qradar +.*\n {2}logscale/);
+	await c.press('down', 'enter');
+	const frame = linesOf(c.frame());
+	assert.equal(frame[0], 'lateral › findings');
+	assert.equal(frame[1], 'findings · profile logscale · 2 findings · all loaded time');
+	assert.match(frame[3]!, /^› +3 10\.0\.0\.5 +adm-jdoe/);
+});
+
+test('an empty database explains itself and loads the sample on L', async () => {
+	const db = openMemoryDb();
+	let calls = 0;
+	const loadSample = async () => {
+		calls++;
+		addDataset(db, fixtureRows(), {path: '/sample/week.json'});
+		return 'loaded the bundled sample: 8 logons';
+	};
+
+	const c = await openConsole({db, loadSample});
+	assert.equal(c.frame(), [
+		'lateral › findings',
+		'findings · profile qradar',
+		'  No logons are loaded yet.',
+		'',
+		'  Press L to load the bundled sample (datasets/sample: a small week of',
+		'  Windows and sshd logons with a planted lateral movement), or quit (q) and run',
+		'    lateral load PATH...',
+		'  with your own Windows Security, Falcon, QRadar, sshd or LANL exports.',
+		...Array.from({length: 14}, () => ''),
+		'',
+		'test.sqlite · qradar · 0 findings  Enter open  s source  u user  ? help  q quit',
+	].join('\n'));
+	await c.press('L');
+	await c.until(f => f.includes('loaded the bundled sample: 8 logons'), 'the load summary');
+	assert.equal(calls, 1);
+	assert.match(c.frame(), /findings · profile qradar · 2 findings/);
+	await c.press('/', 'adm-jdo');
+	assert.match(c.frame(), /›user +adm-jdoe/, 'the search index sees the loaded names');
+	await c.press('escape', 'L');
+	assert.equal(calls, 1, 'L does nothing once logons are loaded');
+	assert.match(c.frame(), /the database already holds logons/);
+});
+
+test('dataset strings are neutralised: escape sequences and controls are shown, never run', async () => {
+	const db = fixtureDb([
+		logon({ts: T + 60_000, src_ip: '10.6.6.6', user: 'evil\u001b]0;pwned\u0007', target: 'SRV-A'}),
+		logon({ts: T + 120_000, src_ip: '10.6.6.6', user: 'evil\u001b]0;pwned\u0007', target: '\u001b[2JSRV-B\u202e'}),
+	]);
+	const c = await openConsole({db, width: 100});
+	const frame = await c.press('G', 'enter');
+	assert.ok(!frame.includes('\u001b') && !frame.includes('\u0007') && !frame.includes('\u202e'), 'no raw control characters');
+	assert.match(frame, /10\.6\.6\.6 → evil\\x1b\]0;pwned\\x07/);
+	assert.match(frame, /\\x1b\[2JSRV-B\\u202e/);
+});
+
+test('no line is wider than the screen in any view, at 80x24 and 60x20', async () => {
+	for (const [width, height] of [[80, 24], [60, 20]] as const) {
+		const c = await openConsole({db: fixtureDb(), width, height});
+		const frames: string[] = [c.frame()];
+		for (const keys of [['enter'], ['backspace', 's'], ['t'], ['backspace', 'backspace', '?'], ['G'], ['backspace', 'tab'], ['tab'], ['tab'], ['tab', '/', 'srv'], ['escape', 'a'], ['escape', 'm']]) {
+			frames.push(await c.press(...keys));
+		}
+
+		for (const f of frames) {
+			const lines = linesOf(f);
+			assert.equal(lines.length, height, `${width}x${height}: ${lines.length} lines:\n${f}`);
+			for (const l of lines) assert.ok([...l].length <= width, `${width}x${height}: too wide (${[...l].length}): ${l}`);
+		}
+
+		cleanup();
+	}
+});
+
+test('q and Ctrl-C quit; letters in a prompt do not', async () => {
+	let quits = 0;
+	const c = await openConsole({db: fixtureDb(), onQuit: () => quits++});
+	await c.press('/', 'q');
+	assert.equal(quits, 0);
+	await c.press('ctrl-c');
+	assert.equal(quits, 1);
+	const d = await openConsole({db: fixtureDb(), onQuit: () => quits++});
+	await d.press('q');
+	assert.equal(quits, 2);
+});

@@ -1,0 +1,190 @@
+/**
+ * The views, rendered with ink-testing-library at 80x24 (and smaller) on a small fixture, and
+ * compared frame by frame. NO_COLOR is on, so a frame is exactly the text a hunter reads.
+ */
+import {afterEach, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {cleanup} from 'ink-testing-library';
+import {openConsole} from './harness.tsx';
+import {fixtureDb} from './fixture.ts';
+
+afterEach(() => cleanup());
+
+/** A full screen: the top lines, blank lines, then the bottom lines, `height` lines in all. */
+function screen(top: string[], bottom: string[], height = 24): string {
+	const blank = Array.from({length: height - top.length - bottom.length}, () => '');
+	return [...top, ...blank, ...bottom].join('\n');
+}
+
+const STATUS = 'test.sqlite · qradar · 2 findings  Enter open  s source  u user  ? help  q quit';
+const STATUS_BACK = 'test.sqlite · qradar · 2 findings  Backspace back  / search  ? help  q quit';
+
+test('findings: ranked rows with source, user, hosts, failures, after hours, score, first/last seen', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(c.frame(), screen([
+		'lateral › findings',
+		'findings · profile qradar · 2 findings · 11-04 14:01 – 11-05 14:01 UTC',
+		'   score source          user            hosts  fail aft first seen  last seen',
+		'›      5 10.0.0.5        adm-jdoe            4     1 yes 11-05 02:00 11-05 02:05',
+		'       3 10.0.0.8        svc-backup          2           11-05 14:00 11-05 14:01',
+	], ['', STATUS]));
+	assert.match(await c.press('j'), /\n›      3 10\.0\.0\.8 {8}svc-backup/);
+	assert.match(await c.press('k'), /\n›      5 10\.0\.0\.5/);
+});
+
+test('finding detail: score breakdown, targets, mark and events with file:line', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(await c.press('enter'), screen([
+		'lateral › findings › finding 10.0.0.5 / adm-jdoe',
+		'10.0.0.5 → adm-jdoe  score 5 (medium)',
+		'5 logons, 1 failed, 4 targets · 11-05 02:00 – 11-05 02:05 · after hours',
+		'  +4 target-spread        4 distinct target hosts (1 point each)',
+		'  +1 after-hours          a logon before 06:00 (UTC)',
+		'targets: SRV-APP1, SRV-APP2, SRV-DB01, SRV-FS01',
+		'shortlist: not marked (m marks it)',
+		'events 1-5 of 5 in the hunt window',
+		' time                result  type target             service  file:line',
+		'›2026-11-05 02:00:00 ok         3 SRV-DB01           network  night.json:1',
+		' 2026-11-05 02:01:00 ok         3 SRV-FS01           network  night.json:2',
+		' 2026-11-05 02:02:00 ok         3 SRV-APP1           network  night.json:3',
+		' 2026-11-05 02:03:00 ok         3 SRV-APP2           network  night.json:4',
+		' 2026-11-05 02:05:00 FAILED     3 SRV-DB01           network  night.json:5',
+	], ['', 'test.sqlite · qradar · 2 findings  s source  u user  h host  ? help  q quit']));
+	// h on an event row pivots to that event's host.
+	const host = await c.press('G', 'h');
+	assert.match(host.split('\n')[0]!, /^lateral › findings › finding 10\.0\.0\.5 \/ adm-jdoe › host SRV-DB01$/);
+});
+
+test('entity view: a user\'s logons grouped by source and host, and the findings it is in', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(await c.press('u'), screen([
+		'lateral › findings › user adm-jdoe',
+		'user adm-jdoe',
+		'5 logons, 1 failed · 11-05 02:00 – 11-05 02:05 · all loaded time',
+		'in 1 finding: 10.0.0.5/adm-jdoe (5)',
+		' source          host                      logons failed first seen  last seen',
+		'›10.0.0.5        SRV-DB01                       2      1 11-05 02:00 11-05 02:05',
+		' 10.0.0.5        SRV-APP2                       1        11-05 02:03 11-05 02:03',
+		' 10.0.0.5        SRV-APP1                       1        11-05 02:02 11-05 02:02',
+		' 10.0.0.5        SRV-FS01                       1        11-05 02:01 11-05 02:01',
+	], ['', STATUS]));
+});
+
+test('pivots chain and back unwinds them; the breadcrumb shows the path', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	await c.press('s', 'j', 'h');
+	const host = c.frame().split('\n');
+	assert.equal(host[0], 'lateral › findings › source 10.0.0.5 › host SRV-APP2');
+	assert.equal(host[3], 'in 1 finding: 10.0.0.5/adm-jdoe (5)');
+	await c.press('u');
+	assert.equal(c.frame().split('\n')[0], 'lateral › findings › source 10.0.0.5 › host SRV-APP2 › user adm-jdoe');
+	await c.press('backspace');
+	assert.equal(c.frame().split('\n')[0], 'lateral › findings › source 10.0.0.5 › host SRV-APP2');
+	await c.press('escape');
+	const back = c.frame().split('\n');
+	assert.equal(back[0], 'lateral › findings › source 10.0.0.5');
+	assert.match(back[6]!, /^›adm-jdoe/, 'the cursor is where it was');
+	await c.press('backspace', 'backspace');
+	assert.equal(c.frame().split('\n')[0], 'lateral › findings');
+	assert.equal(c.frame().split('\n')[22], 'at the top (Tab cycles views, q quits)');
+});
+
+test('entity view at 60x16: low-priority columns give way, nothing is wider than the screen', async () => {
+	const c = await openConsole({db: fixtureDb(), width: 60, height: 16});
+	assert.equal(await c.press('s'), screen([
+		'lateral › findings › source 10.0.0.5',
+		'source 10.0.0.5',
+		'5 logons, 1 failed · 11-05 02:00 – 11-05 02:05 · all loaded…',
+		'in 1 finding: 10.0.0.5/adm-jdoe (5)',
+		' user             host             logons failed last seen',
+		'›adm-jdoe         SRV-DB01              2      1 11-05 02:05',
+		' adm-jdoe         SRV-APP2              1        11-05 02:03',
+		' adm-jdoe         SRV-APP1              1        11-05 02:02',
+		' adm-jdoe         SRV-FS01              1        11-05 02:01',
+	], ['', 'test.sqlite · qradar · 2 findings  ? help  q quit'], 16));
+});
+
+test('timeline: logons by hour, failures marked with !, after-hours hours shaded with ·', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(await c.press('u', 't'), screen([
+		'lateral › findings › user adm-jdoe › timeline user adm-jdoe',
+		'timeline · user adm-jdoe · 5 logons, 1 failed · by hour (UTC)',
+		'▁▂▃▄▅▆▇█ logons per hour (busiest 5)   ! with failures',
+		'shaded / · after hours: before 06:00',
+		' date          00    03    06    09    12    15    18    21',
+		'›2026-11-05 Th · · █!· · ·                                      5 1!',
+	], ['2026-11-05: 5 logons, 1 failed; busiest 02:00 (5)', '', STATUS_BACK]));
+});
+
+test('the lateral profile shades business hours and weekends from its own data', async () => {
+	const c = await openConsole({db: fixtureDb(), profile: 'lateral'});
+	const frame = await c.press('/', 'svc-backup', 'enter', 't');
+	assert.match(frame, /after hours: outside 07:00-19:00 and on non-business days/);
+	assert.match(frame, /\n›2026-11-05 Th (· ){7} {14}█ {9}(· ){5} 2\n/);
+});
+
+test('search: a name with a letter missing finds it; Enter opens its view', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	await c.press('/');
+	assert.equal(await c.press('adm-jde'), screen([
+		'lateral › findings › search',
+		'/ adm-jde█',
+		'1 match of 11 names · Enter opens the selected one',
+		' kind   name                                                              logons',
+		'›user   adm-jdoe                                                               5',
+	], ['', 'test.sqlite · qradar · 2 findings  Enter accept  Esc cancel']));
+	assert.equal((await c.press('enter')).split('\n')[0], 'lateral › findings › user adm-jdoe');
+});
+
+test('search: typed letters are text, arrows choose, Esc cancels, Backspace edits', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	await c.press('/', 'srv-');
+	assert.match(c.frame(), /\n›host {3}SRV-DB01/);
+	await c.press('down');
+	assert.match(c.frame(), /\n›host {3}SRV-FS01/);
+	await c.press('backspace', 'backspace', 'backspace', 'backspace', 'q');
+	assert.match(c.frame(), /\n\/ q█\n/, 'q is typed, not quit');
+	await c.press('escape');
+	assert.equal(c.frame().split('\n')[0], 'lateral › findings');
+});
+
+test('help is generated from the keymap and scrolls', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(await c.press('?'), screen([
+		'lateral › findings › help',
+		'keys · 31 commands · Backspace or Esc returns',
+		' keys            action',
+		'›↑ k             move up',
+		' ↓ j             move down',
+		' PgUp            page up',
+		' PgDn            page down',
+		' g Home          first row',
+		' G End           last row',
+		" Enter           open the row: a finding's events, targets and score breakdown",
+		" s               pivot to the selected row's source",
+		" u               pivot to the selected row's user",
+		" h               pivot to the selected row's target host",
+		' Backspace Esc   back one pivot (the breadcrumb shows the path)',
+		' /               fuzzy search sources, users and hosts; Enter jumps there',
+		' a               allowlist the selection: source, user, target or pair + reason',
+		' m               mark / unmark for the shortlist (status and note)',
+		' t               timeline of the current entity (logons by hour)',
+		' p               choose the detection profile',
+		' Tab             cycle views: findings, allowlist, shortlist, datasets',
+		' Shift-Tab       cycle views backwards',
+		' e               export the shortlist (csv, json or md by file name)',
+	], ['', STATUS_BACK]));
+	const end = await c.press('G');
+	assert.match(end, /\n›Ctrl-C {10}quit from anywhere\n/);
+	assert.equal((await c.press('?')).split('\n')[0], 'lateral › findings', '? again closes help');
+});
+
+test('datasets: what is loaded', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	assert.equal(await c.press('shift-tab'), screen([
+		'lateral › datasets',
+		'datasets · 1 file · 8 logons',
+		'  id format          logons rejected skipped last        path',
+		'›  1 windows-json         8                  11-05 14:01 /cases/night.json',
+	], ['', STATUS_BACK]));
+});
