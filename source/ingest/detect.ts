@@ -3,6 +3,7 @@
  * EVTX, then the JSON dialects by their telltale keys, then text formats).
  */
 import {InputError} from '../util/errors.ts';
+import {evtxFormat} from './evtx/index.ts';
 import {falconFormat} from './falcon.ts';
 import {qradarFormat} from './qradar.ts';
 import {sshdFormat} from './sshd.ts';
@@ -11,11 +12,10 @@ import type {Format, FormatName} from './types.ts';
 import {windowsJsonFormat} from './windows-json.ts';
 
 /** Readers in sniffing order. Falcon and QRadar before windows-json: their keys are more specific. */
-const READERS: Format[] = [falconFormat, qradarFormat, windowsJsonFormat, sshdFormat];
+const READERS: Format[] = [evtxFormat, falconFormat, qradarFormat, windowsJsonFormat, sshdFormat];
 
 /** Formats that exist in the SPEC but have no reader in this build yet. */
 const PENDING: Partial<Record<FormatName, string>> = {
-	evtx: 'binary EVTX files are not readable yet; export them to JSON (e.g. evtx_dump -o json) and load that',
 	lanl: 'the lanl format is not available yet',
 	csv: 'the mapped csv format is not available yet',
 };
@@ -39,7 +39,6 @@ export async function detectFormat(file: string): Promise<Format> {
 	if (head.length === 0) throw new InputError(file, 'empty file');
 	const format = sniffFormat(head);
 	if (format) return format;
-	if (Buffer.from(head.subarray(0, 8)).toString('latin1') === 'ElfFile\0') throw new InputError(file, PENDING.evtx!);
 	const looksBinary = head.subarray(0, 4096).includes(0) && !decodeHead(head).trim().startsWith('{');
 	const names = READERS.map(f => f.name).join(', ');
 	throw new InputError(file, `${looksBinary ? 'binary data, ' : ''}not a recognised logon format (tried ${names}); use --format to force one`);

@@ -1,0 +1,160 @@
+/**
+ * Pure: one decoded EVTX event (the JSON shape of ./event.ts) to a normalized logon.
+ *
+ * What is read, by event:
+ * - Security 4624 (success) / 4625 (failure): time = System/TimeCreated/@SystemTime (UTC);
+ *   logon_type = LogonType; src_ip = IpAddress (IPv4-mapped IPv6 reduced; `-` kept);
+ *   src_port = IpPort; src_host = WorkstationName; user = TargetUserName and domain =
+ *   TargetDomainName, verbatim; dst_host = target = System/Computer; auth_package =
+ *   AuthenticationPackageName; service from the logon type (fields.ts: 2 interactive, 3 network,
+ *   4 batch, 5 service, 7 unlock, 8 network-cleartext, 9 new-credentials, 10 rdp,
+ *   11 cached-interactive).
+ * - Security 4776 (NTLM credential validation, logged by the DC or the local SAM): outcome from
+ *   Status (0 success, else failure); user = TargetUserName; src_host = Workstation;
+ *   auth_package = PackageName; service `ntlm-validation`. The host validating is not the host
+ *   logged on to, so dst_host, target and logon_type stay null (the seed profiles, which need
+ *   logon type 3 or 10, therefore ignore these rows).
+ * - Security 4648 (explicit credentials) is skipped: it is logged on the source host and records
+ *   an attempt, not its outcome; the target's 4624/4625 is the logon.
+ * - Security 4672 (special privileges) is skipped: it accompanies a 4624 with the same logon id
+ *   and carries no source.
+ * - TerminalServices-RemoteConnectionManager 1149 (RDP authentication succeeded): a successful
+ *   type 10 logon, service `rdp-1149`; user Param1, domain Param2, src_ip Param3.
+ * - TerminalServices-LocalSessionManager 21 (session logon) / 25 (reconnection): a successful
+ *   type 10 logon, service `rdp-lsm`; user and domain from User (`DOMAIN\user`), src_ip Address.
+ *   Address `LOCAL` is a console session, not RDP: skipped.
+ * Every other event is skipped (counted, not rejected). Empty elements are '' and missing ones
+ * null, so '-', '' and missing stay distinct (SPEC 2).
+ */
+import {account, address, integer, port, serviceForLogonType} from '../fields.ts';
+import type {Logon, Normalized, ReadOptions} from '../types.ts';
+import {parseTimestamp} from '../../util/time.ts';
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** An element's text: a plain string, `#text` beside attributes, '' for an empty element. */
+function textOf(v: unknown): string | null {
+	if (v === undefined) return null;
+	if (v === null) return '';
+	if (typeof v === 'string') return v;
+	if (isObj(v)) return typeof v['#text'] === 'string' ? v['#text'] : '';
+	return null;
+}
+
+/** A field of EventData / UserData: null when missing, '' when present but empty. */
+const field = (data: Obj, key: string): string | null => (Object.hasOwn(data, key) ? textOf(data[key]) : null);
+
+function attribute(v: unknown, name: string): string | null {
+	if (!isObj(v) || !isObj(v['#attributes'])) return null;
+	const a = v['#attributes'][name];
+	return typeof a === 'string' ? a : null;
+}
+
+const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
+const RCM_PROVIDER = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager';
+const LSM_PROVIDER = 'Microsoft-Windows-TerminalServices-LocalSessionManager';
+
+function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref'>): Logon {
+	return {
+		event_id: null, logon_type: null, src_ip: null, src_port: null, src_host: null, user: null, domain: null,
+		target: null, dst_host: null, dst_ip: null, service: null, auth_package: null, log_source_type: null,
+		...partial,
+	};
+}
+
+/** Normalizes one decoded EVTX event; `line` is its record number. Pure. */
+export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOptions, 'tz'>): Normalized {
+	const event = isObj(raw) ? raw['Event'] : undefined;
+	if (!isObj(event) || !isObj(event['System'])) return {kind: 'reject', reason: 'not a decoded EVTX event (no Event/System)'};
+	const system = event['System'];
+	const id = integer(textOf(system['EventID']));
+	if (id === null) return {kind: 'reject', reason: 'event without a numeric System/EventID'};
+	const provider = attribute(system['Provider'], 'Name') ?? '';
+	const channel = textOf(system['Channel']) ?? '';
+	const security = provider === SECURITY_PROVIDER || channel.toLowerCase() === 'security';
+	const rcm = provider === RCM_PROVIDER && id === 1149;
+	const lsm = provider === LSM_PROVIDER && (id === 21 || id === 25);
+	const from = provider || channel || 'unknown provider';
+
+	if (security && (id === 4648 || id === 4672)) {
+		return {kind: 'skip', reason: id === 4648
+			? 'event 4648 (explicit credentials): logged on the source host, an attempt without outcome'
+			: 'event 4672 (special privileges): accompanies a 4624, no source'};
+	}
+
+	if (!(security && (id === 4624 || id === 4625 || id === 4776)) && !rcm && !lsm) {
+		return {kind: 'skip', reason: `event ${id} (${from})`};
+	}
+
+	const systemTime = attribute(system['TimeCreated'], 'SystemTime');
+	const time = systemTime === null ? undefined : parseTimestamp(systemTime, 'UTC');
+	if (!time) return {kind: 'reject', reason: `event ${id}: no usable System/TimeCreated/@SystemTime${systemTime === null ? '' : ` (${JSON.stringify(systemTime)})`}`};
+	const ts = time.ts;
+	const computer = textOf(system['Computer']);
+	const timeField = 'System.TimeCreated.SystemTime';
+
+	if (security) {
+		const data = isObj(event['EventData']) ? event['EventData'] : {};
+		if (id === 4776) {
+			const status = integer(field(data, 'Status'));
+			if (status === null) return {kind: 'reject', reason: 'event 4776 without a readable Status'};
+			return {kind: 'logon', timeField, logon: logon({
+				ts,
+				outcome: status === 0 ? 'success' : 'failure',
+				event_id: id,
+				src_host: field(data, 'Workstation'),
+				user: field(data, 'TargetUserName'),
+				service: 'ntlm-validation',
+				auth_package: field(data, 'PackageName'),
+				raw_ref: line,
+			})};
+		}
+
+		const logonType = integer(field(data, 'LogonType'));
+		return {kind: 'logon', timeField, logon: logon({
+			ts,
+			outcome: id === 4624 ? 'success' : 'failure',
+			event_id: id,
+			logon_type: logonType,
+			src_ip: address(field(data, 'IpAddress')),
+			src_port: port(field(data, 'IpPort')),
+			src_host: field(data, 'WorkstationName'),
+			user: field(data, 'TargetUserName'),
+			domain: field(data, 'TargetDomainName'),
+			target: computer,
+			dst_host: computer,
+			service: serviceForLogonType(logonType),
+			auth_package: field(data, 'AuthenticationPackageName'),
+			raw_ref: line,
+		})};
+	}
+
+	const user = isObj(event['UserData']) ? event['UserData'] : {};
+	const xml = Object.values(user).find(isObj) ?? {};
+	let who: {user: string | null; domain: string | null};
+	let source: string | null;
+	if (rcm) {
+		who = account(field(xml, 'Param1'), field(xml, 'Param2'));
+		source = field(xml, 'Param3');
+	} else {
+		source = field(xml, 'Address');
+		if (source?.toUpperCase() === 'LOCAL') return {kind: 'skip', reason: `event ${id} (${from}): console session (Address LOCAL), not RDP`};
+		who = account(field(xml, 'User'), null);
+	}
+
+	return {kind: 'logon', timeField, logon: logon({
+		ts,
+		outcome: 'success',
+		event_id: id,
+		logon_type: 10,
+		src_ip: address(source),
+		user: who.user,
+		domain: who.domain,
+		target: computer,
+		dst_host: computer,
+		service: rcm ? 'rdp-1149' : 'rdp-lsm',
+		raw_ref: line,
+	})};
+}

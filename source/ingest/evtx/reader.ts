@@ -1,0 +1,93 @@
+/**
+ * Streams the records of an EVTX file chunk by chunk: one 64 KiB chunk in memory at a time, so
+ * a file of any size is read in bounded memory. A chunk that fails its checks is reported once
+ * (as an error naming the chunk) and skipped; the rest of the file is still read.
+ */
+import fs from 'node:fs/promises';
+import {ChunkBinXml, type XmlElement} from './binxml.ts';
+import {CHUNK_SIZE, checkChunk, chunkRecords, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader} from './chunk.ts';
+
+/** One item from an EVTX file: a decoded record, or a record / chunk / header that failed. */
+export type EvtxItem =
+	| {kind: 'record'; id: number; written: bigint; event: XmlElement}
+	/** `line`: the record number concerned (for a chunk, its first record; 0 for the file header). */
+	| {kind: 'error'; line: number; message: string};
+
+/** Thrown when the file is not EVTX at all (wrong signature, shorter than a header). */
+export class NotEvtxError extends Error {
+	override name = 'NotEvtxError';
+}
+
+/** Reads `file` as EVTX. */
+export async function* readEvtx(file: string): AsyncGenerator<EvtxItem> {
+	const handle = await fs.open(file, 'r');
+	try {
+		const {size} = await handle.stat();
+		const head = new Uint8Array(FILE_HEADER_SIZE);
+		const {bytesRead} = await handle.read(head, 0, FILE_HEADER_SIZE, 0);
+		if (bytesRead < 128 || !hasFileSignature(head)) throw new NotEvtxError('not an EVTX file (no "ElfFile" signature)');
+		const header = parseFileHeader(head);
+		if (header.storedChecksum !== header.computedChecksum) {
+			yield {
+				kind: 'error',
+				line: 0,
+				message: `file header checksum mismatch (stored 0x${header.storedChecksum.toString(16).padStart(8, '0')}, computed 0x${header.computedChecksum.toString(16).padStart(8, '0')}); chunks read anyway`,
+			};
+		}
+
+		// Every whole chunk the file holds: the header's u16 count wraps on big files and is stale
+		// on dirty ones, while unused chunks are all zero and cost nothing to skip.
+		const chunks = Math.max(0, Math.floor((size - FILE_HEADER_SIZE) / CHUNK_SIZE));
+		const chunk = new Uint8Array(CHUNK_SIZE);
+		let lastId = 0;
+		for (let index = 0; index < chunks; index++) {
+			const at = FILE_HEADER_SIZE + index * CHUNK_SIZE;
+			const read = await readFully(handle, chunk, at);
+			const check = checkChunk(read === CHUNK_SIZE ? chunk : chunk.subarray(0, read));
+			if (check.status === 'empty') continue;
+			if (check.status === 'corrupt') {
+				const ids = check.header ? ` (records ${check.header.firstRecordId}-${check.header.lastRecordId})` : '';
+				const line = check.header ? Number(check.header.firstRecordId) : lastId + 1;
+				yield {kind: 'error', line, message: `chunk ${index} at byte ${at}${ids}: ${check.reason}; chunk skipped`};
+				continue;
+			}
+
+			const binxml = new ChunkBinXml(chunk);
+			for (const span of chunkRecords(chunk, check.header)) {
+				if ('error' in span) {
+					yield {kind: 'error', line: lastId + 1, message: `chunk ${index}, record at chunk offset ${span.offset}: ${span.error}; rest of the chunk skipped`};
+					break;
+				}
+
+				lastId = span.id;
+				let event: XmlElement;
+				try {
+					event = binxml.decode(span.start, span.end);
+				} catch (error) {
+					yield {kind: 'error', line: span.id, message: `record ${span.id} (chunk ${index}): ${(error as Error).message}`};
+					continue;
+				}
+
+				yield {kind: 'record', id: span.id, written: span.written, event};
+			}
+		}
+
+		const tail = (size - FILE_HEADER_SIZE) % CHUNK_SIZE;
+		if (size > FILE_HEADER_SIZE && tail !== 0) {
+			yield {kind: 'error', line: lastId + 1, message: `file ends with a partial chunk of ${tail} bytes (truncated copy?); ignored`};
+		}
+	} finally {
+		await handle.close();
+	}
+}
+
+async function readFully(handle: fs.FileHandle, into: Uint8Array, position: number): Promise<number> {
+	let done = 0;
+	while (done < into.length) {
+		const {bytesRead} = await handle.read(into, done, into.length - done, position + done);
+		if (bytesRead === 0) break;
+		done += bytesRead;
+	}
+
+	return done;
+}
