@@ -39,12 +39,19 @@ function defaultProfile(): string {
 	return listProfiles().some(p => p.name === 'lateral') ? 'lateral' : 'qradar';
 }
 
+/** The year of the sample's syslog lines (they carry none), as its generator recorded it. */
+function sampleSyslogYear(): number {
+	const truth = JSON.parse(fs.readFileSync(path.join(sampleDir, 'ground-truth.json'), 'utf8')) as {syslog_year?: unknown};
+	return typeof truth.syslog_year === 'number' ? truth.syslog_year : new Date().getUTCFullYear();
+}
+
 /** Loads the bundled sample into `db`; returns a one-line summary. */
 export async function loadSample(db: ReturnType<typeof openDb>, tz: string): Promise<string> {
 	if (!fs.existsSync(sampleDir)) throw new RuntimeError(`the bundled sample is missing (${sampleDir})`);
+	const year = sampleSyslogYear();
 	let records = 0;
 	for (const file of expandPaths([sampleDir])) {
-		const result = await loadFile(db, file, {tz, year: 2026});
+		const result = await loadFile(db, file, {tz, year});
 		if (result.status === 'loaded') records += result.records;
 		if (result.status === 'refused') throw new RuntimeError(`${file}: ${result.reason}`);
 	}
