@@ -130,8 +130,8 @@ test('search: a name with a letter missing finds it; Enter opens its view', asyn
 		'lateral › findings › search',
 		'/ adm-jde█',
 		'1 match of 11 names · Enter opens the selected one',
-		' kind   name                                                              logons',
-		'›user   adm-jdoe                                                               5',
+		' kind   name                                                            logons',
+		'›user   adm-jdoe                                                             5',
 	], ['', 'test.sqlite · qradar · 2 findings  Enter accept  Esc cancel']));
 	assert.equal((await c.press('enter')).split('\n')[0], 'lateral › findings › user adm-jdoe');
 });

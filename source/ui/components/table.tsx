@@ -15,6 +15,8 @@ export interface Column {
 	align?: 'left' | 'right';
 	/** Takes the width left over (at least `width`). */
 	flex?: boolean;
+	/** A flex column grows no wider than this, so short names stay close to their numbers. */
+	maxWidth?: number;
 	/** Dropped first when the screen is narrow (higher drops earlier); undefined = never. */
 	drop?: number;
 }
@@ -51,7 +53,7 @@ export function layoutColumns(columns: Column[], width: number): number[] {
 	const droppable = columns.map((c, i) => ({i, drop: c.drop})).filter(c => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!);
 	while (widths() < 0 && droppable.length > 0) kept[droppable.shift()!.i] = false;
 	const spare = Math.max(0, widths());
-	return columns.map((c, i) => (kept[i] ? (c.flex ? c.width + spare : c.width) : -1));
+	return columns.map((c, i) => (kept[i] ? (c.flex ? Math.min(c.width + spare, Math.max(c.width, c.maxWidth ?? Infinity)) : c.width) : -1));
 }
 
 export function Table({columns, rows, offset, cursor, width, height, empty}: TableProps) {

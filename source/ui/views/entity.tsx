@@ -34,7 +34,7 @@ export function EntityView({entity, summary, groups, findings, offset, cursor, w
 	const [ka, kb] = OTHER_DIMENSIONS[entity.kind];
 	const columns: Column[] = [
 		{title: TITLE[ka], width: WIDTH[ka]},
-		{title: TITLE[kb], width: 10, flex: true},
+		{title: TITLE[kb], width: 10, flex: true, maxWidth: 40},
 		{title: 'logons', width: 6, align: 'right'},
 		{title: 'failed', width: 6, align: 'right'},
 		{title: 'first seen', width: 11, drop: 2},

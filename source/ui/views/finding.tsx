@@ -16,7 +16,7 @@ const COLUMNS: Column[] = [
 	{title: 'time', width: 19},
 	{title: 'result', width: 7},
 	{title: 'type', width: 4, align: 'right'},
-	{title: 'target', width: 12, flex: true},
+	{title: 'target', width: 12, flex: true, maxWidth: 40},
 	{title: 'service', width: 8, drop: 2},
 	{title: 'file:line', width: 18, drop: 1},
 ];

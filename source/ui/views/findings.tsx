@@ -15,7 +15,7 @@ const COLUMNS: Column[] = [
 	{title: '', width: 1},
 	{title: 'score', width: 5, align: 'right'},
 	{title: 'source', width: 15},
-	{title: 'user', width: 10, flex: true},
+	{title: 'user', width: 10, flex: true, maxWidth: 40},
 	{title: 'hosts', width: 5, align: 'right'},
 	{title: 'fail', width: 5, align: 'right'},
 	{title: 'aft', width: 3},
