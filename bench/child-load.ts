@@ -1,0 +1,23 @@
+/**
+ * One measured load, in its own process so its peak RSS is its own: loads FILE into DB with the
+ * real loader and prints one JSON line {records, ms, maxRssMb, bytes}.
+ *
+ *   node --import tsx bench/child-load.ts DB FILE [FORMAT]
+ */
+import fs from 'node:fs';
+import {openDb} from '../source/db/open.ts';
+import {loadFile} from '../source/ingest/load.ts';
+import type {FormatName} from '../source/ingest/types.ts';
+
+const [dbFile, file, format] = process.argv.slice(2);
+if (!dbFile || !file) throw new Error('usage: child-load.ts DB FILE [FORMAT]');
+const db = openDb(dbFile);
+const start = performance.now();
+const result = await loadFile(db, file, {tz: 'UTC', format: format as FormatName | undefined});
+const ms = performance.now() - start;
+if (result.status !== 'loaded') throw new Error(`load of ${file} gave ${JSON.stringify(result)}`);
+db.pragma('wal_checkpoint(TRUNCATE)');
+db.close();
+const bytes = fs.statSync(dbFile).size;
+// resourceUsage().maxRSS is in kilobytes.
+process.stdout.write(`${JSON.stringify({records: result.records, skipped: result.skipped, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes})}\n`);

@@ -1,0 +1,307 @@
+/**
+ * `npm run bench [-- options]`: how fast lateral loads, hunts, pivots and searches, against
+ * baselines measured in the same run (sqlite3's own CSV .import of the same rows, the seed SQL
+ * run plainly over the raw rows). Writes a Markdown report to stdout and bench/RESULTS.md.
+ *
+ * Options
+ *   --full            sizes 1M and 10M (default: 1M only)
+ *   --sizes N,N       logon counts to generate (approximate), e.g. --sizes 200000
+ *   --runs N          runs per measurement; the median is reported (default 3)
+ *   --formats a,b     windows-json,falcon,qradar-csv,evtx (default all)
+ *   --out DIR         scratch folder (default bench/out, git-ignored)
+ *   --no-write        do not write bench/RESULTS.md
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {parseArgs} from 'node:util';
+import {openDb, repoRoot, type Db} from '../source/db/open.ts';
+import {hunt} from '../source/detect/hunt.ts';
+import {querySql} from '../source/detect/profiles.ts';
+import {allowlistClause} from '../source/detect/allowlist-sql.ts';
+import {entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../source/db/pivots.ts';
+import {searchIndexFor} from '../source/search/index.ts';
+import {datasetFile, EVTX_MAX, type BenchFormat} from './data.ts';
+
+const {values: args} = parseArgs({
+	options: {
+		full: {type: 'boolean', default: false},
+		sizes: {type: 'string'},
+		runs: {type: 'string', default: '3'},
+		formats: {type: 'string', default: 'windows-json,falcon,qradar-csv,evtx'},
+		out: {type: 'string', default: path.join(repoRoot, 'bench', 'out')},
+		'no-write': {type: 'boolean', default: false},
+	},
+});
+
+const RUNS = Math.max(1, Number(args.runs));
+const SIZES = args.sizes ? args.sizes.split(',').map(Number) : args.full ? [1_000_000, 10_000_000] : [1_000_000];
+const FORMATS = args.formats.split(',') as BenchFormat[];
+const OUT = path.resolve(args.out);
+fs.mkdirSync(OUT, {recursive: true});
+
+const log = (m: string) => process.stderr.write(`${m}\n`);
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const m = Math.floor(s.length / 2);
+	return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', {maximumFractionDigits: digits, minimumFractionDigits: digits});
+const ms = (n: number) => n < 10 ? `${fmt(n, 2)} ms` : n < 1000 ? `${fmt(n, 0)} ms` : `${fmt(n / 1000, 2)} s`;
+const time = <T>(fn: () => T): [T, number] => {
+	const t = performance.now();
+	const r = fn();
+	return [r, performance.now() - t];
+};
+
+const node = process.execPath;
+const tsx = ['--import', 'tsx'];
+
+interface LoadRun {records: number; skipped: number; ms: number; maxRssMb: number; bytes: number}
+
+function childLoad(db: string, file: string, format?: string): LoadRun {
+	for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, {force: true});
+	const out = execFileSync(node, [...tsx, path.join(repoRoot, 'bench', 'child-load.ts'), db, file, ...(format ? [format] : [])], {encoding: 'utf8', maxBuffer: 1 << 20});
+	return JSON.parse(out.trim().split('\n').pop()!) as LoadRun;
+}
+
+const COLUMNS = 'ts, outcome, event_id, logon_type, src_ip, src_port, src_host, user, domain, target, dst_host, dst_ip, service, auth_package, log_source_type, dataset_id, raw_ref';
+
+/** sqlite3 CLI: export the loaded rows as CSV, then time `.import` of them into a fresh table. */
+function sqliteImport(db: string, scratch: string): {rows: number; ms: number; csvBytes: number} {
+	const csv = path.join(scratch, 'logons.csv');
+	const fd = fs.openSync(csv, 'w');
+	spawnSync('sqlite3', ['-csv', db, `SELECT ${COLUMNS} FROM logons`], {stdio: ['ignore', fd, 'inherit']});
+	fs.closeSync(fd);
+	const target = path.join(scratch, 'import.sqlite');
+	const runs: number[] = [];
+	let rows = 0;
+	for (let i = 0; i < RUNS; i++) {
+		fs.rmSync(target, {force: true});
+		const script = `CREATE TABLE logons (${COLUMNS.split(', ').map(c => `${c} ${/^(ts|event_id|logon_type|src_port|dataset_id|raw_ref)$/.test(c) ? 'INTEGER' : 'TEXT'}`).join(', ')});\n.mode csv\n.import ${csv} logons\n`;
+		const t = performance.now();
+		const r = spawnSync('sqlite3', [target], {input: script, encoding: 'utf8'});
+		runs.push(performance.now() - t);
+		if (r.status !== 0) throw new Error(`sqlite3 .import failed: ${r.stderr}`);
+		rows = Number(execFileSync('sqlite3', [target, 'SELECT count(*) FROM logons'], {encoding: 'utf8'}).trim());
+	}
+
+	fs.rmSync(target, {force: true});
+	const csvBytes = fs.statSync(csv).size;
+	fs.rmSync(csv, {force: true});
+	return {rows, ms: median(runs), csvBytes};
+}
+
+/** Medians over RUNS of fn, after one warm-up. */
+function bench(fn: () => unknown, runs = RUNS): number {
+	fn();
+	const xs: number[] = [];
+	for (let i = 0; i < runs; i++) xs.push(time(fn)[1]);
+	return median(xs);
+}
+
+/** Time from spawning `lateral tui` in a tmux pane until its first frame and until the findings show. */
+async function consoleStart(db: string): Promise<{first: number; findings: number} | string> {
+	if (spawnSync('tmux', ['-V']).status !== 0) return 'tmux missing';
+	const firsts: number[] = [];
+	const findings: number[] = [];
+	for (let i = 0; i < RUNS; i++) {
+		const session = `lateral-bench-${process.pid}-${i}`;
+		const t = performance.now();
+		execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', repoRoot,
+			`${node} bin/lateral.js tui --db ${db} --read-only; sleep 30`]);
+		let first = 0;
+		try {
+			for (;;) {
+				const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'});
+				const now = performance.now() - t;
+				if (first === 0 && screen.includes('lateral ›')) first = now;
+				if (screen.includes('findings · profile') && !/loading|running/i.test(screen.split('\n').slice(0, 4).join('\n'))) {
+					if (first === 0) first = now;
+					findings.push(now);
+					break;
+				}
+
+				if (now > 120_000) throw new Error(`console did not show findings in 120 s:\n${screen}`);
+				await new Promise(r => setTimeout(r, 10));
+			}
+		} finally {
+			spawnSync('tmux', ['kill-session', '-t', session]);
+		}
+
+		firsts.push(first);
+	}
+
+	return {first: median(firsts), findings: median(findings)};
+}
+
+function busiest(db: Db, column: string): string {
+	return (db.prepare(`SELECT ${column} AS v FROM logons WHERE ${column} IS NOT NULL AND ${column} <> '' GROUP BY ${column} ORDER BY count(*) DESC LIMIT 1`).get() as {v: string}).v;
+}
+
+function machine(): string[] {
+	const cpus = os.cpus();
+	const sqliteCli = spawnSync('sqlite3', ['--version'], {encoding: 'utf8'}).stdout.trim().split(' ')[0] ?? '?';
+	const db = openDb(':memory:');
+	const lib = (db.prepare('SELECT sqlite_version() AS v').get() as {v: string}).v;
+	db.close();
+	const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: repoRoot, encoding: 'utf8'}).stdout.trim();
+	return [
+		`- CPU: ${cpus[0]?.model ?? '?'}, ${cpus.length} cores; memory ${fmt(os.totalmem() / 2 ** 30, 0)} GiB; ${os.platform()} ${os.release()}`,
+		`- Node ${process.version}; SQLite ${lib} (better-sqlite3), sqlite3 CLI ${sqliteCli}`,
+		`- lateral at commit ${commit}; ${RUNS} run(s) per figure, medians reported`,
+	];
+}
+
+const report: string[] = [];
+const out = (line = '') => {
+	report.push(line);
+	process.stdout.write(`${line}\n`);
+};
+
+out('# lateral benchmark');
+out();
+out(`\`npm run bench -- ${process.argv.slice(2).join(' ')}\`, ${new Date().toISOString().slice(0, 16)}Z`);
+out();
+for (const line of machine()) out(line);
+out();
+
+for (const size of SIZES) {
+	const scratch = path.join(OUT, `run-${size}`);
+	fs.mkdirSync(scratch, {recursive: true});
+	const files = new Map<BenchFormat, string>();
+	for (const f of FORMATS) files.set(f, await datasetFile(OUT, size, f, log));
+
+	out(`## ${fmt(size)} logons (target size; actual counts below)`);
+	out();
+	out('### Load (child process per run: sha256, detect, parse, normalize, insert, index, commit)');
+	out();
+	out('| format | file | logons | median time | logons/s | peak RSS | DB bytes/logon |');
+	out('| --- | --- | --- | --- | --- | --- | --- |');
+	const mainDb = path.join(scratch, 'windows-json.sqlite');
+	let ndjsonRate = 0;
+	for (const f of FORMATS) {
+		const file = files.get(f)!;
+		const db = path.join(scratch, `${f}.sqlite`);
+		const runs: LoadRun[] = [];
+		for (let i = 0; i < RUNS; i++) {
+			log(`load ${f} run ${i + 1}/${RUNS} ...`);
+			runs.push(childLoad(db, file));
+		}
+
+		const t = median(runs.map(r => r.ms));
+		const rate = runs[0]!.records / (t / 1000);
+		if (f === 'windows-json') ndjsonRate = rate;
+		out(`| ${f}${f === 'evtx' ? ` (first ${fmt(EVTX_MAX)})` : ''} | ${fmt(fs.statSync(file).size / 1e6, 0)} MB | ${fmt(runs[0]!.records)} | ${ms(t)} | ${fmt(rate)} | ${fmt(Math.max(...runs.map(r => r.maxRssMb)))} MB | ${fmt(runs[0]!.bytes / runs[0]!.records, 1)} |`);
+		if (f !== 'windows-json') fs.rmSync(db, {force: true});
+	}
+
+	out();
+	if (!fs.existsSync(mainDb)) {
+		out('(windows-json not in --formats: the rest needs it)');
+		continue;
+	}
+
+	log('sqlite3 .import baseline ...');
+	const imp = sqliteImport(mainDb, scratch);
+	const importRate = imp.rows / (imp.ms / 1000);
+	out(`Baseline: sqlite3 CLI \`.import\` of the same ${fmt(imp.rows)} rows as CSV (${fmt(imp.csvBytes / 1e6, 0)} MB, into a table without indexes): ${ms(imp.ms)}, ${fmt(importRate)} rows/s.`);
+	out(`**windows-json load rate / sqlite3 .import rate = ${fmt(ndjsonRate / importRate, 2)}** (target >= 0.70).`);
+	out();
+
+	const db = openDb(mainDb, {readOnly: true});
+	const logons = (db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n;
+
+	out('### Hunts (library call `hunt()` as `lateral hunt` runs it; whole data unless noted)');
+	out();
+	out('| profile | window | findings | median time | plain seed SQL on raw rows | ratio |');
+	out('| --- | --- | --- | --- | --- | --- |');
+	for (const [profile, window] of [['qradar', undefined], ['qradar', null], ['logscale', undefined], ['lateral', undefined]] as const) {
+		log(`hunt ${profile} ...`);
+		let findings = 0;
+		const t = bench(() => {
+			findings = hunt(db, {profile, tz: 'UTC', window}).findings.length;
+		});
+		let plain = '';
+		let ratio = '';
+		const plainSql = profile === 'lateral' ? undefined : plainSeedSql(profile);
+		if (plainSql) {
+			const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
+			const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
+			const stmt = db.prepare(plainSql);
+			const p = bench(() => stmt.all({since, until: since === null ? null : now, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile, today: Date.now()}), Math.min(RUNS, 3));
+			plain = ms(p);
+			ratio = `${fmt(p / t, 1)}x faster`;
+		}
+
+		out(`| ${profile} | ${window === null ? 'all' : 'default'} | ${fmt(findings)} | ${ms(t)} | ${plain} | ${ratio} |`);
+	}
+
+	out();
+	out('### Console, pivots and search');
+	out();
+	log('console start-up ...');
+	const start = await consoleStart(mainDb);
+	const src = busiest(db, 'src_ip');
+	const user = busiest(db, 'user');
+	const target = busiest(db, 'target');
+	const pivots: Array<[string, () => unknown]> = [];
+	for (const [kind, value] of [['src', src], ['user', user], ['target', target], ['target', target.toLowerCase()]] as Array<[PivotKind, string]>) {
+		pivots.push([`${kind} ${value}: summary + first page of groups`, () => {
+			entitySummary(db, kind, value);
+			entityGroups(db, kind, value, {limit: 50, offset: 0});
+		}]);
+		pivots.push([`${kind} ${value}: hourly timeline`, () => timelineBuckets(db, {kind, value}, 'UTC')]);
+	}
+
+	const pair = db.prepare('SELECT src_ip AS s, user AS u FROM logons WHERE user = ? GROUP BY src_ip ORDER BY count(*) DESC LIMIT 1').get(user) as {s: string; u: string};
+	pivots.push([`pair ${pair.s} / ${pair.u}: first page of events`, () => pairEvents(db, pair.s, pair.u, {limit: 50, offset: 0})]);
+	const [, build] = time(() => searchIndexFor(db));
+	const index = searchIndexFor(db);
+	const keystrokes: number[] = [];
+	for (let r = 0; r < RUNS; r++) {
+		for (const word of [user, target, src]) {
+			for (let i = 1; i <= word.length; i++) keystrokes.push(time(() => index.search(word.slice(0, i)))[1]);
+		}
+	}
+
+	out('| what | median |');
+	out('| --- | --- |');
+	if (typeof start === 'string') out(`| console first frame | not measured: ${start} |`);
+	else {
+		out(`| console: spawn to first frame (\`lateral tui\` in tmux) | ${ms(start.first)} |`);
+		out(`| console: spawn to findings on screen (default profile lateral) | ${ms(start.findings)} |`);
+	}
+
+	let worstPivot = 0;
+	for (const [name, fn] of pivots) {
+		const t = bench(fn);
+		worstPivot = Math.max(worstPivot, t);
+		out(`| pivot ${name} | ${ms(t)} |`);
+	}
+
+	out(`| search: index build (${fmt(index.size)} names, once per console) | ${ms(build)} |`);
+	out(`| search: keystroke (${keystrokes.length} prefixes of 3 names) median / max | ${ms(median(keystrokes))} / ${ms(Math.max(...keystrokes))} |`);
+	out();
+	db.close();
+
+	out('### Targets');
+	out();
+	out(`- load >= 0.7x sqlite3 .import: ${fmt(ndjsonRate / importRate, 2)}x`);
+	out(`- ${logons.toLocaleString('en-US')} logons in the windows-json database`);
+	out(`- slowest pivot median: ${ms(worstPivot)} (target < 50 ms); search keystroke max: ${ms(Math.max(...keystrokes))}`);
+	out();
+}
+
+/** The seed query as written, over the raw logons table (the allowlist applied as in hunt()). */
+function plainSeedSql(profile: 'qradar' | 'logscale'): string | undefined {
+	const file = path.join(repoRoot, 'bench', `plain-${profile}.sql`);
+	const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : querySql(`hunt-${profile}.sql`);
+	return text.replace('/*ALLOWLIST*/', allowlistClause('l'));
+}
+
+if (!args['no-write']) {
+	fs.writeFileSync(path.join(repoRoot, 'bench', 'RESULTS.md'), `${report.join('\n')}\n`);
+	log('wrote bench/RESULTS.md');
+}
