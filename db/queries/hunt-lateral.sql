@@ -12,13 +12,14 @@
 --          :limit, :min_score
 -- Output:  one row per (src_ip, user) with totals, targets (JSON), and for every signal its
 --          points (p_*) and the facts its one-line detail is written from. score = sum of p_*.
-WITH base AS (
-	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, l.target, l.dst_ip, l.src_host,
+WITH base AS MATERIALIZED (
+	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, l.target, lower(l.target) AS target_l, l.dst_ip, l.src_host,
 		local_hour(l.ts, :tz) AS hour,
 		local_dow(l.ts, :tz) AS dow,
 		local_day(l.ts, :tz) AS day
 	FROM logons l
-	WHERE l.ts >= :base_since AND l.ts <= :until
+	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
+	WHERE +l.ts >= :base_since AND +l.ts <= :until
 		AND l.outcome IN ('success', 'failure')
 		AND l.logon_type IN (SELECT value FROM json_each(:logon_types))
 		AND l.src_ip IS NOT NULL
@@ -28,9 +29,9 @@ WITH base AS (
 		AND upper(l.user) NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', 'SYSTEM')
 		/*ALLOWLIST*/
 ),
-win AS (SELECT * FROM base WHERE ts >= :since),
-bl AS (SELECT * FROM base WHERE ts < :since),
-groups AS (
+win AS MATERIALIZED (SELECT * FROM base WHERE ts >= :since),
+bl AS MATERIALIZED (SELECT * FROM base WHERE ts < :since),
+groups AS MATERIALIZED (
 	SELECT src_ip, user,
 		min(ts) AS first_ts,
 		max(ts) AS last_ts,
@@ -41,7 +42,7 @@ groups AS (
 		json_group_array(DISTINCT target ORDER BY target) FILTER (WHERE target IS NOT NULL) AS targets,
 		sum(hour < :biz_start OR hour >= :biz_end) AS off_hours,
 		sum(dow NOT IN (SELECT value FROM json_each(:biz_days))) AS weekend,
-		max(EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0)) AS privileged
+		EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0) AS privileged
 	FROM win
 	GROUP BY src_ip, user
 ),
@@ -63,19 +64,22 @@ spray AS (
 	FROM win WHERE outcome = 'failure'
 	GROUP BY src_ip
 ),
--- Novelty: source->target and user->target pairs never seen in the baseline period.
+-- Novelty: source->target and user->target pairs never seen in the baseline period. The
+-- baseline's pairs are listed once and anti-joined (one index probe per window row).
+bl_st AS MATERIALIZED (SELECT DISTINCT src_ip, target FROM bl WHERE target IS NOT NULL),
+bl_ut AS MATERIALIZED (SELECT DISTINCT lower(user) AS user_l, target FROM bl WHERE target IS NOT NULL),
 novel_st AS (
 	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
 	FROM win w
-	WHERE w.target IS NOT NULL
-		AND NOT EXISTS (SELECT 1 FROM bl b WHERE b.src_ip = w.src_ip AND b.target = w.target)
+	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
+	WHERE w.target IS NOT NULL AND b.src_ip IS NULL
 	GROUP BY w.src_ip, w.user
 ),
 novel_ut AS (
 	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
 	FROM win w
-	WHERE w.target IS NOT NULL
-		AND NOT EXISTS (SELECT 1 FROM bl b WHERE b.user = w.user COLLATE NOCASE AND b.target = w.target)
+	LEFT JOIN bl_ut b ON b.user_l = lower(w.user) AND b.target = w.target
+	WHERE w.target IS NOT NULL AND b.user_l IS NULL
 	GROUP BY w.src_ip, w.user
 ),
 -- Velocity: the most distinct targets within one clock hour.
@@ -86,31 +90,44 @@ velocity AS (
 ),
 -- Host names known for an address: from workstation names of logons sent from it, and from
 -- destinations logged with both name and address.
-host_ip AS (
+sources AS MATERIALIZED (SELECT DISTINCT src_ip AS ip FROM groups),
+host_ip AS MATERIALIZED (
 	SELECT DISTINCT lower(src_host) AS host, src_ip AS ip FROM base
-	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-')
+	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN sources
 	UNION
 	SELECT DISTINCT lower(target), dst_ip FROM base
-	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip
+	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN sources
+),
+-- Successful remote logons into an address that is also a source in the window: by address
+-- (dst_ip or an address as target) or by a host name known for it.
+inbound AS MATERIALIZED (
+	SELECT x.dst_ip AS ip, x.src_ip AS from_ip, x.user AS from_user, x.target AS via, x.ts
+	FROM base x WHERE x.outcome = 'success' AND x.dst_ip IN sources
+	UNION
+	SELECT x.target, x.src_ip, x.user, x.target, x.ts
+	FROM base x WHERE x.outcome = 'success' AND x.target IN sources
+	UNION
+	SELECT h.ip, x.src_ip, x.user, x.target, x.ts
+	FROM base x JOIN host_ip h ON h.host = x.target_l
+	WHERE x.outcome = 'success'
 ),
 -- Hop chains: the pair's source is a host that received a successful remote logon from another
 -- source shortly before (within :hop_within_ms before its last move).
-hops AS (
-	SELECT g.src_ip, g.user, x.src_ip AS from_ip, x.user AS from_user, x.target AS via, x.ts AS hop_ts,
+hops AS MATERIALIZED (
+	SELECT g.src_ip, g.user, x.from_ip, x.from_user, x.via, x.ts AS hop_ts,
 		row_number() OVER (PARTITION BY g.src_ip, g.user ORDER BY x.ts DESC) AS rn
 	FROM groups g
-	JOIN base x ON x.outcome = 'success'
-		AND x.src_ip <> g.src_ip
+	JOIN inbound x ON x.ip = g.src_ip
+		AND x.from_ip <> g.src_ip
 		AND x.ts < g.last_ts
 		AND x.ts >= g.first_ts - :hop_within_ms
-		AND (x.dst_ip = g.src_ip OR x.target = g.src_ip
-			OR lower(x.target) IN (SELECT host FROM host_ip WHERE ip = g.src_ip))
 ),
 -- Routine: the pair was active at the same local hours on most baseline days.
+win_hours AS MATERIALIZED (SELECT DISTINCT src_ip, user, hour FROM win),
 routine AS (
 	SELECT b.src_ip, b.user, count(DISTINCT b.day) AS days
 	FROM bl b
-	WHERE EXISTS (SELECT 1 FROM win w WHERE w.src_ip = b.src_ip AND w.user = b.user AND w.hour = b.hour)
+	JOIN win_hours w ON w.src_ip = b.src_ip AND w.user = b.user AND w.hour = b.hour
 	GROUP BY b.src_ip, b.user
 ),
 baseline_days AS (SELECT count(DISTINCT day) AS n FROM bl),
