@@ -13,11 +13,14 @@ const [dbFile, file, format] = process.argv.slice(2);
 if (!dbFile || !file) throw new Error('usage: child-load.ts DB FILE [FORMAT]');
 const db = openDb(dbFile);
 const start = performance.now();
+const cpu0 = process.cpuUsage();
 const result = await loadFile(db, file, {tz: 'UTC', format: format as FormatName | undefined});
 const ms = performance.now() - start;
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 if (result.status !== 'loaded') throw new Error(`load of ${file} gave ${JSON.stringify(result)}`);
 db.pragma('wal_checkpoint(TRUNCATE)');
 db.close();
 const bytes = fs.statSync(dbFile).size;
 // resourceUsage().maxRSS is in kilobytes.
-process.stdout.write(`${JSON.stringify({records: result.records, skipped: result.skipped, ms, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes})}\n`);
+process.stdout.write(`${JSON.stringify({records: result.records, skipped: result.skipped, ms, cpuMs, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes})}\n`);

@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import type {Db} from '../db/open.ts';
-import {finishDataset, findDatasetBySha, insertDataset, logonInserter, rejectInserter} from '../db/store.ts';
+import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, insertDataset, logonIndexes, logonSpan, rejectInserter} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {detectFormat, formatByName} from './detect.ts';
+import {readHead} from './text.ts';
 import type {FormatName, ReadOptions} from './types.ts';
 
 /** What loading one file gave. */
@@ -21,8 +22,11 @@ export type FileResult =
 export interface LoadOptions extends ReadOptions {
 	/** Force a format instead of detecting it. */
 	format?: FormatName;
-	/** Called now and then during a file with the records read so far. */
-	onProgress?: (file: string, recordsRead: number) => void;
+	/**
+	 * Called now and then during a file with the records read so far and, for line-based files,
+	 * the estimated share of the file read (0..1; from the line length of its first MiB).
+	 */
+	onProgress?: (file: string, recordsRead: number, fraction?: number) => void;
 	/** Checked between batches; when it returns true the file's transaction is rolled back. */
 	cancelled?: () => boolean;
 }
@@ -63,6 +67,15 @@ function isCompanion(file: string): boolean {
 	return /\.(md|txt\.gz|gz|zip|xml|yaml|yml|sha256|py|sh|tsv)$|(^|\/)(LICENSE|README)[^/]*$|(^|\/)ground-truth\.json$/i.test(file);
 }
 
+/** Estimated number of lines of a text file from its first MiB; undefined for binary files. */
+function estimateLines(file: string, size: number): number | undefined {
+	const head = readHead(file, 1 << 20);
+	let lines = 0;
+	for (let i = 0; i < head.length; i++) if (head[i] === 10) lines++;
+	if (lines < 8 || head.includes(0)) return undefined;
+	return size * (lines / head.length);
+}
+
 export function sha256File(file: string): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const hash = crypto.createHash('sha256');
@@ -99,7 +112,13 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 	let committed = false;
 	try {
 		const datasetId = insertDataset(db, {path: file, format: format.name, sha256});
-		const insert = logonInserter(db, datasetId);
+		const writer = bulkLogonWriter(db, datasetId);
+		const size = fs.statSync(file).size;
+		// A file that brings at least as many rows as the table holds loads faster without the
+		// indexes, built once at the end (inside this transaction: a rollback restores them).
+		const deferred = size / 200 >= logonSpan(db) ? logonIndexes(db) : [];
+		dropIndexes(db, deferred);
+		const linesIn = estimateLines(file, size);
 		const insertReject = rejectInserter(db, datasetId);
 		const reject = (line: number, reason: string) => {
 			rejected++;
@@ -116,7 +135,7 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 				const result = format.normalize(raw.value, raw.line, options);
 				if (result.kind === 'logon') {
 					const times = Math.max(1, Math.min(result.repeat ?? 1, 10_000));
-					for (let i = 0; i < times; i++) insert(result.logon);
+					for (let i = 0; i < times; i++) writer.add(result.logon);
 					records += times;
 					const {ts} = result.logon;
 					if (firstTs === null || ts < firstTs) firstTs = ts;
@@ -130,7 +149,7 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 			}
 
 			if (seen % BATCH === 0) {
-				options.onProgress?.(file, seen);
+				options.onProgress?.(file, seen, linesIn === undefined ? undefined : Math.min(0.99, raw.line / linesIn));
 				if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 			}
 		}
@@ -141,6 +160,11 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 			throw new InputError(file, `not a valid ${format.name} file: none of its ${rejected} record(s) could be read${first ? ` (line ${first.line}: ${first.reason})` : ''}`);
 		}
 
+		writer.flush();
+		createIndexes(db, deferred);
+		// Let a pending Ctrl-C be seen before committing (index builds run synchronously).
+		await new Promise(resolve => setImmediate(resolve));
+		if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 		const timeField = [...timeFields.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f)[0] ?? null;
 		finishDataset(db, datasetId, {records, rejected, skipped, first_ts: firstTs, last_ts: lastTs, time_field: timeField});
 		db.exec('COMMIT');
