@@ -1,0 +1,100 @@
+/**
+ * The pivots' statements use an index for every entity kind (EXPLAIN QUERY PLAN), including
+ * targets matched case-insensitively (migration 0005), and bulk loads that defer the index
+ * builds leave the same indexes behind.
+ */
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {Db} from '../../source/db/open.ts';
+import {openDb} from '../../source/db/open.ts';
+import {entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
+import {loadFile} from '../../source/ingest/load.ts';
+import {dbWith, logon} from '../helpers/logons.ts';
+
+const T0 = Date.parse('2026-11-05T02:00:00Z');
+
+/** `db` with prepare() recording the SQL text of every statement a pivot function prepares. */
+function recording(db: Db): {db: Db; sql: string[]} {
+	const sql: string[] = [];
+	const proxy = new Proxy(db, {
+		get(target, key) {
+			if (key === 'prepare') return (text: string) => {
+				sql.push(text);
+				return target.prepare(text);
+			};
+
+			const value = Reflect.get(target, key, target) as unknown;
+			return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+		},
+	});
+	return {db: proxy, sql};
+}
+
+function plan(db: Db, sql: string, params: Record<string, unknown>): string {
+	const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(sql)));
+	return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{detail: string}>).map(r => r.detail).join('\n');
+}
+
+const base = dbWith([
+	logon({ts: T0, src_ip: '10.0.0.5', user: 'adm-jdoe', target: 'SRV-DB01'}),
+	logon({ts: T0 + 1, src_ip: '10.0.0.6', user: 'alice', target: 'srv-db01', outcome: 'failure'}),
+]);
+
+const INDEX_OF: Record<PivotKind, string> = {src: 'logons_src', user: 'logons_user', target: 'logons_target'};
+
+for (const kind of ['src', 'user', 'target'] as const) {
+	test(`every pivot by ${kind} searches ${INDEX_OF[kind]} instead of scanning logons`, () => {
+		const {db, sql} = recording(base);
+		const value = kind === 'src' ? '10.0.0.5' : kind === 'user' ? 'ADM-JDOE' : 'Srv-Db01';
+		entitySummary(db, kind, value);
+		entityGroups(db, kind, value, {limit: 10, offset: 0});
+		timelineBuckets(db, {kind, value}, 'UTC');
+		assert.equal(sql.length, 4, 'summary, group count, groups, timeline');
+		for (const text of sql) {
+			const p = plan(base, text, {value, since: null, until: null, limit: 10, offset: 0, tz: 'UTC'});
+			assert.match(p, new RegExp(`SEARCH logons USING INDEX ${INDEX_OF[kind]}`), `${text}\n${p}`);
+			assert.doesNotMatch(p, /SCAN logons/, p);
+		}
+	});
+}
+
+test('targets match case-insensitively through the index', () => {
+	assert.equal(entitySummary(base, 'target', 'SRV-DB01').total, 2);
+	assert.equal(entitySummary(base, 'target', 'srv-DB01').failed, 1);
+});
+
+test('a pair\'s events search an index', () => {
+	const {db, sql} = recording(base);
+	pairEvents(db, '10.0.0.5', 'adm-jdoe', {limit: 10, offset: 0});
+	assert.doesNotMatch(plan(base, sql[0]!, {src: '10.0.0.5', user: 'adm-jdoe', since: null, until: null, limit: 10, offset: 0}), /SCAN l\b|SCAN logons/);
+});
+
+test('a bulk load that defers the index builds leaves the same indexes, and the same rows, as row-by-row loading', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-indexes-'));
+	try {
+		const lines = Array.from({length: 300}, (_, i) => JSON.stringify({EventID: 4624 + (i % 2), TimeCreated: new Date(T0 + i * 1000).toISOString(),
+			Computer: `HOST${i % 7}`, TargetUserName: `user${i % 11}`, TargetDomainName: 'CORP', LogonType: '3', IpAddress: `10.0.0.${i % 5}`, IpPort: '50000'}));
+		const first = path.join(dir, 'a.ndjson');
+		const second = path.join(dir, 'b.ndjson');
+		fs.writeFileSync(first, `${lines.slice(0, 200).join('\n')}\n`);
+		fs.writeFileSync(second, `${lines.slice(200).join('\n')}\n`);
+		const db = openDb(path.join(dir, 'x.sqlite'));
+		const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'logons' ORDER BY name`).all();
+		const before = indexes();
+		// The first file goes into an empty table (deferred builds); the second into a larger one.
+		assert.equal((await loadFile(db, first, {tz: 'UTC'})).status, 'loaded');
+		assert.deepEqual(indexes(), before);
+		assert.equal((await loadFile(db, second, {tz: 'UTC'})).status, 'loaded');
+		assert.deepEqual(indexes(), before);
+		assert.equal((db.prepare('PRAGMA integrity_check').get() as {integrity_check: string}).integrity_check, 'ok');
+		const rows = db.prepare('SELECT raw_ref, ts, user, target, outcome FROM logons ORDER BY id').all() as Array<{raw_ref: number}>;
+		assert.equal(rows.length, 300);
+		assert.deepEqual(rows.slice(198, 202).map(r => r.raw_ref), [199, 200, 1, 2]);
+		db.close();
+	} finally {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
