@@ -108,6 +108,8 @@ export const load: Command = {
 					cancelled: () => interrupted,
 				});
 				progress.done();
+				// Ctrl-C: the file in progress was rolled back; one line below says so.
+				if (interrupted && result.status === 'refused') break;
 				if (result.status === 'refused') {
 					failed++;
 					println(stderr, `lateral: ${describeResult(result, tz)}`);
@@ -136,20 +138,25 @@ export const load: Command = {
 	},
 };
 
-/** Progress on stderr for files that take more than a second: a live line on a TTY, else a line every 10 s. */
+/**
+ * Progress on stderr for files that take more than a second: on a TTY a live line with the
+ * rate and, for line-based files, the share done and the time left; elsewhere a line every 10 s.
+ */
 function progressReporter(stderr: NodeJS.WriteStream) {
 	let started = 0;
 	let lastLine = 0;
 	let shown = false;
 	return {
-		update(file: string, records: number) {
+		update(file: string, records: number, fraction?: number) {
 			const now = Date.now();
 			if (started === 0) started = now;
 			const elapsed = now - started;
 			if (elapsed < 1000) return;
 			const rate = Math.round(records / (elapsed / 1000));
 			const size = safeSize(file);
-			const text = `loading ${neutralize(file)}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
+			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
+			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${duration((elapsed / fraction - elapsed) / 1000)} left` : '';
+			const text = `loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
 			if (stderr.isTTY) {
 				stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
 				shown = true;
@@ -165,6 +172,12 @@ function progressReporter(stderr: NodeJS.WriteStream) {
 			lastLine = 0;
 		},
 	};
+}
+
+/** `42 s`, `3 min 5 s`. */
+function duration(seconds: number): string {
+	const s = Math.max(0, Math.round(seconds));
+	return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 function safeSize(file: string): number | undefined {
