@@ -5,9 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import meow from 'meow';
-import Database from 'better-sqlite3';
 import {repoRoot} from './db/open.ts';
-import {InputError, RuntimeError, UsageError} from './util/errors.ts';
+import {describeError, UsageError} from './util/errors.ts';
 import {neutralize} from './util/sanitize.ts';
 import {commonFlags, type Command} from './commands/command.ts';
 import {allow} from './commands/allow.ts';
@@ -117,32 +116,10 @@ function checkFlags(command: string, argv: string[], flags: Record<string, {type
 
 /** One line for an error; the stack only with --debug. */
 function report(error: unknown, debug: boolean): number {
-	const say = (text: string) => process.stderr.write(`lateral: ${neutralize(text)}\n`);
 	if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? String(error)}\n`);
-	if (error instanceof UsageError) {
-		say(error.message);
-		return 2;
-	}
-
-	if (error instanceof InputError || error instanceof RuntimeError) {
-		say(error.message);
-		return 1;
-	}
-
-	if (error instanceof Database.SqliteError) {
-		const hint: Record<string, string> = {
-			SQLITE_BUSY: 'the database is locked by another process; try again when it finishes',
-			SQLITE_FULL: 'the disk is full; nothing from the current file was kept',
-			SQLITE_READONLY: 'the database is read-only; hunting and browsing work, loading does not',
-			SQLITE_CORRUPT: 'the database file is damaged',
-			SQLITE_NOTADB: 'that file is not a lateral database',
-		};
-		say(`database error: ${hint[error.code] ?? error.message} (${error.code})`);
-		return 1;
-	}
-
-	say(`unexpected error: ${error instanceof Error ? error.message : String(error)}${debug ? '' : ' (run with --debug for details)'}`);
-	return 1;
+	const {code, message} = describeError(error, debug);
+	process.stderr.write(`lateral: ${neutralize(message)}\n`);
+	return code;
 }
 
 const argv = process.argv.slice(2);

@@ -24,6 +24,8 @@ export interface SyslogLine {
 	notAfter?: number;
 }
 
+/** Longest month lengths (February 29: the year is often a guess). */
+const DAYS_IN = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const CLASSIC = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s+(\S+)\s+(.*)$/;
 const ISO = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\s+(\S+)\s+(.*)$/;
@@ -47,6 +49,10 @@ export function normalizeSshd(raw: unknown, line: number, options: Pick<ReadOpti
 		const [, mon, day, h, mi, s, frac = '0', hostName, tail] = classic;
 		const month = monthOf(mon!);
 		if (month === 0) return {kind: 'reject', reason: `"${mon}" is not a month`};
+		if (Number(day) < 1 || Number(day) > DAYS_IN[month - 1]! || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) {
+			return {kind: 'reject', reason: `"${mon} ${day} ${h}:${mi}:${s}" is not a valid time`};
+		}
+
 		const ms = Math.floor(Number(`0.${frac}`) * 1000);
 		const at = (year: number) => fromLocal(year, month, Number(day), Number(h), Number(mi), Number(s), ms, options.tz);
 		ts = at(input.year);
