@@ -2,6 +2,7 @@
  * `lateral load PATH...`: load files or folders into the store, one transaction per file.
  */
 import fs from 'node:fs';
+import {parseMapOption} from '../ingest/csv-map.ts';
 import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
@@ -22,27 +23,18 @@ Options
   --format NAME   ${FORMATS.join(' | ')}
   --year N        year of classic syslog timestamps (default: the file's modification year)
   --tz ZONE       zone of times written without one (syslog, NXLog EventTime); default UTC
-  --epoch ISO     lanl: the time that second 0 stands for
-  --map F=COL,..  csv: normalized field = column name
+  --epoch ISO     lanl: the instant that second 0 stands for (default 1970-01-01T00:00:00Z)
+  --map FILE      csv: a YAML/JSON file of "field: column" lines (normalized field: CSV column),
+                  or inline field=column,...; --map implies --format csv
   --db FILE       database (default $LATERAL_DB, else db/lateral.sqlite)
 
 Examples
   $ lateral load datasets/sample
   $ lateral load /cases/ir-2291/auth.log --year 2025 --tz Europe/Berlin
   $ lateral load export.json --format qradar
+  $ lateral load auth.txt --format lanl --epoch 2015-01-01T00:00:00Z
+  $ lateral load vpn-export.csv --map vpn-map.yaml
 `;
-
-function parseMap(text: string | undefined): Record<string, string> | undefined {
-	if (!text) return undefined;
-	const map: Record<string, string> = {};
-	for (const pair of text.split(',')) {
-		const [field, column] = pair.split('=');
-		if (!field || !column) throw new UsageError(`--map: "${pair}" is not FIELD=COLUMN`);
-		map[field.trim()] = column.trim();
-	}
-
-	return map;
-}
 
 /** One line describing a file's result. */
 export function describeResult(r: FileResult, tz: string): string {
@@ -83,6 +75,10 @@ export const load: Command = {
 
 		if (flags['readOnly'] === true) throw new RuntimeError('load writes to the database, and --read-only forbids writing');
 		const epochText = stringFlag(flags, 'epoch');
+		const mapText = stringFlag(flags, 'map');
+		if (mapText !== undefined && format !== undefined && format !== 'csv') throw new UsageError(`--map goes with --format csv, not ${format} (that format names its own fields)`);
+		if (format === 'csv' && mapText === undefined) throw new UsageError('--format csv needs --map FILE (lines of "field: column") or --map field=column,...');
+		const map = mapText === undefined ? undefined : parseMapOption(mapText);
 		const files = expandPaths(input);
 		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}`);
 		const db = openFromFlags(flags);
@@ -100,10 +96,10 @@ export const load: Command = {
 				if (interrupted) break;
 				const result = await loadFile(db, file, {
 					tz,
-					format: format as FormatName | undefined,
+					format: (map ? 'csv' : format) as FormatName | undefined,
 					year: positiveInt(flags, 'year'),
 					epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
-					map: parseMap(stringFlag(flags, 'map')),
+					map,
 					onProgress: progress.update,
 					cancelled: () => interrupted,
 				});

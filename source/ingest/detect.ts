@@ -3,28 +3,30 @@
  * EVTX, then the JSON dialects by their telltale keys, then text formats).
  */
 import {InputError} from '../util/errors.ts';
+import {csvMapFormat} from './csv-map.ts';
 import {evtxFormat} from './evtx/index.ts';
 import {falconFormat} from './falcon.ts';
+import {lanlFormat} from './lanl.ts';
 import {qradarFormat} from './qradar.ts';
 import {sshdFormat} from './sshd.ts';
 import {decodeHead, readHead} from './text.ts';
 import type {Format, FormatName} from './types.ts';
 import {windowsJsonFormat} from './windows-json.ts';
 
-/** Readers in sniffing order. Falcon and QRadar before windows-json: their keys are more specific. */
-const READERS: Format[] = [evtxFormat, falconFormat, qradarFormat, windowsJsonFormat, sshdFormat];
+/**
+ * Readers in sniffing order. Falcon and QRadar before windows-json: their keys are more specific.
+ * LANL auth.txt is recognised by its nine-field lines ending in an orientation and a result.
+ */
+const READERS: Format[] = [evtxFormat, falconFormat, qradarFormat, windowsJsonFormat, lanlFormat, sshdFormat];
 
-/** Formats that exist in the SPEC but have no reader in this build yet. */
-const PENDING: Partial<Record<FormatName, string>> = {
-	lanl: 'the lanl format is not available yet',
-	csv: 'the mapped csv format is not available yet',
-};
+/** Formats never detected, only chosen: csv needs its --map. */
+const BY_NAME_ONLY: Format[] = [csvMapFormat];
 
-/** The reader for a format name; InputError for a format this build cannot read yet. */
+/** The reader for a format name; InputError for a name no reader has. */
 export function formatByName(name: FormatName, file = ''): Format {
-	const format = READERS.find(f => f.name === name);
+	const format = READERS.find(f => f.name === name) ?? BY_NAME_ONLY.find(f => f.name === name);
 	if (format) return format;
-	throw new InputError(file, PENDING[name] ?? `unknown format ${name}`);
+	throw new InputError(file, `unknown format ${name}`);
 }
 
 /** The first reader whose sniff accepts this head of a file, if any. */
