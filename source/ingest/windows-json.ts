@@ -5,8 +5,15 @@
  *
  * 4624 is a successful logon, 4625 a failed one. RDP evidence that survives a flooded Security log
  * counts too: TerminalServices-RemoteConnectionManager 1149 (service `rdp-1149`) and
- * LocalSessionManager 21/25 (service `rdp-lsm`) are successful type 10 logons. Every other event
- * is skipped, not rejected.
+ * LocalSessionManager 21/25 (service `rdp-lsm`) are successful type 10 logons, except LSM sessions
+ * from Address `LOCAL` (console, not RDP). Every other event is skipped, not rejected; 4648, 4672
+ * and 4776 with the reason they are not logons here.
+ *
+ * The native EVTX reader (./evtx/normalize.ts) makes the same choices through the helpers below
+ * (`logonEventKind`, `notALogon`, `isConsoleSession`), so one event gives one record either way:
+ * TargetUserName / TargetDomainName and 1149's Param1 / Param2 are kept as written (SPEC 2: "Keep
+ * the original strings"); only LSM's combined `User` (`DOMAIN\user`) is split. In the EVTX-to-JSON
+ * shape a null value is an empty element and reads as '' (present, empty), as the EVTX reader has it.
  */
 import {isObject, readJsonRecords} from './json-records.ts';
 import {account, address, instant, integer, port, serviceForLogonType, text, textOrNull} from './fields.ts';
@@ -25,6 +32,33 @@ export interface WindowsEvent {
 	data: Obj;
 	/** Free text of the event (NXLog `Message`), where TerminalServices events keep their fields. */
 	message: string | null;
+}
+
+/** Why a Security event that is about logons is still not one logon record (shared with the EVTX reader). */
+export function notALogon(id: number | null): string | undefined {
+	switch (id) {
+		case 4648: return 'event 4648 (explicit credentials): logged on the source host, an attempt without outcome';
+		case 4672: return 'event 4672 (special privileges): accompanies a 4624, no source';
+		case 4776: return 'event 4776 (NTLM credential validation): logged by the validating host (a DC or the local SAM), not the host logged on to; the target\'s 4624/4625 is the logon';
+		default: return undefined;
+	}
+}
+
+/**
+ * Which logon an event id from a source (channel and/or provider name) stands for: a Security
+ * logon (4624/4625), RDP authentication (RemoteConnectionManager 1149), an RDP session
+ * (LocalSessionManager 21 logon / 25 reconnection), or none.
+ */
+export function logonEventKind(id: number | null, source: string): 'security' | 'rcm' | 'lsm' | undefined {
+	if (id === 4624 || id === 4625) return 'security';
+	if (id === 1149 && /RemoteConnectionManager/i.test(source)) return 'rcm';
+	if ((id === 21 || id === 25) && /LocalSessionManager/i.test(source)) return 'lsm';
+	return undefined;
+}
+
+/** An LSM session from Address `LOCAL` is a console logon, not RDP. */
+export function isConsoleSession(address: string | null): boolean {
+	return address?.trim().toUpperCase() === 'LOCAL';
 }
 
 function child(o: Obj, key: string): Obj | undefined {
@@ -67,6 +101,19 @@ function flatData(o: Obj | undefined): Obj {
 	return o;
 }
 
+/** An element's value in decoded XML: null (empty element) is '', `{#text}` its text, attributes alone ''. */
+function elementValue(v: unknown): unknown {
+	if (v === null) return '';
+	if (isObject(v)) return v['#text'] ?? '';
+	return v;
+}
+
+function elementValues(o: Obj): Obj {
+	const out: Obj = {};
+	for (const [k, v] of Object.entries(o)) out[k] = elementValue(v);
+	return out;
+}
+
 /** Pulls the common fields out of one record of any of the three shapes; undefined if none fits. */
 export function windowsEvent(record: Obj): WindowsEvent | undefined {
 	const evtx = child(record, 'Event');
@@ -78,11 +125,11 @@ export function windowsEvent(record: Obj): WindowsEvent | undefined {
 		return {
 			eventId: integer(scalar(system['EventID'])),
 			source: `${text(system['Channel']) ?? ''} ${text(child(provider ?? {}, '#attributes')?.['Name'] ?? provider?.['Name']) ?? ''}`,
-			computer: textOrNull(scalar(system['Computer'])),
+			computer: textOrNull(elementValue(system['Computer'])),
 			times: [
 				['Event.System.TimeCreated.SystemTime', timeValue(system['TimeCreated']), true],
 			],
-			data: {...flatData(child(evtx, 'EventData')), ...(eventXml ?? {})},
+			data: elementValues({...flatData(child(evtx, 'EventData')), ...(eventXml ?? {})}),
 			message: null,
 		};
 	}
@@ -156,19 +203,16 @@ function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref
 /** Normalizes one already-extracted Windows event (shared with the EVTX reader). */
 export function normalizeWindowsEvent(event: WindowsEvent, line: number, tz: string): Normalized {
 	const id = event.eventId;
-	const terminalServices = /TerminalServices/i.test(event.source);
-	const isLogon = id === 4624 || id === 4625;
-	const isRdp = terminalServices && (id === 1149 || id === 21 || id === 25);
-	if (!isLogon && !isRdp) return {kind: 'skip', reason: `event ${id ?? 'without an id'}`};
+	const kind = logonEventKind(id, event.source);
+	if (!kind) return {kind: 'skip', reason: notALogon(id) ?? `event ${id ?? 'without an id'}`};
 
 	const time = pickTime(event.times, tz);
 	if (!time) return {kind: 'reject', reason: `event ${id} has no usable time`};
 	const d = event.data;
 	const computer = event.computer;
 
-	if (isLogon) {
+	if (kind === 'security') {
 		const logonType = integer(d['LogonType']);
-		const who = account(textOrNull(d['TargetUserName']), textOrNull(d['TargetDomainName']));
 		return {kind: 'logon', timeField: time.field, logon: logon({
 			ts: time.ts,
 			outcome: id === 4624 ? 'success' : 'failure',
@@ -177,8 +221,8 @@ export function normalizeWindowsEvent(event: WindowsEvent, line: number, tz: str
 			src_ip: address(d['IpAddress']),
 			src_port: port(d['IpPort']),
 			src_host: textOrNull(d['WorkstationName']),
-			user: who.user,
-			domain: who.domain,
+			user: textOrNull(d['TargetUserName']),
+			domain: textOrNull(d['TargetDomainName']),
 			target: computer,
 			dst_host: computer,
 			service: serviceForLogonType(logonType),
@@ -187,12 +231,19 @@ export function normalizeWindowsEvent(event: WindowsEvent, line: number, tz: str
 		})};
 	}
 
-	// RDP evidence: 1149 has Param1 user, Param2 domain, Param3 address; LSM 21/25 have
-	// User (DOMAIN\user) and Address. NXLog keeps them only in the message text.
-	const name = textOrNull(d['Param1'] ?? d['User']) ?? messageField(event.message, 'User');
-	const domain = textOrNull(d['Param2']) ?? messageField(event.message, 'Domain');
-	const source = d['Param3'] ?? d['Address'] ?? messageField(event.message, 'Source Network Address');
-	const who = account(name, domain);
+	// RDP evidence: 1149 has Param1 user, Param2 domain, Param3 address (kept as written); LSM
+	// 21/25 have User (DOMAIN\user, split) and Address. NXLog keeps them only in the message text.
+	let who: {user: string | null; domain: string | null};
+	let source: string | null;
+	if (kind === 'rcm') {
+		who = {user: textOrNull(d['Param1']) ?? messageField(event.message, 'User'), domain: textOrNull(d['Param2']) ?? messageField(event.message, 'Domain')};
+		source = textOrNull(d['Param3']) ?? messageField(event.message, 'Source Network Address');
+	} else {
+		source = textOrNull(d['Address']) ?? messageField(event.message, 'Source Network Address');
+		if (isConsoleSession(source)) return {kind: 'skip', reason: `event ${id} (${event.source.trim()}): console session (Address LOCAL), not RDP`};
+		who = account(textOrNull(d['User']) ?? messageField(event.message, 'User'), null);
+	}
+
 	return {kind: 'logon', timeField: time.field, logon: logon({
 		ts: time.ts,
 		outcome: 'success',
@@ -203,7 +254,7 @@ export function normalizeWindowsEvent(event: WindowsEvent, line: number, tz: str
 		domain: who.domain,
 		target: computer,
 		dst_host: computer,
-		service: id === 1149 ? 'rdp-1149' : 'rdp-lsm',
+		service: kind === 'rcm' ? 'rdp-1149' : 'rdp-lsm',
 		raw_ref: line,
 	})};
 }

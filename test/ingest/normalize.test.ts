@@ -44,9 +44,10 @@ describe('windows-json: flat shape', () => {
 		{name: "'-' and '' sources are kept as they are; missing is null", raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', IpAddress: '-', TargetUserName: 'a'}, want: {src_ip: '-', src_port: null}},
 		{name: 'empty source kept', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', IpAddress: '', TargetUserName: 'a'}, want: {src_ip: ''}},
 		{name: 'missing source, user and computer are null', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z'}, want: {src_ip: null, user: null, target: null, logon_type: null}},
-		{name: 'DOMAIN\\user splits', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'CORP\\alice'}, want: {user: 'alice', domain: 'CORP'}},
-		{name: 'user@domain splits', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'admmig@offsec.lan'}, want: {user: 'admmig', domain: 'offsec.lan'}},
-		{name: 'a given TargetDomainName wins over the one in the name', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'x\\alice', TargetDomainName: 'CORP'}, want: {user: 'alice', domain: 'CORP'}},
+		// SPEC 2 "Keep the original strings": TargetUserName/TargetDomainName as written, as the EVTX reader and the seeds' SIEMs have them.
+		{name: 'DOMAIN\\user is kept as written', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'CORP\\alice'}, want: {user: 'CORP\\alice', domain: null}},
+		{name: 'user@domain is kept as written', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'admmig@offsec.lan', TargetDomainName: ''}, want: {user: 'admmig@offsec.lan', domain: ''}},
+		{name: 'TargetDomainName is the domain', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'alice', TargetDomainName: 'CORP'}, want: {user: 'alice', domain: 'CORP'}},
 		{name: 'machine accounts keep their $', raw: {EventID: 4624, TimeCreated: '2026-11-04T02:13:00Z', TargetUserName: 'DC01$'}, want: {user: 'DC01$'}},
 		{name: '@timestamp when there is no TimeCreated', raw: {EventID: 4624, '@timestamp': '2026-11-04T02:13:00.250Z'}, want: {ts: T}, timeField: /@timestamp/},
 		{name: 'NXLog: zoned @timestamp preferred over zone-less EventTime', raw: {EventID: 4624, EventTime: '2026-11-03 22:13:00', '@timestamp': '2026-11-04T02:13:00.250Z', Hostname: 'WORKSTATION6.theshire.local', host: 'wec.internal'},
@@ -75,7 +76,8 @@ describe('windows-json: Winlogbeat / ECS shape', () => {
 describe('windows-json: EVTX-to-JSON shape', () => {
 	check(normalizeWindowsJson, [
 		{name: '#attributes SystemTime (nanosecond text) and string values', raw: {Event: {System: {EventID: '4624', Channel: 'Security', Computer: 'WIN-77LTAPHIQ1R.example.corp', TimeCreated: {'#attributes': {SystemTime: '2019-03-18T22:15:36.036376000Z'}}}, EventData: {TargetUserName: 'Administrator', TargetDomainName: 'EXAMPLE', LogonType: '3', IpAddress: '10.0.2.17', WorkstationName: null}}},
-			want: {ts: Date.parse('2019-03-18T22:15:36.036Z'), user: 'Administrator', domain: 'EXAMPLE', src_ip: '10.0.2.17', src_host: null, target: 'WIN-77LTAPHIQ1R.example.corp'}},
+			// null in this shape is an empty element (<Data Name="WorkstationName"/>): present and empty, as the EVTX reader reads it.
+			want: {ts: Date.parse('2019-03-18T22:15:36.036Z'), user: 'Administrator', domain: 'EXAMPLE', src_ip: '10.0.2.17', src_host: '', target: 'WIN-77LTAPHIQ1R.example.corp'}},
 		{name: 'SystemTime without a zone is UTC whatever --tz says', tz: 'Asia/Tokyo', raw: {Event: {System: {EventID: 4625, Computer: 'H', TimeCreated: {SystemTime: '2019-03-18 22:15:36.036375'}}, EventData: {TargetUserName: 'a'}}},
 			want: {ts: Date.parse('2019-03-18T22:15:36.036Z'), outcome: 'failure'}},
 		{name: 'EventID as {#text} and Data as an array of named items', raw: {Event: {System: {EventID: {'#text': '4624', '#attributes': {Qualifiers: ''}}, Computer: 'H', TimeCreated: {'#attributes': {SystemTime: '2026-11-04T02:13:00.250Z'}}}, EventData: {Data: [{'@Name': 'TargetUserName', '#text': 'bob'}, {'@Name': 'LogonType', '#text': '10'}, {'@Name': 'IpAddress', '#text': '192.168.1.9'}]}}},
@@ -84,6 +86,8 @@ describe('windows-json: EVTX-to-JSON shape', () => {
 			want: {ts: T, outcome: 'success', event_id: 1149, logon_type: 10, user: 'admin01', domain: 'CORP', src_ip: '10.0.2.15', target: 'PC01', service: 'rdp-1149'}},
 		{name: 'LocalSessionManager 25 reconnection, User as DOMAIN\\user', raw: {Event: {System: {EventID: '25', Provider: {'#attributes': {Name: 'Microsoft-Windows-TerminalServices-LocalSessionManager'}}, Computer: 'PC02', TimeCreated: {'#attributes': {SystemTime: '2026-11-04T02:13:00.250Z'}}}, UserData: {EventXML: {User: 'CORP\\eve', SessionID: '3', Address: '10.0.0.9'}}}},
 			want: {user: 'eve', domain: 'CORP', src_ip: '10.0.0.9', service: 'rdp-lsm', logon_type: 10}},
+		{name: 'LocalSessionManager 21 from Address LOCAL is a console session, skipped', raw: {Event: {System: {EventID: '21', Provider: {'#attributes': {Name: 'Microsoft-Windows-TerminalServices-LocalSessionManager'}}, Computer: 'PC02', TimeCreated: {'#attributes': {SystemTime: '2026-11-04T02:13:00.250Z'}}}, UserData: {EventXML: {User: 'CORP\\eve', SessionID: '1', Address: 'LOCAL'}}}}, want: 'skip'},
+		{name: '4776 is skipped (no host logged on to)', raw: {Event: {System: {EventID: '4776', Channel: 'Security', Computer: 'DC1', TimeCreated: {'#attributes': {SystemTime: '2026-11-04T02:13:00.250Z'}}}, EventData: {TargetUserName: 'bob', Workstation: 'WS1', Status: '0x0'}}}, want: 'skip'},
 		{name: 'event 21 from another provider is not RDP', raw: {Event: {System: {EventID: '21', Channel: 'System', Computer: 'PC02', TimeCreated: {'#attributes': {SystemTime: '2026-11-04T02:13:00Z'}}}}}, want: 'skip'},
 	]);
 });

@@ -9,24 +9,25 @@
  *   AuthenticationPackageName; service from the logon type (fields.ts: 2 interactive, 3 network,
  *   4 batch, 5 service, 7 unlock, 8 network-cleartext, 9 new-credentials, 10 rdp,
  *   11 cached-interactive).
- * - Security 4776 (NTLM credential validation, logged by the DC or the local SAM): outcome from
- *   Status (0 success, else failure); user = TargetUserName; src_host = Workstation;
- *   auth_package = PackageName; service `ntlm-validation`. The host validating is not the host
- *   logged on to, so dst_host, target and logon_type stay null (the seed profiles, which need
- *   logon type 3 or 10, therefore ignore these rows).
+ * - Security 4776 (NTLM credential validation) is skipped: it is logged by the validating host (a
+ *   DC or the local SAM), not the host logged on to, so it has no `target` (SPEC 2: "the identity
+ *   of the host logged on to"); the target's 4624/4625 is the logon. windows-json skips it too.
  * - Security 4648 (explicit credentials) is skipped: it is logged on the source host and records
  *   an attempt, not its outcome; the target's 4624/4625 is the logon.
  * - Security 4672 (special privileges) is skipped: it accompanies a 4624 with the same logon id
  *   and carries no source.
  * - TerminalServices-RemoteConnectionManager 1149 (RDP authentication succeeded): a successful
- *   type 10 logon, service `rdp-1149`; user Param1, domain Param2, src_ip Param3.
+ *   type 10 logon, service `rdp-1149`; user Param1, domain Param2 (as written), src_ip Param3.
  * - TerminalServices-LocalSessionManager 21 (session logon) / 25 (reconnection): a successful
  *   type 10 logon, service `rdp-lsm`; user and domain from User (`DOMAIN\user`), src_ip Address.
  *   Address `LOCAL` is a console session, not RDP: skipped.
  * Every other event is skipped (counted, not rejected). Empty elements are '' and missing ones
- * null, so '-', '' and missing stay distinct (SPEC 2).
+ * null, so '-', '' and missing stay distinct (SPEC 2). Which events are logons, why 4648/4672/4776
+ * are not, and the LOCAL console rule come from ../windows-json.ts, so both readers give the same
+ * record for the same event (test/ingest/evtx-windows-json.test.ts checks it on real samples).
  */
 import {account, address, integer, port, serviceForLogonType} from '../fields.ts';
+import {isConsoleSession, logonEventKind, notALogon} from '../windows-json.ts';
 import type {Logon, Normalized, ReadOptions} from '../types.ts';
 import {parseTimestamp} from '../../util/time.ts';
 
@@ -53,8 +54,6 @@ function attribute(v: unknown, name: string): string | null {
 }
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
-const RCM_PROVIDER = 'Microsoft-Windows-TerminalServices-RemoteConnectionManager';
-const LSM_PROVIDER = 'Microsoft-Windows-TerminalServices-LocalSessionManager';
 
 function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref'>): Logon {
 	return {
@@ -74,19 +73,13 @@ export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOp
 	const provider = attribute(system['Provider'], 'Name') ?? '';
 	const channel = textOf(system['Channel']) ?? '';
 	const security = provider === SECURITY_PROVIDER || channel.toLowerCase() === 'security';
-	const rcm = provider === RCM_PROVIDER && id === 1149;
-	const lsm = provider === LSM_PROVIDER && (id === 21 || id === 25);
+	const kind = logonEventKind(id, `${provider} ${channel}`);
+	const rcm = kind === 'rcm';
 	const from = provider || channel || 'unknown provider';
 
-	if (security && (id === 4648 || id === 4672)) {
-		return {kind: 'skip', reason: id === 4648
-			? 'event 4648 (explicit credentials): logged on the source host, an attempt without outcome'
-			: 'event 4672 (special privileges): accompanies a 4624, no source'};
-	}
-
-	if (!(security && (id === 4624 || id === 4625 || id === 4776)) && !rcm && !lsm) {
-		return {kind: 'skip', reason: `event ${id} (${from})`};
-	}
+	const notLogon = security ? notALogon(id) : undefined;
+	if (notLogon) return {kind: 'skip', reason: notLogon};
+	if (!kind || (kind === 'security' && !security)) return {kind: 'skip', reason: `event ${id} (${from})`};
 
 	const systemTime = attribute(system['TimeCreated'], 'SystemTime');
 	const time = systemTime === null ? undefined : parseTimestamp(systemTime, 'UTC');
@@ -95,23 +88,8 @@ export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOp
 	const computer = textOf(system['Computer']);
 	const timeField = 'System.TimeCreated.SystemTime';
 
-	if (security) {
+	if (kind === 'security') {
 		const data = isObj(event['EventData']) ? event['EventData'] : {};
-		if (id === 4776) {
-			const status = integer(field(data, 'Status'));
-			if (status === null) return {kind: 'reject', reason: 'event 4776 without a readable Status'};
-			return {kind: 'logon', timeField, logon: logon({
-				ts,
-				outcome: status === 0 ? 'success' : 'failure',
-				event_id: id,
-				src_host: field(data, 'Workstation'),
-				user: field(data, 'TargetUserName'),
-				service: 'ntlm-validation',
-				auth_package: field(data, 'PackageName'),
-				raw_ref: line,
-			})};
-		}
-
 		const logonType = integer(field(data, 'LogonType'));
 		return {kind: 'logon', timeField, logon: logon({
 			ts,
@@ -136,11 +114,11 @@ export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOp
 	let who: {user: string | null; domain: string | null};
 	let source: string | null;
 	if (rcm) {
-		who = account(field(xml, 'Param1'), field(xml, 'Param2'));
+		who = {user: field(xml, 'Param1'), domain: field(xml, 'Param2')};
 		source = field(xml, 'Param3');
 	} else {
 		source = field(xml, 'Address');
-		if (source?.toUpperCase() === 'LOCAL') return {kind: 'skip', reason: `event ${id} (${from}): console session (Address LOCAL), not RDP`};
+		if (isConsoleSession(source)) return {kind: 'skip', reason: `event ${id} (${from}): console session (Address LOCAL), not RDP`};
 		who = account(field(xml, 'User'), null);
 	}
 
