@@ -11,7 +11,7 @@ import {loadProfile} from '../detect/profiles.ts';
 import {renderTable} from '../export/table.ts';
 import {InputError, UsageError} from '../util/errors.ts';
 import {formatIso} from '../util/time.ts';
-import {neutralize} from '../util/sanitize.ts';
+import {neutralize, jsonText} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, tzOf} from './options.ts';
 
@@ -128,7 +128,7 @@ export const allow: Command = {
 						state: stateOf(e),
 						hits: {events: hits.get(e.id)?.events ?? 0, findings: hits.get(e.id)?.findings ?? 0, profile},
 					}));
-					if (format === 'json') println(stdout, JSON.stringify(rows, null, 2));
+					if (format === 'json') println(stdout, jsonText(rows, 2));
 					else if (rows.length === 0) println(stdout, 'The allowlist is empty. Add an entry with lateral allow add (see --help).');
 					else {
 						println(stdout, renderTable(entries, [

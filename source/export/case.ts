@@ -8,7 +8,7 @@ import type {Mark} from '../db/shortlist.ts';
 import type {Entry} from '../allowlist/entry.ts';
 import {describeEntry, entryForFile} from '../allowlist/entry.ts';
 import {formatIso, formatLocal} from '../util/time.ts';
-import {csvCell} from '../util/sanitize.ts';
+import {csvCell, jsonText, neutralize} from '../util/sanitize.ts';
 import type {Logon} from '../ingest/types.ts';
 
 /** One piece of evidence: a logon with the file and line it came from. */
@@ -65,7 +65,7 @@ export function toCaseCsv(c: CaseExport): string {
 }
 
 export function toCaseJson(c: CaseExport): string {
-	return `${JSON.stringify({
+	return `${jsonText({
 		profile: c.profile,
 		tz: c.tz,
 		window: {since: c.since === null ? null : formatIso(c.since, c.tz), until: c.since === null || c.now === undefined ? null : formatIso(c.now, c.tz)},
@@ -94,12 +94,12 @@ export function toCaseJson(c: CaseExport): string {
 			})),
 		})),
 		applied_allowlist: c.allowlist.map(e => entryForFile(e)),
-	}, null, 2)}\n`;
+	}, 2)}\n`;
 }
 
 /** Markdown-safe inline text: escapes the characters that would change the layout of a table or code span. */
 function md(text: string): string {
-	return text.replace(/[\\`*_|<>[\]]/g, ch => `\\${ch}`).replace(/[\r\n]+/g, ' ');
+	return neutralize(text).replace(/[\\`*_|<>[\]]/g, ch => `\\${ch}`);
 }
 
 /** A ready-to-paste case summary: per finding who/where/when, score breakdown, targets, evidence. */
@@ -122,7 +122,7 @@ export function toCaseMarkdown(c: CaseExport): string {
 		out.push('', `Evidence (${evidence.length} of ${evidenceTotal} logons):`, '', '```');
 		for (const e of evidence) {
 			const line = `${formatLocal(e.ts, c.tz)} ${e.outcome.padEnd(7)} type=${e.logon_type ?? '-'} ${e.src_ip ?? '-'} -> ${e.target ?? '-'} user=${e.user ?? '-'}${e.domain ? `@${e.domain}` : ''} [${e.path}:${e.raw_ref}]`;
-			out.push(line.replace(/```/g, "'''").replace(/[\x00-\x1f\x7f]/g, '?'));
+			out.push(neutralize(line.replace(/```/g, "'''")));
 		}
 
 		out.push('```', '');

@@ -1,17 +1,17 @@
 /**
  * Row formats shared by commands: JSON, NDJSON and CSV of plain objects.
  */
-import {csvCell} from '../util/sanitize.ts';
+import {csvCell, jsonText} from '../util/sanitize.ts';
 
 export const ROW_FORMATS = ['table', 'json', 'ndjson', 'csv'] as const;
 export type RowFormat = (typeof ROW_FORMATS)[number];
 
 export function toJson(rows: unknown[]): string {
-	return JSON.stringify(rows, null, 2);
+	return jsonText(rows, 2);
 }
 
 export function toNdjson(rows: unknown[]): string {
-	return rows.map(r => JSON.stringify(r)).join('\n');
+	return rows.map(r => jsonText(r)).join('\n');
 }
 
 /** CSV with a header from the first row's keys; formula-like cells neutralised (OWASP). */

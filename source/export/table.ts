@@ -22,12 +22,18 @@ const text = (v: unknown): string => {
 
 const width = (s: string) => [...s].length;
 
+/** No cell is wider than this, even on a pipe with no width: a 10 MB user name stays a line. */
+export const MAX_CELL = 120;
+
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Flexible columns
  * give up space first, then every column down to its `min`; cut cells end with an ellipsis.
  */
 export function renderTable<T>(rows: T[], columns: Array<Column<T>>, maxWidth = Infinity): string {
-	const cells = rows.map(row => columns.map(c => text(c.value(row))));
+	const cells = rows.map(row => columns.map(c => {
+		const cell = text(c.value(row));
+		return width(cell) > MAX_CELL ? clip(cell, MAX_CELL) : cell;
+	}));
 	const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map(r => width(r[i]!))));
 	const gap = 2;
 	const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);

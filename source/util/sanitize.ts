@@ -28,16 +28,34 @@ export function clip(text: string, width: number): string {
 	return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
+// Characters JSON.stringify leaves raw that a terminal or editor may still act on: DEL, the C1
+// controls (U+009B is a one-byte CSI), bidi/zero-width formatting, and the JS line separators.
+// eslint-disable-next-line no-control-regex
+const JSON_UNSAFE = /[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON.stringify, with every character a terminal could act on written as a `\uXXXX` escape.
+ * Lossless: parsing the text gives back exactly the original strings.
+ */
+export function jsonText(value: unknown, indent?: number): string {
+	return (JSON.stringify(value, null, indent) ?? '').replace(JSON_UNSAFE, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Cells a spreadsheet would evaluate: OWASP CSV injection triggers. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /**
- * A CSV cell: formula triggers prefixed with `'` (kept readable), quoted when it holds a comma,
- * quote or newline.
+ * A CSV cell: control, escape and bidi characters of strings shown as visible escapes (a CSV
+ * printed to a terminal must not act on it), formula triggers prefixed with `'` (kept
+ * readable), quoted when it holds a comma, quote or newline.
  */
 export function csvCell(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	let text = Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
-	if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+	if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') {
+		text = neutralize(text);
+		if (FORMULA_START.test(text)) text = `'${text}`;
+	}
+
 	return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

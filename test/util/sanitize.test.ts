@@ -24,8 +24,12 @@ test('csvCell neutralises formula triggers and quotes what needs it', () => {
 	assert.equal(csvCell('+1'), "'+1");
 	assert.equal(csvCell('-2+3'), "'-2+3");
 	assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
-	assert.equal(csvCell('\tx'), "'\tx");
-	assert.equal(csvCell('\rx'), `"'\rx"`);
+	// Tab, CR and other controls are shown as visible escapes (a CSV printed to a terminal must
+	// not act on it), which also disarms them as formula triggers.
+	assert.equal(csvCell('\tx'), '\\x09x');
+	assert.equal(csvCell('\rx'), '\\x0dx');
+	assert.equal(csvCell('evil\x1b]0;pwned\x07'), 'evil\\x1b]0;pwned\\x07');
+	assert.equal(csvCell(['=A1', 'B']), "'=A1;B");
 	assert.equal(csvCell('a,b'), '"a,b"');
 	assert.equal(csvCell(-1), '-1');
 	assert.equal(csvCell(null), '');
