@@ -59,6 +59,11 @@ const BULK_ROWS = 128;
 /** A buffered writer of many logons: rows go to SQLite in multi-row INSERTs with positional parameters. */
 export interface LogonWriter {
 	add(logon: Logon): void;
+	/**
+	 * Adds the row at `offset` of `values`: the logons columns without dataset_id, in the order
+	 * of ROW_COLUMNS (source/ingest/parse.ts) - ts .. log_source_type, then raw_ref.
+	 */
+	addRow(values: unknown[], offset: number): void;
 	/** Writes the rows still buffered; call before committing. */
 	flush(): void;
 }
@@ -91,6 +96,16 @@ export function bulkLogonWriter(db: Db, datasetId: number): LogonWriter {
 			values[i++] = l.log_source_type;
 			values[i++] = datasetId;
 			values[i] = l.raw_ref;
+			if (++n === BULK_ROWS) {
+				many.run(values);
+				n = 0;
+			}
+		},
+		addRow(row, offset) {
+			const i = n * width;
+			for (let c = 0; c < 15; c++) values[i + c] = row[offset + c];
+			values[i + 15] = datasetId;
+			values[i + 16] = row[offset + 15];
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
