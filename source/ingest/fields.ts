@@ -17,14 +17,21 @@ export function textOrNull(value: unknown): string | null {
 	return text(value) ?? null;
 }
 
-/** An integer field (number or numeric string, decimal or 0x hex), else null. */
+/**
+ * An integer field (number or numeric string, decimal or 0x hex), else null. Only exact
+ * (safe) integers: 1e308 or a 30-digit string is not an event id, and SQLite's INTEGER columns
+ * would refuse it.
+ */
 export function integer(value: unknown): number | null {
-	if (typeof value === 'number') return Number.isInteger(value) ? value : null;
-	if (typeof value !== 'string') return null;
-	const t = value.trim();
-	if (/^-?\d+$/.test(t)) return Number(t);
-	if (/^0x[\da-f]+$/i.test(t)) return Number.parseInt(t.slice(2), 16);
-	return null;
+	let n: number | null = null;
+	if (typeof value === 'number') n = value;
+	else if (typeof value === 'string') {
+		const t = value.trim();
+		if (/^-?\d+$/.test(t)) n = Number(t);
+		else if (/^0x[\da-f]+$/i.test(t)) n = Number.parseInt(t.slice(2), 16);
+	}
+
+	return n !== null && Number.isSafeInteger(n) ? n : null;
 }
 
 /**
@@ -73,8 +80,12 @@ export function epochMs(value: unknown): number | undefined {
 	if (typeof value === 'number') n = value;
 	else if (typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value)) n = Number(value);
 	if (n === undefined || !Number.isFinite(n) || n <= 0) return undefined;
-	return Math.round(n < 1e11 ? n * 1000 : n);
+	const ms = Math.round(n < 1e11 ? n * 1000 : n);
+	return ms <= LAST_MS ? ms : undefined;
 }
+
+/** 9999-12-31T23:59:59.999Z: no later epoch value is a real time (and 1e308 fits no column). */
+const LAST_MS = 253_402_300_799_999;
 
 /**
  * A time field: epoch seconds/ms, or ISO 8601 text (zone-less text read in `tz`). `zoned` tells
