@@ -63,7 +63,7 @@ Usage
 Without --all: the shortlist (lateral mark, or m in the console) with status, note, score
 breakdown, target hosts and evidence. With --all: every finding of the profile. Output is
 deterministic so two runs diff cleanly. CSV cells that a spreadsheet would run as a formula
-(= + - @ tab CR) are prefixed with ' to stay text.
+(= + - @) are prefixed with ' to stay text; controls such as tab or ESC show as \\x09, \\x1b.
 
 Options
   --format FMT      csv | json | md (default md)
