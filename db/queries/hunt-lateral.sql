@@ -6,16 +6,21 @@
 --          :logon_types       JSON array of logon types that count as remote logons
 --          :privileged        JSON array of lower-case substrings that mark privileged names
 --          :biz_start, :biz_end, :biz_days   business hours [start, end) and days (0 = Sunday), JSON
+--          :night_start, :night_end   the small hours [start, end), wrapping past midnight
 --          :spread_tiers, :novel_tiers, :velocity_tiers   JSON [[at least, points], ...]
+--          :routine_cancels   JSON array of the signals a routine logon earns nothing for
 --          :*_points and thresholds: see the signals section of the profile file
 --          :allowlist, :only_entry, :profile, :today   the allowlist switch (see allowlist-sql.ts)
 --          :limit, :min_score
 -- Output:  one row per (src_ip, user) with totals, targets (JSON), and for every signal its
 --          points (p_*) and the facts its one-line detail is written from. score = sum of p_*.
+--
+-- Speed: every CTE that is read more than once is MATERIALIZED, and every lookup is an equi-join
+-- SQLite answers through an automatic index; no subquery runs per logon.
 WITH base AS MATERIALIZED (
-	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, l.target, lower(l.target) AS target_l, l.dst_ip, l.src_host,
+	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, lower(l.user) AS user_l, l.target, lower(l.target) AS target_l,
+		l.dst_ip, l.src_host,
 		local_hour(l.ts, :tz) AS hour,
-		local_dow(l.ts, :tz) AS dow,
 		local_day(l.ts, :tz) AS day
 	FROM logons l
 	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
@@ -29,7 +34,36 @@ WITH base AS MATERIALIZED (
 		AND upper(l.user) NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', 'SYSTEM')
 		/*ALLOWLIST*/
 ),
-win AS MATERIALIZED (SELECT * FROM base WHERE ts >= :since),
+-- Routine: a successful logon at a local hour at which its account logged on successfully on at
+-- least :routine_min_days earlier days, and on at least :routine_share of the earlier days it
+-- was active at all. Every earlier day of the hunted range counts, so each day of the window is
+-- judged against the days before it. A failure is never routine.
+slots AS MATERIALIZED (SELECT DISTINCT user_l, day, hour FROM base WHERE outcome = 'success'),
+user_days AS MATERIALIZED (
+	SELECT d.user_l, d.day, count(e.day) AS earlier
+	FROM (SELECT DISTINCT user_l, day FROM slots) d
+	LEFT JOIN (SELECT DISTINCT user_l, day FROM slots) e ON e.user_l = d.user_l AND e.day < d.day
+	GROUP BY d.user_l, d.day
+),
+routine_slots AS MATERIALIZED (
+	SELECT s.user_l, s.day, s.hour
+	FROM slots s
+	JOIN slots p ON p.user_l = s.user_l AND p.hour = s.hour AND p.day < s.day
+	JOIN user_days d ON d.user_l = s.user_l AND d.day = s.day
+	GROUP BY s.user_l, s.day, s.hour
+	HAVING count(*) >= :routine_min_days AND count(*) >= :routine_share * max(d.earlier)
+),
+win AS MATERIALIZED (
+	SELECT b.*,
+		b.hour < :biz_start OR b.hour >= :biz_end AS off,
+		CASE WHEN :night_start <= :night_end THEN b.hour >= :night_start AND b.hour < :night_end
+			ELSE b.hour >= :night_start OR b.hour < :night_end END AS night,
+		((b.day + 4) % 7) NOT IN (SELECT value FROM json_each(:biz_days)) AS weekend,
+		b.outcome = 'success' AND r.user_l IS NOT NULL AS routine
+	FROM base b
+	LEFT JOIN routine_slots r ON r.user_l = b.user_l AND r.day = b.day AND r.hour = b.hour
+	WHERE b.ts >= :since
+),
 bl AS MATERIALIZED (SELECT * FROM base WHERE ts < :since),
 groups AS MATERIALIZED (
 	SELECT src_ip, user,
@@ -40,10 +74,32 @@ groups AS MATERIALIZED (
 		sum(outcome = 'success') AS success,
 		count(DISTINCT target) AS hosts,
 		json_group_array(DISTINCT target ORDER BY target) FILTER (WHERE target IS NOT NULL) AS targets,
-		sum(hour < :biz_start OR hour >= :biz_end) AS off_hours,
-		sum(dow NOT IN (SELECT value FROM json_each(:biz_days))) AS weekend,
+		sum(off) AS off_hours,
+		sum(off AND NOT routine) AS off_hours_nr,
+		sum(night) AS night,
+		sum(night AND NOT routine) AS night_nr,
+		sum(weekend) AS weekend,
+		sum(weekend AND NOT routine) AS weekend_nr,
+		sum(routine) AS routine_logons,
 		EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0) AS privileged
 	FROM win
+	GROUP BY src_ip, user
+),
+-- Velocity: the most distinct targets within one clock hour; spread: within one local day.
+-- Each also without the routine logons (_nr), which is what the routine discount compares.
+per_bucket AS (
+	SELECT src_ip, user, ts / 3600000 AS hour_bucket, day,
+		count(DISTINCT target) AS n,
+		count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
+	FROM win GROUP BY src_ip, user, hour_bucket
+),
+velocity AS (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr FROM per_bucket GROUP BY src_ip, user),
+spread AS (
+	SELECT src_ip, user, max(n) AS per_day, max(n_nr) AS per_day_nr
+	FROM (SELECT src_ip, user, day,
+			count(DISTINCT target) AS n,
+			count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
+		FROM win GROUP BY src_ip, user, day)
 	GROUP BY src_ip, user
 ),
 -- Failure-then-success: the most failures of the pair within :fts_within_ms before one of its successes.
@@ -58,116 +114,182 @@ fts AS (
 	WHERE outcome = 'success'
 	GROUP BY src_ip, user
 ),
--- Spray: one source failing against many different users in the window.
-spray AS (
-	SELECT src_ip, count(DISTINCT user) AS users_failed
-	FROM win WHERE outcome = 'failure'
-	GROUP BY src_ip
+-- Spray: failures for known accounts (ones that log on successfully somewhere in the hunted
+-- range) and, for each, how many different known accounts the same source failed for within
+-- :spray_within_ms either side. Internet scanners guess names (admin, test, oracle) that do
+-- not exist here, so they do not make a spray.
+known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM base WHERE outcome = 'success'),
+known_failures AS MATERIALIZED (
+	SELECT w.id, w.src_ip, w.user, w.user_l, w.ts
+	FROM win w JOIN known_users k ON k.user_l = w.user_l
+	WHERE w.outcome = 'failure'
 ),
--- Novelty: source->target and user->target pairs never seen in the baseline period. The
--- baseline's pairs are listed once and anti-joined (one index probe per window row).
+spray AS (
+	SELECT src_ip, user, max(users) AS users_failed
+	FROM (
+		SELECT a.src_ip, a.user, a.id, count(DISTINCT b.user_l) AS users
+		FROM known_failures a
+		JOIN known_failures b ON b.src_ip = a.src_ip AND b.ts BETWEEN a.ts - :spray_within_ms AND a.ts + :spray_within_ms
+		GROUP BY a.id)
+	GROUP BY src_ip, user
+),
+-- Novelty, from successful logons only (a failure gains no access; failures have their own
+-- signals): source->target and user->target pairs, and the source->user pair itself, never
+-- seen in the baseline period. The baseline's pairs are listed once and anti-joined.
+win_ok AS MATERIALIZED (SELECT * FROM win WHERE outcome = 'success'),
 bl_st AS MATERIALIZED (SELECT DISTINCT src_ip, target FROM bl WHERE target IS NOT NULL),
-bl_ut AS MATERIALIZED (SELECT DISTINCT lower(user) AS user_l, target FROM bl WHERE target IS NOT NULL),
+bl_ut AS MATERIALIZED (SELECT DISTINCT user_l, target FROM bl WHERE target IS NOT NULL),
+bl_pair AS MATERIALIZED (SELECT DISTINCT src_ip, user_l FROM bl),
+-- How many accounts each source served: in the baseline (any outcome; 0 = never seen as a
+-- source), and with successful logons over the whole hunted range (many = a shared machine:
+-- a VDI desktop, a jump server, a terminal server).
+src_users AS MATERIALIZED (
+	SELECT src_ip,
+		count(DISTINCT CASE WHEN ts < :since THEN user_l END) AS bl_users,
+		count(DISTINCT CASE WHEN outcome = 'success' THEN user_l END) AS users
+	FROM base GROUP BY src_ip
+),
 novel_st AS (
 	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
-	FROM win w
+	FROM win_ok w
 	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
 	WHERE w.target IS NOT NULL AND b.src_ip IS NULL
 	GROUP BY w.src_ip, w.user
 ),
 novel_ut AS (
 	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
-	FROM win w
-	LEFT JOIN bl_ut b ON b.user_l = lower(w.user) AND b.target = w.target
+	FROM win_ok w
+	LEFT JOIN bl_ut b ON b.user_l = w.user_l AND b.target = w.target
 	WHERE w.target IS NOT NULL AND b.user_l IS NULL
 	GROUP BY w.src_ip, w.user
 ),
--- Velocity: the most distinct targets within one clock hour.
-velocity AS (
-	SELECT src_ip, user, max(n) AS per_hour
-	FROM (SELECT src_ip, user, ts / 3600000 AS bucket, count(DISTINCT target) AS n FROM win GROUP BY src_ip, user, bucket)
-	GROUP BY src_ip, user
+new_pair AS (
+	SELECT DISTINCT w.src_ip, w.user
+	FROM win_ok w
+	LEFT JOIN bl_pair b ON b.src_ip = w.src_ip AND b.user_l = w.user_l
+	WHERE b.src_ip IS NULL
 ),
--- Host names known for an address: from workstation names of logons sent from it, and from
--- destinations logged with both name and address.
-sources AS MATERIALIZED (SELECT DISTINCT src_ip AS ip FROM groups),
+-- Hop chains (A -> B -> C): an account logs on successfully to host B from elsewhere, then
+-- within :hop_within_ms the same account logs on from B to a target B never reached in the
+-- baseline. B is known by address (dst_ip, or an address as target) or by a host name seen with
+-- its address. Hops through machines that are there to relay are not chains: B must have
+-- served fewer than :novel_shared_users accounts (not a VDI desktop or terminal server), and
+-- must not have relayed an account the same way in the baseline (not a jump server).
+candidates AS MATERIALIZED (
+	SELECT g.src_ip AS ip FROM (SELECT DISTINCT src_ip FROM groups) g
+	JOIN src_users s ON s.src_ip = g.src_ip
+	WHERE s.users < :novel_shared_users
+),
 host_ip AS MATERIALIZED (
 	SELECT DISTINCT lower(src_host) AS host, src_ip AS ip FROM base
-	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN sources
+	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN candidates
 	UNION
-	SELECT DISTINCT lower(target), dst_ip FROM base
-	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN sources
+	SELECT DISTINCT target_l, dst_ip FROM base
+	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN candidates
 ),
--- Successful remote logons into an address that is also a source in the window: by address
--- (dst_ip or an address as target) or by a host name known for it.
+base_ok AS MATERIALIZED (SELECT * FROM base WHERE outcome = 'success'),
+-- Every successful logon into a candidate B (ip), over the whole hunted range.
 inbound AS MATERIALIZED (
-	SELECT x.dst_ip AS ip, x.src_ip AS from_ip, x.user AS from_user, x.target AS via, x.ts
-	FROM base x WHERE x.outcome = 'success' AND x.dst_ip IN sources
-	UNION
-	SELECT x.target, x.src_ip, x.user, x.target, x.ts
-	FROM base x WHERE x.outcome = 'success' AND x.target IN sources
-	UNION
-	SELECT h.ip, x.src_ip, x.user, x.target, x.ts
-	FROM base x JOIN host_ip h ON h.host = x.target_l
-	WHERE x.outcome = 'success'
+	SELECT * FROM (
+		SELECT x.dst_ip AS ip, x.src_ip AS from_ip, x.user AS from_user, x.user_l, x.target AS via, x.ts
+		FROM base_ok x WHERE x.dst_ip IN candidates
+		UNION
+		SELECT x.target, x.src_ip, x.user, x.user_l, x.target, x.ts
+		FROM base_ok x WHERE x.target IN candidates
+		UNION
+		SELECT h.ip, x.src_ip, x.user, x.user_l, x.target, x.ts
+		FROM base_ok x JOIN host_ip h ON h.host = x.target_l)
+	WHERE from_ip <> ip
 ),
--- Hop chains: the pair's source is a host that received a successful remote logon from another
--- source shortly before (within :hop_within_ms before its last move).
+-- Candidates that relayed an account in the baseline: logged on to, then left by that account.
+bl_relays AS MATERIALIZED (
+	SELECT DISTINCT x.ip
+	FROM inbound x
+	JOIN bl o ON o.src_ip = x.ip AND o.user_l = x.user_l AND o.outcome = 'success'
+		AND o.ts > x.ts AND o.ts <= x.ts + :hop_within_ms
+	WHERE x.ts < :since
+),
+onward AS MATERIALIZED (
+	SELECT w.src_ip, w.user, w.user_l, w.ts
+	FROM win_ok w
+	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
+	WHERE w.target IS NOT NULL AND b.src_ip IS NULL
+		AND w.src_ip IN candidates AND w.src_ip NOT IN bl_relays
+),
+-- The latest way in before the pair's first move out.
 hops AS MATERIALIZED (
-	SELECT g.src_ip, g.user, x.from_ip, x.from_user, x.via, x.ts AS hop_ts,
-		row_number() OVER (PARTITION BY g.src_ip, g.user ORDER BY x.ts DESC) AS rn
-	FROM groups g
-	JOIN inbound x ON x.ip = g.src_ip
-		AND x.from_ip <> g.src_ip
-		AND x.ts < g.last_ts
-		AND x.ts >= g.first_ts - :hop_within_ms
+	SELECT o.src_ip, o.user, x.from_ip, x.from_user, x.via, x.ts AS hop_ts,
+		row_number() OVER (PARTITION BY o.src_ip, o.user ORDER BY o.ts, x.ts DESC) AS rn
+	FROM onward o
+	JOIN inbound x ON x.ip = o.src_ip AND x.user_l = o.user_l AND x.ts < o.ts AND x.ts >= o.ts - :hop_within_ms
 ),
--- Routine: the pair was active at the same local hours on most baseline days.
-win_hours AS MATERIALIZED (SELECT DISTINCT src_ip, user, hour FROM win),
-routine AS (
-	SELECT b.src_ip, b.user, count(DISTINCT b.day) AS days
-	FROM bl b
-	JOIN win_hours w ON w.src_ip = b.src_ip AND w.user = b.user AND w.hour = b.hour
-	GROUP BY b.src_ip, b.user
-),
-baseline_days AS (SELECT count(DISTINCT day) AS n FROM bl),
 facts AS (
 	SELECT g.*,
 		coalesce(f.fails_before, 0) AS fails_before,
 		coalesce(s.users_failed, 0) AS spray_users,
 		coalesce(ns.n, 0) AS novel_st,
 		coalesce(nu.n, 0) AS novel_ut,
-		coalesce(v.per_hour, 0) AS per_hour,
-		h.from_ip AS hop_from_ip, h.from_user AS hop_from_user, h.via AS hop_via, h.hop_ts,
-		coalesce(r.days, 0) AS routine_days,
-		(SELECT n FROM baseline_days) AS baseline_days
+		np.src_ip IS NOT NULL AS new_pair,
+		coalesce(su.bl_users, 0) AS source_bl_users,
+		coalesce(su.users, 0) AS source_users,
+		v.per_hour, v.per_hour_nr,
+		sp.per_day, sp.per_day_nr,
+		h.from_ip AS hop_from_ip, h.from_user AS hop_from_user, h.via AS hop_via, h.hop_ts
 	FROM groups g
+	JOIN velocity v ON v.src_ip = g.src_ip AND v.user = g.user
+	JOIN spread sp ON sp.src_ip = g.src_ip AND sp.user = g.user
 	LEFT JOIN fts f ON f.src_ip = g.src_ip AND f.user = g.user
-	LEFT JOIN spray s ON s.src_ip = g.src_ip
+	LEFT JOIN spray s ON s.src_ip = g.src_ip AND s.user = g.user
 	LEFT JOIN novel_st ns ON ns.src_ip = g.src_ip AND ns.user = g.user
 	LEFT JOIN novel_ut nu ON nu.src_ip = g.src_ip AND nu.user = g.user
-	LEFT JOIN velocity v ON v.src_ip = g.src_ip AND v.user = g.user
+	LEFT JOIN new_pair np ON np.src_ip = g.src_ip AND np.user = g.user
+	LEFT JOIN src_users su ON su.src_ip = g.src_ip
 	LEFT JOIN hops h ON h.src_ip = g.src_ip AND h.user = g.user AND h.rn = 1
-	LEFT JOIN routine r ON r.src_ip = g.src_ip AND r.user = g.user
 ),
+tiers AS MATERIALIZED (
+	SELECT 'spread' AS kind, json_extract(t.value, '$[0]') AS at, json_extract(t.value, '$[1]') AS points FROM json_each(:spread_tiers) t
+	UNION ALL
+	SELECT 'velocity', json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]') FROM json_each(:velocity_tiers) t
+	UNION ALL
+	SELECT 'novelty', json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]') FROM json_each(:novel_tiers) t
+),
+cancels AS MATERIALIZED (SELECT value AS signal FROM json_each(:routine_cancels)),
 points AS (
 	SELECT *,
-		(SELECT coalesce(max(json_extract(t.value, '$[1]')), 0) FROM json_each(:spread_tiers) t WHERE hosts >= json_extract(t.value, '$[0]')) AS p_spread,
+		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'spread' AND per_day >= at) AS p_spread,
+		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'spread' AND per_day_nr >= at) AS p_spread_nr,
 		CASE WHEN privileged THEN :privileged_points ELSE 0 END AS p_privileged,
-		CASE WHEN off_hours > 0 THEN :after_hours_points ELSE 0 END AS p_after_hours,
+		CASE WHEN night > 0 THEN :night_points WHEN off_hours > 0 THEN :after_hours_points ELSE 0 END AS p_after_hours,
+		CASE WHEN night_nr > 0 THEN :night_points WHEN off_hours_nr > 0 THEN :after_hours_points ELSE 0 END AS p_after_hours_nr,
 		CASE WHEN weekend > 0 THEN :weekend_points ELSE 0 END AS p_weekend,
+		CASE WHEN weekend_nr > 0 THEN :weekend_points ELSE 0 END AS p_weekend_nr,
 		CASE WHEN fails_before >= :fts_min_failures THEN :fts_points ELSE 0 END AS p_fts,
 		CASE WHEN spray_users >= :spray_min_users THEN :spray_points ELSE 0 END AS p_spray,
-		(SELECT coalesce(max(json_extract(t.value, '$[1]')), 0) FROM json_each(:novel_tiers) t WHERE novel_st >= json_extract(t.value, '$[0]'))
+		-- A source never seen before makes all its source->target pairs new: it counts once. A new
+		-- user on a shared source is ordinary and scores nothing for the pair itself.
+		CASE WHEN new_pair AND source_bl_users = 0 AND source_users < :novel_shared_users THEN :novel_source_points
+			ELSE (SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'novelty' AND novel_st >= at)
+				+ CASE WHEN new_pair AND source_users < :novel_shared_users THEN :novel_pair_points ELSE 0 END
+			END
 			+ CASE WHEN novel_ut >= :novel_user_min THEN :novel_user_points ELSE 0 END AS p_novelty,
-		(SELECT coalesce(max(json_extract(t.value, '$[1]')), 0) FROM json_each(:velocity_tiers) t WHERE per_hour >= json_extract(t.value, '$[0]')) AS p_velocity,
-		CASE WHEN hop_from_ip IS NOT NULL AND (:hop_requires_novel = 0 OR novel_st > 0) THEN :hop_points ELSE 0 END AS p_hop,
-		CASE WHEN baseline_days >= :routine_min_days AND routine_days >= :routine_share * baseline_days THEN :routine_points ELSE 0 END AS p_routine
+		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'velocity' AND per_hour >= at) AS p_velocity,
+		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'velocity' AND per_hour_nr >= at) AS p_velocity_nr,
+		CASE WHEN hop_from_ip IS NOT NULL THEN :hop_points ELSE 0 END AS p_hop
 	FROM facts
+),
+-- The routine discount takes back what only the routine logons earned: each cancelled signal's
+-- points with all logons minus its points without the routine ones.
+scored AS (
+	SELECT *,
+		-(CASE WHEN 'afterHours' IN cancels THEN p_after_hours - p_after_hours_nr ELSE 0 END
+			+ CASE WHEN 'weekend' IN cancels THEN p_weekend - p_weekend_nr ELSE 0 END
+			+ CASE WHEN 'spread' IN cancels THEN p_spread - p_spread_nr ELSE 0 END
+			+ CASE WHEN 'velocity' IN cancels THEN p_velocity - p_velocity_nr ELSE 0 END) AS p_routine
+	FROM points
 )
 SELECT *,
 	p_spread + p_privileged + p_after_hours + p_weekend + p_fts + p_spray + p_novelty + p_velocity + p_hop + p_routine AS score
-FROM points
+FROM scored
 WHERE p_spread + p_privileged + p_after_hours + p_weekend + p_fts + p_spray + p_novelty + p_velocity + p_hop + p_routine >= :min_score
 ORDER BY score DESC, last_ts DESC, src_ip, user
 LIMIT :limit

@@ -7,7 +7,7 @@
 import type {Db} from '../db/open.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
-import {loadProfile, querySql, type Profile, type ScoredProfile} from './profiles.ts';
+import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
 import {allowlistClause} from './allowlist-sql.ts';
 import type {Finding, HuntOptions, HuntResult, Reason} from './types.ts';
 
@@ -20,6 +20,7 @@ interface Presenter {
 }
 
 const num = (v: unknown) => Number(v ?? 0);
+const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const reasons = (list: Reason[]): Reason[] => list.filter(r => r.points !== 0);
 
@@ -105,6 +106,35 @@ const seedPresenters: Record<string, Presenter> = {
 	},
 };
 
+/** Reason names and SQL columns (with and without routine logons) of the signals routine can cancel. */
+const CANCELLABLE: Record<RoutineCancel, [string, string]> = {
+	afterHours: ['after-hours', 'p_after_hours'], weekend: ['weekend', 'p_weekend'], spread: ['target-spread', 'p_spread'], velocity: ['velocity', 'p_velocity'],
+};
+
+/** The routine detail: how many logons were routine and what each cancelled signal falls to without them. */
+function routineDetail(r: Row, cancels: RoutineCancel[]): string {
+	const changes = cancels.flatMap(c => {
+		const [name, column] = CANCELLABLE[c];
+		const all = num(r[column]);
+		const rest = num(r[`${column}_nr`]);
+		return all === rest ? [] : [`${name} ${all} -> ${rest}`];
+	});
+	return `${num(r['routine_logons'])} of ${plural(num(r['total']), 'logon')} at an hour this account logged on at on most earlier days; without them ${changes.join(', ')}`;
+}
+
+/** The novelty detail: which new pairs the points came from. */
+function noveltyDetail(r: Row, p: ScoredProfile): string {
+	const parts = [`${num(r['novel_st'])} new source->target and ${num(r['novel_ut'])} new user->target pairs`];
+	if (num(r['new_pair']) === 1) {
+		const users = num(r['source_users']);
+		parts.push(users >= p.signals.novelty.sharedSourceUsers ? `; a new user on a shared source (${users} accounts logged on from it)`
+			: num(r['source_bl_users']) === 0 ? '; a source never seen in the baseline'
+				: `; a new user on a source ${plural(users, 'account')} logged on from`);
+	}
+
+	return `${parts.join('')} (successful logons against the ${p.baseline} baseline)`;
+}
+
 const scoredPresenter: Presenter = {
 	row: (_r, f, tz) => ({
 		src_ip: f.src_ip,
@@ -125,6 +155,7 @@ const scoredPresenter: Presenter = {
 		const user = String(r['user']);
 		const pattern = s.privileged.patterns.find(x => user.toLowerCase().includes(x.toLowerCase()));
 		const [start, end] = s.afterHours.businessHours;
+		const [nightStart, nightEnd] = s.afterHours.nightHours;
 		const hopTs = r['hop_ts'] === null ? undefined : num(r['hop_ts']);
 		const finding: Finding = {
 			src_ip: String(r['src_ip']),
@@ -139,16 +170,16 @@ const scoredPresenter: Presenter = {
 			after_hours: num(r['off_hours']) > 0,
 			score: num(r['score']),
 			reasons: reasons([
-				{signal: 'target-spread', points: num(r['p_spread']), detail: plural(num(r['hosts']), 'distinct target')},
+				{signal: 'target-spread', points: num(r['p_spread']), detail: `${plural(num(r['per_day']), 'distinct target')} on one day (${plural(num(r['hosts']), 'target')} in all)`},
 				{signal: 'privileged-name', points: num(r['p_privileged']), detail: `user name contains "${pattern ?? '?'}"`},
-				{signal: 'after-hours', points: num(r['p_after_hours']), detail: `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${String(start).padStart(2, '0')}:00-${String(end).padStart(2, '0')}:00 (${tz})`},
+				{signal: 'after-hours', points: num(r['p_after_hours']), detail: `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${hh(start)}-${hh(end)}, ${num(r['night'])} of them at night (${hh(nightStart)}-${hh(nightEnd)}, ${tz})`},
 				{signal: 'weekend', points: num(r['p_weekend']), detail: `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`},
 				{signal: 'failure-then-success', points: num(r['p_fts']), detail: `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`},
-				{signal: 'spray', points: num(r['p_spray']), detail: `this source failed against ${plural(num(r['spray_users']), 'different user')}`},
-				{signal: 'novelty', points: num(r['p_novelty']), detail: `${num(r['novel_st'])} source->target and ${num(r['novel_ut'])} user->target pairs not seen in the ${p.baseline} baseline`},
+				{signal: 'spray', points: num(r['p_spray']), detail: `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`},
+				{signal: 'novelty', points: num(r['p_novelty']), detail: noveltyDetail(r, p)},
 				{signal: 'velocity', points: num(r['p_velocity']), detail: `${plural(num(r['per_hour']), 'distinct target')} within one hour`},
-				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['src_ip'])} (${String(r['hop_via'])}) received a logon from ${String(r['hop_from_ip'])} as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)} before moving on`},
-				{signal: 'routine', points: num(r['p_routine']), detail: `active at the same hours on ${num(r['routine_days'])} of ${plural(num(r['baseline_days']), 'baseline day')}`},
+				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, a new way in, then new targets from it within ${s.hopChain.withinHours} h`},
+				{signal: 'routine', points: num(r['p_routine']), detail: routineDetail(r, s.routine.cancels)},
 			]),
 		};
 		if (hopTs !== undefined) {
@@ -196,22 +227,28 @@ function scoredParams(p: ScoredProfile, w: Window): Record<string, unknown> {
 		spread_tiers: JSON.stringify(s.spread.tiers),
 		privileged_points: s.privileged.points,
 		after_hours_points: s.afterHours.points,
+		night_points: s.afterHours.nightPoints,
+		night_start: s.afterHours.nightHours[0],
+		night_end: s.afterHours.nightHours[1],
 		weekend_points: s.afterHours.weekendPoints,
 		fts_points: s.failureThenSuccess.points,
 		fts_min_failures: s.failureThenSuccess.minFailures,
 		fts_within_ms: s.failureThenSuccess.withinMinutes * 60_000,
 		spray_points: s.spray.points,
 		spray_min_users: s.spray.minUsers,
+		spray_within_ms: s.spray.withinMinutes * 60_000,
 		novel_tiers: JSON.stringify(s.novelty.tiers),
 		novel_user_points: s.novelty.userTargetPoints,
 		novel_user_min: s.novelty.userTargetMin,
+		novel_source_points: s.novelty.newSourcePoints,
+		novel_pair_points: s.novelty.newPairPoints,
+		novel_shared_users: s.novelty.sharedSourceUsers,
 		velocity_tiers: JSON.stringify(s.velocity.tiers),
 		hop_points: s.hopChain.points,
 		hop_within_ms: s.hopChain.withinHours * 3_600_000,
-		hop_requires_novel: s.hopChain.requireNovelOnward ? 1 : 0,
-		routine_points: s.routine.points,
 		routine_share: s.routine.share,
 		routine_min_days: s.routine.minDays,
+		routine_cancels: JSON.stringify(s.routine.cancels),
 		min_score: p.minScore,
 	};
 }

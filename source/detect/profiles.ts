@@ -30,6 +30,10 @@ export interface SeedProfile extends ProfileBase {
 
 type Tiers = Array<[number, number]>;
 
+/** The signals a routine pair's points are taken back from. */
+export const ROUTINE_CANCELS = ['afterHours', 'weekend', 'spread', 'velocity'] as const;
+export type RoutineCancel = (typeof ROUTINE_CANCELS)[number];
+
 /** A scored profile: the data hunt-lateral.sql is run with. */
 export interface ScoredProfile extends ProfileBase {
 	kind: 'scored';
@@ -42,13 +46,31 @@ export interface ScoredProfile extends ProfileBase {
 	signals: {
 		spread: {tiers: Tiers};
 		privileged: {points: number; patterns: string[]};
-		afterHours: {points: number; weekendPoints: number; businessHours: [number, number]; businessDays: number[]};
+		afterHours: {
+			points: number;
+			/** Instead of `points` when a logon falls in the small hours. */
+			nightPoints: number;
+			/** [start, end) local hours of the night; start > end wraps past midnight ([22, 6]). */
+			nightHours: [number, number];
+			weekendPoints: number;
+			businessHours: [number, number];
+			businessDays: number[];
+		};
 		failureThenSuccess: {points: number; minFailures: number; withinMinutes: number};
-		spray: {points: number; minUsers: number};
-		novelty: {tiers: Tiers; userTargetPoints: number; userTargetMin: number};
+		spray: {points: number; minUsers: number; withinMinutes: number};
+		novelty: {
+			tiers: Tiers;
+			userTargetPoints: number;
+			userTargetMin: number;
+			/** A new source->user pair from an address never seen as a source in the baseline. */
+			newSourcePoints: number;
+			/** A new source->user pair from a source that fewer than `sharedSourceUsers` accounts used in the baseline. */
+			newPairPoints: number;
+			sharedSourceUsers: number;
+		};
 		velocity: {tiers: Tiers};
-		hopChain: {points: number; withinHours: number; requireNovelOnward: boolean};
-		routine: {points: number; share: number; minDays: number};
+		hopChain: {points: number; withinHours: number};
+		routine: {share: number; minDays: number; cancels: RoutineCancel[]};
 	};
 }
 
@@ -101,25 +123,39 @@ function checkScored(p: ScoredProfile, file: string): void {
 	const numbers: Array<[string, unknown]> = [
 		['signals.privileged.points', s.privileged?.points],
 		['signals.afterHours.points', s.afterHours?.points],
+		['signals.afterHours.nightPoints', s.afterHours?.nightPoints],
 		['signals.afterHours.weekendPoints', s.afterHours?.weekendPoints],
 		['signals.failureThenSuccess.points', s.failureThenSuccess?.points],
 		['signals.failureThenSuccess.minFailures', s.failureThenSuccess?.minFailures],
 		['signals.failureThenSuccess.withinMinutes', s.failureThenSuccess?.withinMinutes],
 		['signals.spray.points', s.spray?.points],
 		['signals.spray.minUsers', s.spray?.minUsers],
+		['signals.spray.withinMinutes', s.spray?.withinMinutes],
 		['signals.novelty.userTargetPoints', s.novelty?.userTargetPoints],
 		['signals.novelty.userTargetMin', s.novelty?.userTargetMin],
+		['signals.novelty.newSourcePoints', s.novelty?.newSourcePoints],
+		['signals.novelty.newPairPoints', s.novelty?.newPairPoints],
+		['signals.novelty.sharedSourceUsers', s.novelty?.sharedSourceUsers],
 		['signals.hopChain.points', s.hopChain?.points],
 		['signals.hopChain.withinHours', s.hopChain?.withinHours],
-		['signals.routine.points', s.routine?.points],
 		['signals.routine.share', s.routine?.share],
 		['signals.routine.minDays', s.routine?.minDays],
 	];
 	for (const [field, v] of numbers) if (!isNum(v)) fail(field, 'must be a number');
+	const cancels = s.routine.cancels;
+	if (!Array.isArray(cancels) || cancels.some(c => !(ROUTINE_CANCELS as readonly string[]).includes(c))) {
+		fail('signals.routine.cancels', `must be a list of signals from ${ROUTINE_CANCELS.join(', ')}`);
+	}
+
 	if (!Array.isArray(s.privileged.patterns) || s.privileged.patterns.some(x => typeof x !== 'string' || x === '')) fail('signals.privileged.patterns', 'must be a list of non-empty strings');
 	const hours = s.afterHours.businessHours;
 	if (!Array.isArray(hours) || hours.length !== 2 || !hours.every(h => Number.isInteger(h) && h >= 0 && h <= 24) || hours[0] > hours[1]) {
 		fail('signals.afterHours.businessHours', 'must be [start, end] hours with 0 <= start <= end <= 24');
+	}
+
+	const night = s.afterHours.nightHours;
+	if (!Array.isArray(night) || night.length !== 2 || !night.every(h => Number.isInteger(h) && h >= 0 && h <= 24)) {
+		fail('signals.afterHours.nightHours', 'must be [start, end] hours from 0 to 24 (start > end wraps past midnight)');
 	}
 
 	if (!Array.isArray(s.afterHours.businessDays) || s.afterHours.businessDays.some(d => !Number.isInteger(d) || d < 0 || d > 6)) {

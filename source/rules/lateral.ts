@@ -68,5 +68,23 @@ export function headerLines(p: ScoredProfile, language: string, support: Record<
 		lines.push(`Signals NOT expressed (they score 0 here, so scores can be lower than lateral's and findings that need them are missed): ${missing.join('; ')}.`);
 	}
 
-	return [...lines, ...notes];
+	return [...lines, ...simplifications(p, support), ...notes];
+}
+
+/**
+ * What every one-pass translation simplifies in the signals it does carry, compared with lateral's
+ * own SQL (db/queries/hunt-lateral.sql): said once in the header rather than left to be found.
+ */
+export function simplifications(p: ScoredProfile, support: Record<Signal, Support>): string[] {
+	const s = p.signals;
+	const carried = (x: Signal) => support[x].status !== 'missing';
+	const lines: string[] = [];
+	if (carried('spread')) lines.push('target spread here counts distinct targets over the whole search; lateral counts them within one local day.');
+	if (carried('afterHours') && s.afterHours.nightPoints !== s.afterHours.points) {
+		const [from, to] = s.afterHours.nightHours;
+		lines.push(`after-hours here gives ${s.afterHours.points} point(s) to any logon outside business hours; lateral gives ${s.afterHours.nightPoints} to one in the night hours ${String(from).padStart(2, '0')}:00-${String(to).padStart(2, '0')}:00.`);
+	}
+
+	if (carried('spray')) lines.push(`spray here counts every failing user name; lateral counts only accounts that log on successfully somewhere (not the names internet scanners guess), within ${s.spray.withinMinutes} min of the pair's own failure.`);
+	return lines;
 }

@@ -62,20 +62,32 @@ test('privileged naming uses the profile patterns, case-insensitively', () => {
 	assert.equal(points(find(findings, '10.0.0.2', 'bob'), 'privileged-name'), 0);
 });
 
-test('after hours follows business hours in the zone; weekends score apart', () => {
+test('target spread counts distinct targets within one local day', () => {
+	const logons = ['A', 'B', 'C', 'D'].map((h, i) => L('10.0.0.9', 'u', h, at(3 + (i % 2), 10, i)));
+	const f = find(run(db(logons)).findings, '10.0.0.9', 'u');
+	assert.equal(points(f, 'target-spread'), 1, '2 targets a day over 2 days is the 2-target tier, not the 4-target one');
+	assert.match(f!.reasons.find(r => r.signal === 'target-spread')!.detail, /^2 distinct targets on one day \(4 targets in all\)$/);
+});
+
+test('after hours follows business hours in the zone, the night scores more; weekends score apart', () => {
 	const d = db([
 		L('10.0.0.1', 'early', 'H', at(3, 6, 59)),
 		L('10.0.0.2', 'ontime', 'H', at(3, 7, 0)),
 		L('10.0.0.3', 'late', 'H', at(3, 19, 0)),
 		L('10.0.0.4', 'saturday', 'H', at(5, 12, 0)),
+		L('10.0.0.5', 'small-hours', 'H', at(3, 3, 0)),
+		L('10.0.0.6', 'ten-pm', 'H', at(3, 22, 0)),
+		L('10.0.0.7', 'evening', 'H', at(3, 21, 30)),
 	]);
+	const users = ['early', 'ontime', 'late', 'saturday', 'small-hours', 'ten-pm', 'evening'];
 	const {findings} = run(d);
-	assert.deepEqual(['early', 'ontime', 'late', 'saturday'].map((u, i) => points(find(findings, `10.0.0.${i + 1}`, u), 'after-hours')), [2, 0, 2, 0]);
+	// Outside 07:00-19:00: 1 point; inside the night 22:00-06:00: 3 instead.
+	assert.deepEqual(users.map((u, i) => points(find(findings, `10.0.0.${i + 1}`, u), 'after-hours')), [1, 0, 1, 0, 3, 3, 1]);
 	assert.equal(points(find(findings, '10.0.0.4', 'saturday'), 'weekend'), 1);
-	// 06:59Z is 07:59 in Berlin (inside business hours); 19:00Z is 20:00 there (outside).
+	assert.match(find(findings, '10.0.0.5', 'small-hours')!.reasons.find(r => r.signal === 'after-hours')!.detail, /^1 of 1 logon outside 07:00-19:00, 1 of them at night \(22:00-06:00, UTC\)$/);
+	// In Berlin (UTC+1): 06:59Z is 07:59 (business hours), 19:00Z is 20:00, 03:00Z is 04:00, 21:30Z is 22:30.
 	const berlin = run(d, profileFile(), 'Europe/Berlin').findings;
-	assert.equal(points(find(berlin, '10.0.0.1', 'early'), 'after-hours'), 0);
-	assert.equal(points(find(berlin, '10.0.0.3', 'late'), 'after-hours'), 2);
+	assert.deepEqual([0, 2, 4, 6].map(i => points(find(berlin, `10.0.0.${i + 1}`, users[i]!), 'after-hours')), [0, 1, 3, 3]);
 });
 
 test('failure-then-success needs 3 failures within 30 minutes before a success (a typo is not enough)', () => {
@@ -87,25 +99,57 @@ test('failure-then-success needs 3 failures within 30 minutes before a success (
 	assert.deepEqual(['10.0.0.1', '10.0.0.2', '10.0.0.3'].map(s => points(find(findings, s, 'u'), 'failure-then-success')), [0, 2, 0]);
 });
 
-test('spray: a source failing against 5 different users marks every pair from it', () => {
-	const users = ['a', 'b', 'c', 'd', 'e'];
-	const fails = (src: string, n: number) => users.slice(0, n).map((u, i) => L(src, u, 'H', at(3, 11, i), {outcome: 'failure', event_id: 4625}));
-	const {findings} = run(db([...fails('10.0.0.1', 5), ...fails('10.0.0.2', 4)]));
-	assert.equal(points(find(findings, '10.0.0.1', 'c'), 'spray'), 3);
+test('spray: a source failing for 5 known accounts within the hour marks each failing pair; guessed names do not count', () => {
+	const known = ['a', 'b', 'c', 'd', 'e', 'f'];
+	// Known accounts: each logs on successfully from its own desk in the baseline.
+	const desks = known.map((u, i) => L(`10.1.0.${i + 1}`, u, 'DC', at(1, 9)));
+	const fail = (src: string, user: string, ts: number, target = 'DC') => L(src, user, target, ts, {outcome: 'failure', event_id: 4625});
+	const logons = [
+		...desks,
+		// 10.0.0.1 sprays 5 known accounts within 5 minutes; its owner works normally from it.
+		...known.slice(0, 5).map((u, i) => fail('10.0.0.1', u, at(3, 1, i))),
+		L('10.0.0.1', 'owner', 'FS', at(3, 10)),
+		// 10.0.0.2: only 4 accounts. 10.0.0.3: 5 accounts, but 3 at 01:00 and 2 at 03:00.
+		...known.slice(0, 4).map((u, i) => fail('10.0.0.2', u, at(3, 1, i))),
+		...known.slice(0, 3).map((u, i) => fail('10.0.0.3', u, at(3, 1, i))),
+		...known.slice(3, 5).map((u, i) => fail('10.0.0.3', u, at(3, 3, i))),
+		// An internet scanner guessing 6 names that do not exist here.
+		...['admin', 'test', 'oracle', 'guest', 'pi', 'ubuntu'].map((u, i) => fail('203.0.113.9', u, at(3, 4, i), 'lnx-web01')),
+	];
+	const {findings} = run(db(logons));
+	for (const u of known.slice(0, 5)) assert.equal(points(find(findings, '10.0.0.1', u), 'spray'), 8, u);
+	assert.match(find(findings, '10.0.0.1', 'c')!.reasons.find(r => r.signal === 'spray')!.detail, /failed for 5 known accounts within 60 min/);
+	assert.equal(points(find(findings, '10.0.0.1', 'owner'), 'spray'), 0, 'the desk owner never failed in the burst');
 	assert.equal(points(find(findings, '10.0.0.2', 'c'), 'spray'), 0);
+	assert.equal(points(find(findings, '10.0.0.3', 'a'), 'spray'), 0);
+	assert.equal(points(find(findings, '203.0.113.9', 'oracle'), 'spray'), 0);
 });
 
-test('novelty: pairs seen in the baseline are not new; new source->target pairs are tiered', () => {
+test('novelty: new source->target (tiered), user->target and source->user pairs from successful logons', () => {
 	const d = db([
-		L('10.0.0.1', 'u', 'OLD', at(1, 10)),
-		L('10.0.0.1', 'u', 'OLD', at(3, 10)),
-		L('10.0.0.2', 'v', 'N1', at(3, 10)),
-		L('10.0.0.3', 'w', 'N1', at(3, 10)), L('10.0.0.3', 'w', 'N2', at(3, 10)), L('10.0.0.3', 'w', 'N3', at(3, 10)),
+		// Baseline (days 0-1).
+		L('10.0.1.1', 'a', 'OLD', at(1, 10)),
+		L('10.0.1.2', 'b', 'OLD', at(1, 10)),
+		...['s1', 's2', 's3', 's4', 's5'].map(u => L('10.0.5.5', u, 'OLD', at(1, 10))),
+		// Window (day 3 on).
+		L('10.0.1.1', 'a', 'OLD', at(3, 10)),
+		L('10.0.1.1', 'a', 'N1', at(3, 10)),
+		L('10.0.1.2', 'b', 'N1', at(3, 10)), L('10.0.1.2', 'b', 'N2', at(3, 10)), L('10.0.1.2', 'b', 'N3', at(3, 10)),
+		L('10.0.1.1', 'c', 'OLD', at(3, 11)),
+		L('10.0.9.9', 'd', 'OLD', at(3, 10)),
+		L('10.0.5.5', 's6', 'OLD', at(3, 10)),
+		L('10.0.8.8', 'e', 'N4', at(3, 10), {outcome: 'failure', event_id: 4625}),
 	]);
 	const {findings} = run(d);
-	assert.equal(points(find(findings, '10.0.0.1', 'u'), 'novelty'), 0);
-	assert.equal(points(find(findings, '10.0.0.2', 'v'), 'novelty'), 1, '1 new source->target pair; 1 new user->target pair is under the minimum of 2');
-	assert.equal(points(find(findings, '10.0.0.3', 'w'), 'novelty'), 3, '3 new source->target pairs (2) + 3 new user->target pairs (1)');
+	const novelty = (src: string, user: string) => points(find(findings, src, user), 'novelty');
+	assert.equal(novelty('10.0.1.1', 'a'), 1, '1 new source->target pair; 1 new user->target pair is under the minimum of 2');
+	assert.equal(novelty('10.0.1.2', 'b'), 3, '3 new source->target pairs (2) + 3 new user->target pairs (1)');
+	assert.equal(novelty('10.0.1.1', 'c'), 2, 'a new user on a source 2 accounts use (2); OLD is known from that source');
+	assert.equal(novelty('10.0.9.9', 'd'), 3, 'a source never seen in the baseline (3), which makes its targets new without counting again');
+	assert.equal(novelty('10.0.5.5', 's6'), 0, 'a new user on a shared source (6 accounts) is ordinary');
+	assert.equal(novelty('10.0.8.8', 'e'), 0, 'failures gain no access and are not novelty');
+	assert.match(find(findings, '10.0.9.9', 'd')!.reasons.find(r => r.signal === 'novelty')!.detail, /a source never seen in the baseline/);
+	assert.equal(points(find(findings, '10.0.1.1', 'a'), 'novelty'), 1);
 });
 
 test('velocity counts distinct targets within one clock hour', () => {
@@ -116,34 +160,69 @@ test('velocity counts distinct targets within one clock hour', () => {
 	assert.equal(points(find(findings, '10.0.0.2', 'u'), 'velocity'), 0);
 });
 
-test('hop chain: a source that was logged on to from elsewhere shortly before, moving to new hosts', () => {
+test('hop chain: the account that just logged on to a host moves on from it to new targets', () => {
 	const d = db([
 		// 10.0.0.9 (WS-9) logs on to SRV1 at 02:00; SRV1 is 10.0.1.1 (known from its workstation name).
 		L('10.0.0.9', 'adm-x', 'SRV1', at(3, 2, 0), {src_host: 'WS-9'}),
 		L('10.0.1.1', 'adm-x', 'DB1', at(3, 2, 30), {src_host: 'SRV1'}),
-		// JUMP (10.0.2.2) moves to APP1 every day: it is reached from 10.0.0.7 but its onward pair is not new.
-		L('10.0.2.2', 'ops', 'APP1', at(1, 9, 30), {src_host: 'JUMP'}),
-		L('10.0.0.7', 'ops', 'JUMP', at(3, 9, 0)),
-		L('10.0.2.2', 'ops', 'APP1', at(3, 9, 30), {src_host: 'JUMP'}),
+		// Another account leaving SRV1 is not the chain.
+		L('10.0.1.1', 'bob', 'DB2', at(3, 2, 40), {src_host: 'SRV1'}),
+		// SRV2 (10.0.1.2): the account moves on 5 hours later, past the 4-hour limit.
+		L('10.0.0.9', 'adm-x', 'SRV2', at(3, 2, 0), {src_host: 'WS-9'}),
+		L('10.0.1.2', 'adm-x', 'DB1', at(3, 7, 0), {src_host: 'SRV2'}),
 	]);
 	const {findings} = run(d);
 	const hop = find(findings, '10.0.1.1', 'adm-x');
 	assert.equal(points(hop, 'hop-chain'), 3);
 	assert.deepEqual(hop?.hop, {from_ip: '10.0.0.9', from_user: 'adm-x', via: 'SRV1', ts: at(3, 2, 0)});
-	assert.match(hop!.reasons.find(r => r.signal === 'hop-chain')!.detail, /10\.0\.1\.1 \(SRV1\) received a logon from 10\.0\.0\.9 as adm-x at 2026-11-05 02:00:00/);
-	assert.equal(points(find(findings, '10.0.2.2', 'ops'), 'hop-chain'), 0);
-	const loose = run(d, profileFile({signals: {...(shipped['signals'] as object), hopChain: {points: 3, withinHours: 24, requireNovelOnward: false}}})).findings;
-	assert.equal(points(find(loose, '10.0.2.2', 'ops'), 'hop-chain'), 3);
+	assert.match(hop!.reasons.find(r => r.signal === 'hop-chain')!.detail, /^10\.0\.0\.9 -> 10\.0\.1\.1 \(SRV1\) as adm-x at 2026-11-05 02:00:00/);
+	assert.equal(points(find(findings, '10.0.1.1', 'bob'), 'hop-chain'), 0);
+	assert.equal(points(find(findings, '10.0.1.2', 'adm-x'), 'hop-chain'), 0);
 });
 
-test('routine: the same pair at the same hour on most baseline days is discounted', () => {
-	const nightly = [0, 1, 3].flatMap(day => ['WS1', 'WS2', 'WS3'].map((h, i) => L('10.0.0.5', 'svc-sccm', h, at(day, 2, i))));
-	const once = ['WS1', 'WS2', 'WS3'].map((h, i) => L('10.0.0.6', 'svc-sccm', h, at(3, 2, i)));
-	const {findings} = run(db([...nightly, ...once]));
-	const routine = find(findings, '10.0.0.5', 'svc-sccm');
-	assert.equal(points(routine, 'routine'), -4);
-	assert.match(routine!.reasons.find(r => r.signal === 'routine')!.detail, /on 2 of 2 baseline days/);
-	assert.equal(points(find(findings, '10.0.0.6', 'svc-sccm'), 'routine'), 0);
+test('hop chain: not through a host that relayed the same way in the baseline (a jump server), nor a shared one', () => {
+	const d = db([
+		// JUMP (10.0.2.2) relayed ops on day 1; on day 3 ops goes through it to a new target.
+		L('10.0.0.7', 'ops', 'JUMP', at(1, 9, 0)), L('10.0.2.2', 'ops', 'APP1', at(1, 9, 30), {src_host: 'JUMP'}),
+		L('10.0.0.7', 'ops', 'JUMP', at(3, 9, 0)), L('10.0.2.2', 'ops', 'APP9', at(3, 9, 30), {src_host: 'JUMP'}),
+		// TS1 (10.0.3.3) serves 5 accounts: a terminal server.
+		...['t1', 't2', 't3', 't4'].map(u => L('10.0.3.3', u, 'FS', at(1, 10), {src_host: 'TS1'})),
+		L('10.0.0.8', 'kim', 'TS1', at(3, 9, 0)), L('10.0.3.3', 'kim', 'APP9', at(3, 9, 30), {src_host: 'TS1'}),
+	]);
+	const {findings} = run(d);
+	assert.equal(points(find(findings, '10.0.2.2', 'ops'), 'hop-chain'), 0);
+	assert.equal(points(find(findings, '10.0.3.3', 'kim'), 'hop-chain'), 0);
+});
+
+test('routine: logons at an hour the account used on most earlier days earn no after-hours, weekend, spread or velocity', () => {
+	const sweep = (src: string, user: string, day: number) => ['WS1', 'WS2', 'WS3'].map((h, i) => L(src, user, h, at(day, 2, i)));
+	const {findings} = run(db([
+		// svc-sccm sweeps at 02:00 on days 0, 1 and 3.
+		...[0, 1, 3].flatMap(day => sweep('10.0.0.5', 'svc-sccm', day)),
+		// bob does the same once, on day 3.
+		...sweep('10.0.0.6', 'bob', 3),
+		// carol: at 02:00 on day 0 only, at 10:00 on days 0 and 1; at 02:00 again on day 3.
+		L('10.0.0.7', 'carol', 'WS1', at(0, 2)), L('10.0.0.7', 'carol', 'WS1', at(0, 10)), L('10.0.0.7', 'carol', 'WS1', at(1, 10)),
+		...sweep('10.0.0.7', 'carol', 3),
+	]));
+	const sccm = find(findings, '10.0.0.5', 'svc-sccm');
+	// Night 3, spread (3 targets a day) 1, velocity (3 targets an hour) 1: all taken back.
+	assert.equal(points(sccm, 'routine'), -5);
+	assert.equal(sccm!.score, 1, 'what is left is the privileged name');
+	assert.match(sccm!.reasons.find(r => r.signal === 'routine')!.detail, /^3 of 3 logons at an hour this account logged on at on most earlier days; without them after-hours 3 -> 0, target-spread 1 -> 0, velocity 1 -> 0$/);
+	assert.equal(points(find(findings, '10.0.0.6', 'bob'), 'routine'), 0);
+	assert.equal(points(find(findings, '10.0.0.7', 'carol'), 'routine'), 0, '02:00 on 1 earlier day is under the 2-day minimum');
+});
+
+test('routine: a failure is never routine, and the discount takes back only what routine logons earned', () => {
+	const {findings} = run(db([
+		...[0, 1].map(day => L('10.0.0.5', 'svc-x', 'WS1', at(day, 2))),
+		L('10.0.0.5', 'svc-x', 'WS1', at(3, 2)),
+		L('10.0.0.5', 'svc-x', 'WS2', at(3, 2, 5), {outcome: 'failure', event_id: 4625}),
+	]));
+	const f = find(findings, '10.0.0.5', 'svc-x');
+	assert.equal(points(f, 'after-hours'), 3);
+	assert.equal(points(f, 'routine'), -1, 'the night stays (the failure at 02:05 is not routine); the 2-target spread goes');
 });
 
 test('every finding\'s reasons add up to its score; ordered by score; minScore keeps', () => {
@@ -172,4 +251,7 @@ test('a hand-edited profile with a wrong field is refused naming the field', () 
 	assert.throws(() => run(db([]), profileFile({minScore: 'high'})), (e: Error) => e instanceof UsageError && /minScore must be a number/.test(e.message));
 	assert.throws(() => run(db([]), profileFile({signals: {...(shipped['signals'] as object), spread: {tiers: [[2]]}}})), /signals\.spread\.tiers must be a list/);
 	assert.throws(() => run(db([]), profileFile({query: '../../etc/passwd'})), /query must name a file in db\/queries/);
+	const signals = shipped['signals'] as Record<string, object>;
+	assert.throws(() => run(db([]), profileFile({signals: {...signals, routine: {...signals['routine'], cancels: ['novelty']}}})), /signals\.routine\.cancels must be a list/);
+	assert.throws(() => run(db([]), profileFile({signals: {...signals, afterHours: {...signals['afterHours'], nightHours: [22]}}})), /signals\.afterHours\.nightHours must be/);
 });
