@@ -17,12 +17,18 @@
 --
 -- Speed: every CTE that is read more than once is MATERIALIZED, and every lookup is an equi-join
 -- SQLite answers through an automatic index; no subquery runs per logon.
-WITH base AS MATERIALIZED (
+-- Local hour and day per quarter hour of UTC time, asked of the zone once per quarter rather than
+-- per logon: zone offsets and their changes fall on whole quarter hours, so every logon inside
+-- one quarter has the same local hour and day.
+WITH quarters AS MATERIALIZED (
+	SELECT q, local_hour(q * 900000, :tz) AS hour, local_day(q * 900000, :tz) AS day
+	FROM (SELECT DISTINCT ts / 900000 AS q FROM logons WHERE +ts >= :base_since AND +ts <= :until)
+),
+base AS MATERIALIZED (
 	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, lower(l.user) AS user_l, l.target, lower(l.target) AS target_l,
-		l.dst_ip, l.src_host,
-		local_hour(l.ts, :tz) AS hour,
-		local_day(l.ts, :tz) AS day
+		l.dst_ip, l.src_host, q.hour, q.day
 	FROM logons l
+	JOIN quarters q ON q.q = l.ts / 900000
 	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
 	WHERE +l.ts >= :base_since AND +l.ts <= :until
 		AND l.outcome IN ('success', 'failure')
@@ -38,20 +44,19 @@ WITH base AS MATERIALIZED (
 -- least :routine_min_days earlier days, and on at least :routine_share of the earlier days it
 -- was active at all. Every earlier day of the hunted range counts, so each day of the window is
 -- judged against the days before it. A failure is never routine.
-slots AS MATERIALIZED (SELECT DISTINCT user_l, day, hour FROM base WHERE outcome = 'success'),
+slots AS MATERIALIZED (
+	SELECT user_l, day, hour,
+		row_number() OVER (PARTITION BY user_l, hour ORDER BY day) - 1 AS earlier_at_hour
+	FROM (SELECT DISTINCT user_l, day, hour FROM base WHERE outcome = 'success')
+),
 user_days AS MATERIALIZED (
-	SELECT d.user_l, d.day, count(e.day) AS earlier
-	FROM (SELECT DISTINCT user_l, day FROM slots) d
-	LEFT JOIN (SELECT DISTINCT user_l, day FROM slots) e ON e.user_l = d.user_l AND e.day < d.day
-	GROUP BY d.user_l, d.day
+	SELECT user_l, day, row_number() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
+	FROM (SELECT DISTINCT user_l, day FROM slots)
 ),
 routine_slots AS MATERIALIZED (
 	SELECT s.user_l, s.day, s.hour
-	FROM slots s
-	JOIN slots p ON p.user_l = s.user_l AND p.hour = s.hour AND p.day < s.day
-	JOIN user_days d ON d.user_l = s.user_l AND d.day = s.day
-	GROUP BY s.user_l, s.day, s.hour
-	HAVING count(*) >= :routine_min_days AND count(*) >= :routine_share * max(d.earlier)
+	FROM slots s JOIN user_days d ON d.user_l = s.user_l AND d.day = s.day
+	WHERE s.earlier_at_hour >= :routine_min_days AND s.earlier_at_hour >= :routine_share * d.earlier
 ),
 win AS MATERIALIZED (
 	SELECT b.*,
