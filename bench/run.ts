@@ -272,7 +272,7 @@ for (const size of SIZES) {
 	out('### Console, pivots and search');
 	out();
 	log('console start-up ...');
-	const start = await consoleStart(mainDb);
+	const start = await consoleStart(mainDb).catch((error: Error) => error.message.split('\n')[0]!);
 	const src = busiest(db, 'src_ip');
 	const user = busiest(db, 'user');
 	const target = busiest(db, 'target');
