@@ -178,7 +178,7 @@ const scoredPresenter: Presenter = {
 				{signal: 'spray', points: num(r['p_spray']), detail: `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`},
 				{signal: 'novelty', points: num(r['p_novelty']), detail: noveltyDetail(r, p)},
 				{signal: 'velocity', points: num(r['p_velocity']), detail: `${plural(num(r['per_hour']), 'distinct target')} within one hour`},
-				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, a new way in, then new targets from it within ${s.hopChain.withinHours} h`},
+				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`},
 				{signal: 'routine', points: num(r['p_routine']), detail: routineDetail(r, s.routine.cancels)},
 			]),
 		};
