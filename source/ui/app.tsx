@@ -23,6 +23,7 @@ import {FindingsView} from './views/findings.tsx';
 import {FindingView} from './views/finding.tsx';
 import {EntityView} from './views/entity.tsx';
 import {TimelineView} from './views/timeline.tsx';
+import {ChainView} from './views/chain.tsx';
 import {AllowlistView} from './views/allowlist.tsx';
 import {ShortlistView} from './views/shortlist.tsx';
 import {DatasetsView} from './views/datasets.tsx';
@@ -74,7 +75,7 @@ export function App(props: AppProps) {
 		const command = commandFor(context, keyName(input, key));
 		if (command) {
 			runCommand(command, {
-				db, state, dispatch, model, hits: search.hits, logons: huntState.logons, tz, now: props.now, window: props.window,
+				db, state, dispatch, model, hits: search.hits, logons: huntState.logons, findings: huntState.result?.findings ?? [], tz, now: props.now, window: props.window,
 				loadSample: props.loadSample,
 				quit: () => {
 					props.onQuit?.();
@@ -128,6 +129,8 @@ function ViewBody({model, cursor, width, height, tz, profile, hunt}: ViewBodyPro
 			return <EntityView {...common} entity={model.entity} summary={model.summary} groups={model.groups} findings={model.findings} tz={tz} profile={profile} />;
 		case 'timeline':
 			return <TimelineView {...common} subject={model.subject} days={model.days} max={model.max} total={model.total} failed={model.failed} rule={model.rule} tz={tz} />;
+		case 'chain':
+			return <ChainView {...common} src={model.src} user={model.user} rows={model.rows} tz={tz} />;
 		case 'allowlist':
 			return <AllowlistView {...common} entries={model.entries} page={model.page} profile={profile} />;
 		case 'shortlist':

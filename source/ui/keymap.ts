@@ -10,7 +10,7 @@ export type KeyContext = ViewName | 'search' | 'choice' | 'text';
 export type CommandName =
 	| 'move-up' | 'move-down' | 'page-up' | 'page-down' | 'top' | 'bottom'
 	| 'open' | 'pivot-source' | 'pivot-user' | 'pivot-host' | 'back'
-	| 'search' | 'allowlist' | 'mark' | 'profile' | 'timeline' | 'cycle' | 'cycle-back'
+	| 'search' | 'allowlist' | 'mark' | 'profile' | 'timeline' | 'chain' | 'cycle' | 'cycle-back'
 	| 'export' | 'help' | 'quit' | 'interrupt' | 'load-sample'
 	| 'toggle-entry' | 'edit-reason' | 'delete-entry'
 	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down';
@@ -27,7 +27,7 @@ export interface Binding {
 	pinned?: boolean;
 }
 
-const LISTS = ['findings', 'finding', 'entity', 'timeline', 'allowlist', 'shortlist', 'datasets', 'help'] as const satisfies readonly KeyContext[];
+const LISTS = ['findings', 'finding', 'entity', 'timeline', 'chain', 'allowlist', 'shortlist', 'datasets', 'help'] as const satisfies readonly KeyContext[];
 const ROWS_WITH_PAIRS = ['findings', 'finding', 'entity', 'shortlist'] as const satisfies readonly KeyContext[];
 const OVERLAYS = ['search', 'choice', 'text'] as const satisfies readonly KeyContext[];
 
@@ -39,7 +39,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'page-down', keys: ['pagedown'], description: 'page down', contexts: LISTS},
 	{command: 'top', keys: ['g', 'home'], description: 'first row', contexts: LISTS},
 	{command: 'bottom', keys: ['G', 'end'], description: 'last row', contexts: LISTS},
-	{command: 'open', keys: ['enter'], description: "open the row: a finding's events, targets and score breakdown", contexts: ['findings', 'entity', 'shortlist'], hint: 'open'},
+	{command: 'open', keys: ['enter'], description: "open the row: a finding's events, targets and score breakdown", contexts: ['findings', 'entity', 'chain', 'shortlist'], hint: 'open'},
 	{command: 'pivot-source', keys: ['s'], description: "pivot to the selected row's source", contexts: ROWS_WITH_PAIRS, hint: 'source'},
 	{command: 'pivot-user', keys: ['u'], description: "pivot to the selected row's user", contexts: ROWS_WITH_PAIRS, hint: 'user'},
 	{command: 'pivot-host', keys: ['h'], description: "pivot to the selected row's target host", contexts: ROWS_WITH_PAIRS, hint: 'host'},
@@ -48,6 +48,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow'},
 	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark'},
 	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
+	{command: 'chain', keys: ['c'], description: 'hop chain of the finding: an indented path with times', contexts: ['findings', 'finding', 'shortlist']},
 	{command: 'profile', keys: ['p'], description: 'choose the detection profile', contexts: LISTS},
 	{command: 'cycle', keys: ['tab'], description: 'cycle views: findings, allowlist, shortlist, datasets', contexts: LISTS, hint: 'views'},
 	{command: 'cycle-back', keys: ['shift-tab'], description: 'cycle views backwards', contexts: LISTS},

@@ -20,7 +20,7 @@ export const ROOT_VIEWS = ['findings', 'allowlist', 'shortlist', 'datasets'] as 
 export type RootView = (typeof ROOT_VIEWS)[number];
 
 /** Every view that can sit on the stack. */
-export type ViewName = RootView | 'finding' | 'entity' | 'timeline' | 'help';
+export type ViewName = RootView | 'finding' | 'entity' | 'timeline' | 'chain' | 'help';
 
 /** One level of the stack: a view, what it shows, and where the cursor is in its rows. */
 export interface Frame {
@@ -191,6 +191,7 @@ export function subjectLabel(subject: Subject): string {
 export function breadcrumb(state: State): string[] {
 	return state.stack.map(frame => {
 		if (frame.view === 'timeline' && frame.subject) return `timeline ${subjectLabel(frame.subject)}`;
+		if (frame.view === 'chain' && frame.subject?.kind === 'pair') return `chain ${frame.subject.src} / ${frame.subject.user}`;
 		if (frame.subject) return subjectLabel(frame.subject);
 		return frame.view;
 	});

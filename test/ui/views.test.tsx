@@ -152,7 +152,7 @@ test('help is generated from the keymap and scrolls', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	assert.equal(await c.press('?'), screen([
 		'lateral › findings › help',
-		'keys · 31 commands · Backspace or Esc returns',
+		'keys · 32 commands · Backspace or Esc returns',
 		' keys            action',
 		'›↑ k             move up',
 		' ↓ j             move down',
@@ -169,10 +169,10 @@ test('help is generated from the keymap and scrolls', async () => {
 		' a               allowlist the selection: source, user, target or pair + reason',
 		' m               mark / unmark for the shortlist (status and note)',
 		' t               timeline of the current entity (logons by hour)',
+		' c               hop chain of the finding: an indented path with times',
 		' p               choose the detection profile',
 		' Tab             cycle views: findings, allowlist, shortlist, datasets',
 		' Shift-Tab       cycle views backwards',
-		' e               export the shortlist (csv, json or md by file name)',
 	], ['', STATUS_BACK]));
 	const end = await c.press('G');
 	assert.match(end, /\n›Ctrl-C {10}quit from anywhere\n/);

@@ -13,6 +13,7 @@ export const CHROME: Record<Exclude<ViewName, 'finding'>, number> = {
 	findings: 2,
 	entity: 4,
 	timeline: 5,
+	chain: 2,
 	allowlist: 2,
 	shortlist: 2,
 	datasets: 2,

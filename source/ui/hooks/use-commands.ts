@@ -11,6 +11,8 @@ import {getEntry, insertEntries, removeEntry, setEntryEnabled, setEntryReason} f
 import {getMark, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
 import {validateEntry} from '../../allowlist/entry.ts';
 import {listProfiles} from '../../detect/profiles.ts';
+import {inChain} from '../../detect/chain.ts';
+import type {Finding} from '../../detect/types.ts';
 import {buildCase} from '../../commands/export.ts';
 import {toCaseCsv, toCaseJson, toCaseMarkdown} from '../../export/case.ts';
 import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
@@ -26,6 +28,8 @@ export interface CommandContext {
 	model: ViewModel;
 	hits: SearchHit[];
 	logons: number;
+	/** The findings of the hunt on screen (the chains view is built from them). */
+	findings?: Finding[];
 	tz: string;
 	now?: number | undefined;
 	window?: number | null | undefined;
@@ -104,6 +108,14 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 			const subject = timelineSubject(state, sel);
 			if (!subject) return notify('select a row first');
 			return dispatch({type: 'push', view: 'timeline', subject});
+		}
+
+		case 'chain': {
+			const pair = frame.view === 'finding' && frame.subject?.kind === 'pair' ? {src: frame.subject.src, user: frame.subject.user}
+				: sel?.src !== undefined && sel.user !== undefined ? {src: sel.src, user: sel.user} : undefined;
+			if (!pair) return notify('select a finding first');
+			if (!inChain(ctx.findings ?? [], pair.src, pair.user)) return notify(`${neutralize(pair.src)} / ${neutralize(pair.user)} is not part of a hop chain in this hunt`);
+			return dispatch({type: 'push', view: 'chain', subject: {kind: 'pair', ...pair}});
 		}
 
 		case 'profile': {

@@ -10,6 +10,8 @@ import {listDatasets, type DatasetRow} from '../../db/store.ts';
 import {getMark, listMarks, type Mark} from '../../db/shortlist.ts';
 import {hitCounts, listEntries, type Hits, type StoredEntry} from '../../db/allowlist.ts';
 import {loadProfile} from '../../detect/profiles.ts';
+import {chainRows, type ChainRow} from '../../detect/chain.ts';
+import {pairTargetTimes} from '../../db/chains.ts';
 import type {Finding, HuntResult} from '../../detect/types.ts';
 import {KEYMAP, type Binding} from '../keymap.ts';
 import {visibleOffset, type Entity, type Frame, type Subject} from '../state.ts';
@@ -47,6 +49,7 @@ export type ViewModel =
 	| {view: 'finding'; count: number; offset: number; page: number; src: string; user: string; finding: Finding | undefined; mark: Mark | undefined; events: PairEvent[]; reasonsShown: number}
 	| {view: 'entity'; count: number; offset: number; page: number; entity: Entity; summary: EntitySummary; groups: GroupRow[]; findings: Finding[]}
 	| {view: 'timeline'; count: number; offset: number; page: number; subject: Subject; days: TimelineDay[]; max: number; total: number; failed: number; rule: AfterHoursRule}
+	| {view: 'chain'; count: number; offset: number; page: number; src: string; user: string; rows: ChainRow[]}
 	| {view: 'allowlist'; count: number; offset: number; page: number; entries: Array<{entry: StoredEntry; hits: Hits | undefined}>}
 	| {view: 'shortlist'; count: number; offset: number; page: number; marks: Array<{mark: Mark; finding: Finding | undefined}>}
 	| {view: 'datasets'; count: number; offset: number; page: number; datasets: DatasetRow[]}
@@ -183,6 +186,17 @@ export function viewModel(input: ViewDataInput & {hits?: Map<number, Hits> | und
 			};
 		}
 
+		case 'chain': {
+			const subject = frame.subject;
+			const src = subject?.kind === 'pair' ? subject.src : '';
+			const user = subject?.kind === 'pair' ? subject.user : '';
+			const {page, offset} = windowOf(pageRows('chain', body));
+			// Target times within what the hunt scored: its window (all loaded time without one).
+			const w = {since: hunt?.since ?? null, until: hunt?.since === null || hunt?.since === undefined ? null : hunt.now ?? null};
+			const rows = chainRows(findings, src, user, (s, u) => pairTargetTimes(db, s, u, w)) ?? [];
+			return {view: 'chain', count: rows.length, offset, page, src, user, rows};
+		}
+
 		case 'allowlist': {
 			const {page, offset} = windowOf(pageRows('allowlist', body));
 			const entries = listEntries(db);
@@ -233,6 +247,14 @@ export function selectionOf(model: ViewModel, cursor: number): Selection | undef
 				: model.entity.kind === 'user' ? {src: pick(g.a), user: value, target: pick(g.b)}
 					: {src: pick(g.a), user: pick(g.b), target: value};
 			return Object.fromEntries(Object.entries(sel).filter(([, v]) => v !== undefined)) as Selection;
+		}
+
+		case 'chain': {
+			const r = model.rows[cursor];
+			if (!r) return undefined;
+			// A line is a logon of the pair in `finding` (or, first, the source the chain starts from).
+			const pair = r.finding ?? (r.user === undefined ? undefined : {src: r.src, user: r.user});
+			return {src: pair?.src ?? r.src, ...(pair ? {user: pair.user} : {}), ...(r.target === undefined ? {} : {target: r.target})};
 		}
 
 		case 'shortlist': {
