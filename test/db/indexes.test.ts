@@ -98,3 +98,15 @@ test('a bulk load that defers the index builds leaves the same indexes, and the 
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+test('the seed profiles read a time window through the ts index', async () => {
+	const {querySql} = await import('../../source/detect/profiles.ts');
+	const {allowlistClause} = await import('../../source/detect/allowlist-sql.ts');
+	for (const file of ['hunt-qradar.sql', 'hunt-logscale.sql']) {
+		const sql = querySql(file).replace('/*ALLOWLIST*/', allowlistClause('l'));
+		const params = {since: T0 - 86_400_000, until: T0, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile: 'x', today: T0};
+		const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`:${k}\\b`).test(sql)));
+		const p = (base.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{detail: string}>).map(r => r.detail).join('\n');
+		assert.match(p, /SEARCH l USING INDEX logons_ts/, `${file}:\n${p}`);
+	}
+});
