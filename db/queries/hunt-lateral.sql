@@ -115,7 +115,9 @@ fts AS (
 			count(*) FILTER (WHERE outcome = 'failure') OVER (
 				PARTITION BY src_ip, user ORDER BY ts
 				RANGE BETWEEN :fts_within_ms PRECEDING AND CURRENT ROW) AS fails_before
-		FROM win)
+		FROM win
+		-- only pairs that could qualify: enough failures and a success
+		WHERE (src_ip, user) IN (SELECT src_ip, user FROM groups WHERE failed >= :fts_min_failures AND success > 0))
 	WHERE outcome = 'success'
 	GROUP BY src_ip, user
 ),
@@ -123,7 +125,7 @@ fts AS (
 -- range) and, for each, how many different known accounts the same source failed for within
 -- :spray_within_ms either side. Internet scanners guess names (admin, test, oracle) that do
 -- not exist here, so they do not make a spray.
-known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM base WHERE outcome = 'success'),
+known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM user_days),
 known_failures AS MATERIALIZED (
 	SELECT w.id, w.src_ip, w.user, w.user_l, w.ts
 	FROM win w JOIN known_users k ON k.user_l = w.user_l
@@ -185,25 +187,27 @@ candidates AS MATERIALIZED (
 	JOIN src_users s ON s.src_ip = g.src_ip
 	WHERE s.users < :novel_shared_users
 ),
-host_ip AS MATERIALIZED (
-	SELECT DISTINCT lower(src_host) AS host, src_ip AS ip FROM base
+-- How a candidate is named in the target column: its address itself, or a host name seen with
+-- it (the workstation name of logons sent from it; a destination logged with name and address).
+names AS MATERIALIZED (
+	SELECT ip AS name, ip FROM candidates
+	UNION
+	SELECT lower(src_host), src_ip FROM base
 	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN candidates
 	UNION
-	SELECT DISTINCT target_l, dst_ip FROM base
+	SELECT target_l, dst_ip FROM base
 	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN candidates
 ),
-base_ok AS MATERIALIZED (SELECT * FROM base WHERE outcome = 'success'),
--- Every successful logon into a candidate B (ip), over the whole hunted range.
+-- Every successful logon into a candidate (ip), over the whole hunted range: by name or by dst_ip.
 inbound AS MATERIALIZED (
 	SELECT * FROM (
-		SELECT x.dst_ip AS ip, x.src_ip AS from_ip, x.user AS from_user, x.user_l, x.target AS via, x.ts
-		FROM base_ok x WHERE x.dst_ip IN candidates
-		UNION
-		SELECT x.target, x.src_ip, x.user, x.user_l, x.target, x.ts
-		FROM base_ok x WHERE x.target IN candidates
-		UNION
-		SELECT h.ip, x.src_ip, x.user, x.user_l, x.target, x.ts
-		FROM base_ok x JOIN host_ip h ON h.host = x.target_l)
+		SELECT n.ip, x.src_ip AS from_ip, x.user AS from_user, x.user_l, x.target AS via, x.ts
+		FROM base x JOIN names n ON n.name = x.target_l
+		WHERE x.outcome = 'success'
+		UNION ALL
+		SELECT x.dst_ip, x.src_ip, x.user, x.user_l, x.target, x.ts
+		FROM base x
+		WHERE x.outcome = 'success' AND x.dst_ip IN candidates AND x.target_l NOT IN (SELECT name FROM names))
 	WHERE from_ip <> ip
 ),
 -- Candidates that relayed an account in the baseline: logged on to, then left by that account.
