@@ -59,11 +59,11 @@ export function App(props: AppProps) {
 	const size = useTerminalSize({...(props.width === undefined ? {} : {width: props.width}), ...(props.height === undefined ? {} : {height: props.height})});
 	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(props.profile, props.initialView));
 	const frame = current(state);
-	const huntState = useHunt(db, {profile: state.profile, tz, now: props.now, window: props.window}, state.revision);
+	const huntState = useHunt(db, {profile: state.profile, tz, now: props.now, window: props.window, showSuppressed: state.showSuppressed}, state.revision);
 	const searching = state.overlay?.type === 'search' ? state.overlay : undefined;
 	const search = useSearch(db, searching?.query, state.revision);
 	const body = Math.max(3, size.height - FRAME_LINES - promptLines(state.overlay));
-	const model = useViewData({db, frame, body, hunt: huntState.result, profile: state.profile, tz, revision: state.revision});
+	const model = useViewData({db, frame, body, hunt: huntState.result, suppressed: huntState.suppressed, profile: state.profile, tz, revision: state.revision});
 
 	// After data changes (an entry added, a mark removed) the cursor may point past the last row.
 	useEffect(() => {
@@ -122,9 +122,9 @@ function ViewBody({model, cursor, width, height, tz, profile, hunt}: ViewBodyPro
 	const common = {offset: model.offset, cursor, width, height};
 	switch (model.view) {
 		case 'findings':
-			return <FindingsView {...common} findings={model.findings} marked={model.marked} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} />;
+			return <FindingsView {...common} findings={model.findings} marked={model.marked} suppressed={model.suppressed} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} />;
 		case 'finding':
-			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
+			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} suppressed={model.suppressed} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
 		case 'entity':
 			return <EntityView {...common} entity={model.entity} summary={model.summary} groups={model.groups} findings={model.findings} tz={tz} profile={profile} />;
 		case 'timeline':

@@ -12,7 +12,7 @@ export type CommandName =
 	| 'open' | 'pivot-source' | 'pivot-user' | 'pivot-host' | 'back'
 	| 'search' | 'allowlist' | 'mark' | 'profile' | 'timeline' | 'chain' | 'cycle' | 'cycle-back'
 	| 'export' | 'help' | 'quit' | 'interrupt' | 'load-sample'
-	| 'toggle-entry' | 'edit-reason' | 'delete-entry'
+	| 'toggle-entry' | 'edit-reason' | 'delete-entry' | 'toggle-suppressed'
 	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down';
 
 export interface Binding {
@@ -47,6 +47,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'search', keys: ['/'], description: 'fuzzy search sources, users and hosts; Enter jumps there', contexts: LISTS, hint: 'search'},
 	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow'},
 	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark'},
+	{command: 'toggle-suppressed', keys: ['A'], description: 'show / hide the findings the allowlist suppresses (marked ~)', contexts: ['findings']},
 	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
 	{command: 'chain', keys: ['c'], description: 'hop chain of the finding: an indented path with times', contexts: ['findings', 'finding', 'shortlist']},
 	{command: 'profile', keys: ['p'], description: 'choose the detection profile', contexts: LISTS},

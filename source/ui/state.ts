@@ -66,6 +66,8 @@ export interface State {
 	message: string | null;
 	/** Bumped whenever the data changes (allowlist, shortlist, a load): views re-query. */
 	revision: number;
+	/** Findings the allowlist suppresses are listed too (marked), so nothing disappears silently. */
+	showSuppressed: boolean;
 }
 
 export type Move = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
@@ -82,10 +84,11 @@ export type Action =
 	| {type: 'overlay-move'; delta: number; count: number}
 	| {type: 'set-profile'; profile: string}
 	| {type: 'notify'; message: string | null}
-	| {type: 'refresh'};
+	| {type: 'refresh'}
+	| {type: 'toggle-suppressed'};
 
 export function initialState(profile: string, root: RootView = 'findings'): State {
-	return {stack: [{view: root, cursor: 0, offset: 0}], overlay: null, profile, message: null, revision: 0};
+	return {stack: [{view: root, cursor: 0, offset: 0}], overlay: null, profile, message: null, revision: 0, showSuppressed: false};
 }
 
 /** The frame on top of the stack (the view on screen). */
@@ -177,6 +180,8 @@ export function reducer(state: State, action: Action): State {
 			return {...state, message: action.message};
 		case 'refresh':
 			return {...state, revision: state.revision + 1};
+		case 'toggle-suppressed':
+			return {...state, showSuppressed: !state.showSuppressed};
 	}
 }
 

@@ -152,7 +152,7 @@ test('help is generated from the keymap and scrolls', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	assert.equal(await c.press('?'), screen([
 		'lateral › findings › help',
-		'keys · 32 commands · Backspace or Esc returns',
+		'keys · 33 commands · Backspace or Esc returns',
 		' keys            action',
 		'›↑ k             move up',
 		' ↓ j             move down',
@@ -168,11 +168,11 @@ test('help is generated from the keymap and scrolls', async () => {
 		' /               fuzzy search sources, users and hosts; Enter jumps there',
 		' a               allowlist the selection: source, user, target or pair + reason',
 		' m               mark / unmark for the shortlist (status and note)',
+		' A               show / hide the findings the allowlist suppresses (marked ~)',
 		' t               timeline of the current entity (logons by hour)',
 		' c               hop chain of the finding: an indented path with times',
 		' p               choose the detection profile',
 		' Tab             cycle views: findings, allowlist, shortlist, datasets',
-		' Shift-Tab       cycle views backwards',
 	], ['', STATUS_BACK]));
 	const end = await c.press('G');
 	assert.match(end, /\n›Ctrl-C {10}quit from anywhere\n/);

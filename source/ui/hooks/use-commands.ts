@@ -97,6 +97,9 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 		case 'pivot-user': return pivot('user');
 		case 'pivot-host': return pivot('target');
 		case 'back': return dispatch({type: 'pop'});
+		case 'toggle-suppressed':
+			dispatch({type: 'toggle-suppressed'});
+			return notify(state.showSuppressed ? 'allowlisted findings hidden' : '~ marks findings the allowlist suppresses (A hides them)');
 		case 'search': return dispatch({type: 'open-overlay', overlay: {type: 'search', query: '', selected: 0}});
 		case 'cycle': return dispatch({type: 'cycle', direction: 1});
 		case 'cycle-back': return dispatch({type: 'cycle', direction: -1});

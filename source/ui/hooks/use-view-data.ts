@@ -45,8 +45,8 @@ export interface AfterHoursRule {
 }
 
 export type ViewModel =
-	| {view: 'findings'; count: number; offset: number; page: number; findings: Finding[]; marked: Set<string>}
-	| {view: 'finding'; count: number; offset: number; page: number; src: string; user: string; finding: Finding | undefined; mark: Mark | undefined; events: PairEvent[]; reasonsShown: number}
+	| {view: 'findings'; count: number; offset: number; page: number; findings: Finding[]; marked: Set<string>; suppressed: Set<string>}
+	| {view: 'finding'; count: number; offset: number; page: number; src: string; user: string; finding: Finding | undefined; suppressed: boolean; mark: Mark | undefined; events: PairEvent[]; reasonsShown: number}
 	| {view: 'entity'; count: number; offset: number; page: number; entity: Entity; summary: EntitySummary; groups: GroupRow[]; findings: Finding[]}
 	| {view: 'timeline'; count: number; offset: number; page: number; subject: Subject; days: TimelineDay[]; max: number; total: number; failed: number; rule: AfterHoursRule}
 	| {view: 'chain'; count: number; offset: number; page: number; src: string; user: string; rows: ChainRow[]}
@@ -122,6 +122,8 @@ export interface ViewDataInput {
 	/** Lines of the body area. */
 	body: number;
 	hunt: HuntResult | undefined;
+	/** Findings only the allowlist hides, listed (marked) when the hunter asks for them. */
+	suppressed?: Finding[] | undefined;
 	profile: string;
 	tz: string;
 	revision: number;
@@ -139,13 +141,16 @@ export function allowlistHits(db: Db, profile: string, tz: string): Map<number, 
 /** Builds the model of the view on screen (exported for headless use and tests). */
 export function viewModel(input: ViewDataInput & {hits?: Map<number, Hits> | undefined}): ViewModel {
 	const {db, frame, body, hunt, profile, tz} = input;
-	const findings = hunt?.findings ?? [];
+	const hidden = input.suppressed ?? [];
+	// Sorting is stable: among equal scores the hunt's own order comes first, suppressed ones after.
+	const findings = hidden.length === 0 ? hunt?.findings ?? [] : [...hunt?.findings ?? [], ...hidden].sort((a, b) => b.score - a.score);
 	const windowOf = (page: number) => ({page, offset: visibleOffset(frame, page)});
 	switch (frame.view) {
 		case 'findings': {
 			const {page, offset} = windowOf(pageRows('findings', body));
 			const marked = new Set(listMarks(db).map(m => pairKey(m.src_ip, m.user)));
-			return {view: 'findings', count: findings.length, offset, page, findings, marked};
+			const suppressed = new Set(hidden.map(f => pairKey(f.src_ip, f.user)));
+			return {view: 'findings', count: findings.length, offset, page, findings, marked, suppressed};
 		}
 
 		case 'finding': {
@@ -153,13 +158,14 @@ export function viewModel(input: ViewDataInput & {hits?: Map<number, Hits> | und
 			const src = subject?.kind === 'pair' ? subject.src : '';
 			const user = subject?.kind === 'pair' ? subject.user : '';
 			const finding = findings.find(f => f.src_ip === src && f.user === user);
+			const suppressed = finding !== undefined && hidden.includes(finding);
 			const reasonsShown = reasonLines(Math.max(1, finding?.reasons.length ?? 1), body);
 			const {page, offset} = windowOf(pageRows('finding', body, reasonsShown));
 			// The evidence of a finding is what the hunt scored: its window (all loaded time without one).
 			const w = {since: hunt?.since ?? null, until: hunt?.since === null || hunt?.since === undefined ? null : hunt.now ?? null};
 			const count = pairEventCount(db, src, user, w);
 			return {
-				view: 'finding', count, offset, page, src, user, finding, mark: getMark(db, src, user), reasonsShown,
+				view: 'finding', count, offset, page, src, user, finding, suppressed, mark: getMark(db, src, user), reasonsShown,
 				events: pairEvents(db, src, user, {limit: page, offset}, w),
 			};
 		}
@@ -284,6 +290,6 @@ export function useViewData(input: ViewDataInput): ViewModel {
 	return useMemo(
 		() => viewModel({...input, hits}),
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[db, frame.view, JSON.stringify(frame.subject), frame.cursor, frame.offset, body, hunt, profile, tz, revision, hits],
+		[db, frame.view, JSON.stringify(frame.subject), frame.cursor, frame.offset, body, hunt, input.suppressed, profile, tz, revision, hits],
 	);
 }

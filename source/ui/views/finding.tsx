@@ -25,6 +25,8 @@ export interface FindingViewProps {
 	src: string;
 	user: string;
 	finding: Finding | undefined;
+	/** The finding exists only without the allowlist (listed with A). */
+	suppressed?: boolean;
 	mark: Mark | undefined;
 	events: PairEvent[];
 	count: number;
@@ -77,6 +79,7 @@ export function FindingView(props: FindingViewProps) {
 				<Text>{' → '}</Text>
 				<Text color={theme.entity.user}>{fit(user, Math.min([...safe(user)].length, Math.floor(width / 3)))}</Text>
 				<Text color={theme.severity[sev]}>{f ? `  score ${f.score} (${sev})` : ''}</Text>
+				<Text color={theme.muted}>{props.suppressed ? '  suppressed by the allowlist' : ''}</Text>
 			</Line>
 			<Line width={width}>{fit(head, width)}</Line>
 			{reasonRows}

@@ -26,6 +26,8 @@ const COLUMNS: Column[] = [
 export interface FindingsViewProps {
 	findings: Finding[];
 	marked: Set<string>;
+	/** Findings shown although the allowlist suppresses them (A toggles): marked `~`, muted. */
+	suppressed?: Set<string>;
 	offset: number;
 	page: number;
 	cursor: number;
@@ -48,7 +50,7 @@ export function windowLabel(hunt: HuntResult | undefined, tz: string): string {
 }
 
 export function FindingsView(props: FindingsViewProps) {
-	const {findings, marked, offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending} = props;
+	const {findings, marked, suppressed = new Set<string>(), offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending} = props;
 	const theme = useTheme();
 	if (pending && !hunt) {
 		return (
@@ -77,18 +79,22 @@ export function FindingsView(props: FindingsViewProps) {
 
 	const title = error
 		? `findings · profile ${profile} · the hunt failed: ${error}`
-		: `findings · profile ${profile} · ${pending ? 'hunting again…' : `${plural(findings.length, 'finding')} · ${windowLabel(hunt, tz)}`}`;
-	const rows = findings.slice(offset, offset + page).map(f => [
-		{text: marked.has(pairKey(f.src_ip, f.user)) ? '*' : ' ', bold: true},
-		{text: String(f.score), color: theme.severity[severityOf(f.score)], bold: severityOf(f.score) === 'high'},
-		{text: f.src_ip, color: theme.entity.src},
-		{text: f.user, color: theme.entity.user},
+		: `findings · profile ${profile} · ${pending ? 'hunting again…' : `${plural(findings.length - suppressed.size, 'finding')}${suppressed.size > 0 ? ` (+${suppressed.size} ~)` : ''} · ${windowLabel(hunt, tz)}`}`;
+	const rows = findings.slice(offset, offset + page).map(f => {
+		const key = pairKey(f.src_ip, f.user);
+		const hidden = suppressed.has(key);
+		return [
+		{text: marked.has(key) ? '*' : hidden ? '~' : ' ', bold: true},
+		{text: String(f.score), color: hidden ? theme.muted : theme.severity[severityOf(f.score)], bold: !hidden && severityOf(f.score) === 'high'},
+		{text: f.src_ip, color: hidden ? theme.muted : theme.entity.src},
+		{text: f.user, color: hidden ? theme.muted : theme.entity.user},
 		{text: count(f.target_count)},
 		{text: f.failed === 0 ? '' : count(f.failed), color: theme.outcome.failure},
 		{text: f.after_hours ? 'yes' : ''},
 		{text: shortTime(f.first_seen, tz)},
 		{text: shortTime(f.last_seen, tz)},
-	]);
+		];
+	});
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Line width={width} bold color={error ? theme.warning : undefined}>{fit(title, width)}</Line>
