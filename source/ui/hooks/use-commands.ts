@@ -17,6 +17,7 @@ import {buildCase} from '../../commands/export.ts';
 import {toCaseCsv, toCaseJson, toCaseMarkdown} from '../../export/case.ts';
 import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
 import {neutralize} from '../../util/sanitize.ts';
+import {describeError} from '../../util/errors.ts';
 import type {CommandName} from '../keymap.ts';
 import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
 import {selectionOf, type Selection, type ViewModel} from './use-view-data.ts';
@@ -38,7 +39,15 @@ export interface CommandContext {
 	quit: () => void;
 }
 
-const oneLine = (error: unknown) => neutralize(error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+/** One line for the message bar: the same wording as the command line's errors (a read-only database says so). */
+const oneLine = (error: unknown) => neutralize(describeError(error).message).split('\n')[0]!;
+
+/** What a multi-step action was doing, in words, for its error line. */
+const ACTION_WORD: Record<Purpose['action'], string> = {
+	'allow-kind': 'allowlisting', 'allow-reason': 'allowlisting', 'mark-menu': 'marking', 'mark-status': 'marking',
+	'mark-note': 'marking', profile: 'switching profile', export: 'export', 'entry-reason': 'editing the reason',
+	'entry-delete': 'deleting the entry', 'load-sample': 'loading the sample',
+};
 const ENTITY_WORD = {src: 'source', user: 'user', target: 'host'} as const;
 
 function choice(title: string, options: ChoiceOption[], purpose: Purpose, selected = 0): Action {
@@ -304,6 +313,6 @@ function accept(ctx: CommandContext): void {
 				return;
 		}
 	} catch (error) {
-		notify(`${p.action} failed: ${oneLine(error)}`);
+		notify(`${ACTION_WORD[p.action]} failed: ${oneLine(error)}`);
 	}
 }
