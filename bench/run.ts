@@ -115,6 +115,9 @@ function bench(fn: () => unknown, runs = RUNS): {wall: number; cpu: number} {
 
 const both = (t: {wall: number; cpu: number}) => `${ms(t.wall)} (CPU ${ms(t.cpu)})`;
 
+/** A tmux server of the bench's own, so other tmux users on the machine cannot end it. */
+const SOCKET = ['-L', `lateral-bench-${process.pid}`];
+
 /**
  * Time from spawning `lateral tui` in a tmux pane until its first frame, and until the findings
  * are on screen (the hunt finished: no "hunting…" left), or null when that takes over 120 s.
@@ -127,12 +130,12 @@ async function consoleStart(db: string): Promise<{first: number; findings: numbe
 	for (let i = 0; i < RUNS && !timedOut; i++) {
 		const session = `lateral-bench-${process.pid}-${i}`;
 		const t = performance.now();
-		execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', repoRoot,
+		execFileSync('tmux', [...SOCKET, 'new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', repoRoot,
 			`${node} bin/lateral.js tui --db ${db} --read-only; sleep 30`]);
 		let first = 0;
 		try {
 			for (;;) {
-				const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], {encoding: 'utf8'});
+				const screen = execFileSync('tmux', [...SOCKET, 'capture-pane', '-p', '-t', session], {encoding: 'utf8'});
 				const now = performance.now() - t;
 				if (first === 0 && screen.includes('lateral ›')) first = now;
 				if (screen.includes('findings · profile') && !/hunting|loading|running/i.test(screen)) {
@@ -148,7 +151,7 @@ async function consoleStart(db: string): Promise<{first: number; findings: numbe
 				await new Promise(r => setTimeout(r, 10));
 			}
 		} finally {
-			spawnSync('tmux', ['kill-session', '-t', session]);
+			spawnSync('tmux', [...SOCKET, 'kill-session', '-t', session]);
 		}
 
 		if (first > 0) firsts.push(first);
