@@ -206,7 +206,11 @@ export function resolveWindow(db: Db, profile: Profile, options: HuntOptions): W
 		// The baseline is the stretch before the window; with no window, the first `baseline` of data.
 		const baseline = parseDuration(profile.baseline) ?? 0;
 		if (now === undefined) return {now, since: null, until: null};
-		const since = length === null ? (oldestTs(db) ?? now) + baseline : now - length;
+		const oldest = oldestTs(db) ?? now;
+		const since = length === null ? oldest + baseline : now - length;
+		// Less data than one baseline (a single short log): hunt all of it against an empty
+		// baseline rather than an empty window, so a small file still gets scored.
+		if (since > now) return {now, since: oldest, until: now, baseSince: oldest};
 		return {now, since, until: now, baseSince: since - baseline};
 	}
 
