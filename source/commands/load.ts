@@ -136,36 +136,30 @@ export const load: Command = {
 
 /**
  * Progress on stderr for files that take more than a second: on a TTY a live line with the
- * rate and, for line-based files, the share done and the time left; elsewhere a line every 10 s.
+ * rate and, for line-based files, the share done and the time left. Off a terminal (a pipe, a
+ * log file, CI) it stays silent: the summary line at the end says what was loaded.
  */
 function progressReporter(stderr: NodeJS.WriteStream) {
 	let started = 0;
-	let lastLine = 0;
 	let shown = false;
 	return {
 		update(file: string, records: number, fraction?: number) {
 			const now = Date.now();
 			if (started === 0) started = now;
 			const elapsed = now - started;
-			if (elapsed < 1000) return;
+			if (elapsed < 1000 || !stderr.isTTY) return;
 			const rate = Math.round(records / (elapsed / 1000));
 			const size = safeSize(file);
 			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
 			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${duration((elapsed / fraction - elapsed) / 1000)} left` : '';
 			const text = `loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
-			if (stderr.isTTY) {
-				stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
-				shown = true;
-			} else if (now - lastLine >= 10_000) {
-				stderr.write(`${text}\n`);
-				lastLine = now;
-			}
+			stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
+			shown = true;
 		},
 		done() {
 			if (shown) stderr.write('\r\x1b[2K');
 			shown = false;
 			started = 0;
-			lastLine = 0;
 		},
 	};
 }
