@@ -9,7 +9,7 @@
  * `timestamp` (epoch ms, the cloud's receive time).
  */
 import {isObject, readJsonRecords} from './json-records.ts';
-import {account, address, instant, integer, serviceForLogonType, text, textOrNull} from './fields.ts';
+import {address, instant, integer, serviceForLogonType, text, textOrNull} from './fields.ts';
 import type {Format, Normalized, ReadOptions} from './types.ts';
 
 const OUTCOME: Record<string, {outcome: 'success' | 'failure'; eventId: number}> = {
@@ -42,7 +42,9 @@ export function normalizeFalcon(raw: unknown, line: number, options: Pick<ReadOp
 
 	if (!time) return {kind: 'reject', reason: `${type} has no usable time (ContextTimeStamp or timestamp)`};
 	const logonType = integer(raw['LogonType']);
-	const who = account(textOrNull(raw['TargetUserName'] ?? raw['UserName']), textOrNull(raw['LogonDomain'] ?? raw['TargetDomainName']));
+	// The name as Falcon wrote it (SPEC 2: keep the original strings): the LogScale seed groups and
+	// filters on the raw TargetUserName, so `CORP\alice` and `alice` stay two users, as there.
+	const who = {user: textOrNull(raw['TargetUserName'] ?? raw['UserName']), domain: textOrNull(raw['LogonDomain'] ?? raw['TargetDomainName'])};
 	const computer = textOrNull(raw['ComputerName']);
 	return {kind: 'logon', timeField: time.field, logon: {
 		ts: time.ts,

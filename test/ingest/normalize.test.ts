@@ -107,6 +107,8 @@ describe('falcon', () => {
 			want: {ts: 1_793_758_380_250, outcome: 'failure', event_id: 4625, user: 'bob', service: 'rdp'}},
 		{name: 'timestamp (ms) when there is no ContextTimeStamp', raw: {event_simpleName: 'UserLogon', timestamp: '1604855121077', UserName: 'SYSTEM'}, want: {ts: 1_604_855_121_077}, timeField: /^timestamp$/},
 		{name: 'TargetUserName preferred over UserName', raw: {event_simpleName: 'UserLogon', timestamp: 1, TargetUserName: 'a', UserName: 'b'}, want: {user: 'a'}},
+		{name: 'DOMAIN\\user kept as written (the LogScale seed groups on the raw name)', raw: {event_simpleName: 'UserLogon', timestamp: 1, TargetUserName: 'CORP\\alice', LogonDomain: 'CORP'}, want: {user: 'CORP\\alice', domain: 'CORP'}},
+		{name: 'user@domain kept as written; machine accounts keep their $', raw: {event_simpleName: 'UserLogon', timestamp: 1, UserName: 'WS01$@corp.example'}, want: {user: 'WS01$@corp.example', domain: null}},
 		{name: 'event type from name when event_simpleName is missing', raw: {name: 'UserLogonV8', timestamp: '1604855121077', UserName: 'x'}, want: {outcome: 'success'}},
 		{name: 'no RemoteAddressIP4 is a null source', raw: {event_simpleName: 'UserLogon', timestamp: '1604855121077'}, want: {src_ip: null, target: null}},
 		{name: 'UserLogoff is skipped', raw: {event_simpleName: 'UserLogoff', timestamp: '1604855121077'}, want: 'skip'},
