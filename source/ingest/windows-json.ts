@@ -192,12 +192,33 @@ function messageField(message: string | null, name: string): string | null {
 	return m ? m[1]!.trim() : null;
 }
 
-function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref'>): Logon {
+/** A logon with every field not given set to null (shared with the EVTX reader). */
+export function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref'>): Logon {
 	return {
 		event_id: null, logon_type: null, src_ip: null, src_port: null, src_host: null, user: null, domain: null,
 		target: null, dst_host: null, dst_ip: null, service: null, auth_package: null, log_source_type: null,
 		...partial,
 	};
+}
+
+/**
+ * The logon RDP evidence stands for (shared with the EVTX reader): a successful type 10 logon on
+ * `computer`, its service saying which log it came from (rdp-1149 or rdp-lsm).
+ */
+export function rdpLogon(at: {ts: number; id: number | null; rcm: boolean; source: string | null; who: {user: string | null; domain: string | null}; computer: string | null; line: number}): Logon {
+	return logon({
+		ts: at.ts,
+		outcome: 'success',
+		event_id: at.id,
+		logon_type: 10,
+		src_ip: address(at.source),
+		user: at.who.user,
+		domain: at.who.domain,
+		target: at.computer,
+		dst_host: at.computer,
+		service: at.rcm ? 'rdp-1149' : 'rdp-lsm',
+		raw_ref: at.line,
+	});
 }
 
 /** Normalizes one already-extracted Windows event (shared with the EVTX reader). */
@@ -244,19 +265,7 @@ export function normalizeWindowsEvent(event: WindowsEvent, line: number, tz: str
 		who = account(textOrNull(d['User']) ?? messageField(event.message, 'User'), null);
 	}
 
-	return {kind: 'logon', timeField: time.field, logon: logon({
-		ts: time.ts,
-		outcome: 'success',
-		event_id: id,
-		logon_type: 10,
-		src_ip: address(source),
-		user: who.user,
-		domain: who.domain,
-		target: computer,
-		dst_host: computer,
-		service: kind === 'rcm' ? 'rdp-1149' : 'rdp-lsm',
-		raw_ref: line,
-	})};
+	return {kind: 'logon', timeField: time.field, logon: rdpLogon({ts: time.ts, id, rcm: kind === 'rcm', source, who, computer, line})};
 }
 
 /** Pure: one parsed JSON record to a logon, a skip or a reject. */

@@ -27,7 +27,7 @@
  * record for the same event (test/ingest/evtx-windows-json.test.ts checks it on real samples).
  */
 import {account, address, integer, port, serviceForLogonType} from '../fields.ts';
-import {isConsoleSession, logonEventKind, notALogon} from '../windows-json.ts';
+import {isConsoleSession, logon, logonEventKind, notALogon, rdpLogon} from '../windows-json.ts';
 import type {Logon, Normalized, ReadOptions} from '../types.ts';
 import {parseTimestamp} from '../../util/time.ts';
 
@@ -54,14 +54,6 @@ function attribute(v: unknown, name: string): string | null {
 }
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
-
-function logon(partial: Partial<Logon> & Pick<Logon, 'ts' | 'outcome' | 'raw_ref'>): Logon {
-	return {
-		event_id: null, logon_type: null, src_ip: null, src_port: null, src_host: null, user: null, domain: null,
-		target: null, dst_host: null, dst_ip: null, service: null, auth_package: null, log_source_type: null,
-		...partial,
-	};
-}
 
 /** Normalizes one decoded EVTX event; `line` is its record number. Pure. */
 export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOptions, 'tz'>): Normalized {
@@ -122,17 +114,5 @@ export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOp
 		who = account(field(xml, 'User'), null);
 	}
 
-	return {kind: 'logon', timeField, logon: logon({
-		ts,
-		outcome: 'success',
-		event_id: id,
-		logon_type: 10,
-		src_ip: address(source),
-		user: who.user,
-		domain: who.domain,
-		target: computer,
-		dst_host: computer,
-		service: rcm ? 'rdp-1149' : 'rdp-lsm',
-		raw_ref: line,
-	})};
+	return {kind: 'logon', timeField, logon: rdpLogon({ts, id, rcm, source, who, computer, line})};
 }
