@@ -1,7 +1,9 @@
 /**
  * What every command module provides, and the flags all of them share.
  */
+import fs from 'node:fs';
 import type {AnyFlags} from 'meow';
+import {InputError} from '../util/errors.ts';
 
 /** Flags every command accepts (SPEC section 1). */
 export const commonFlags = {
@@ -41,4 +43,21 @@ export function stringFlag(flags: Record<string, unknown>, name: string): string
 /** Writes text plus a newline unless it is empty. */
 export function println(stream: NodeJS.WriteStream, text: string): void {
 	if (text !== '') stream.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Writes a command's text to `--out FILE` (saying so on stdout) or, without it, to stdout. */
+export function writeOutput(stdout: NodeJS.WriteStream, out: string | undefined, text: string): number {
+	if (out === undefined) {
+		stdout.write(text);
+		return 0;
+	}
+
+	try {
+		fs.writeFileSync(out, text);
+	} catch (error) {
+		throw new InputError(out, `cannot write: ${(error as Error).message}`);
+	}
+
+	println(stdout, `wrote ${out}`);
+	return 0;
 }

@@ -1,7 +1,6 @@
 /**
  * `lateral export`: the shortlist (or every finding) as CSV, JSON or Markdown.
  */
-import fs from 'node:fs';
 import type {Db} from '../db/open.ts';
 import {listEntries} from '../db/allowlist.ts';
 import {listMarks} from '../db/shortlist.ts';
@@ -9,9 +8,8 @@ import {queryEvents} from '../db/store.ts';
 import {hunt} from '../detect/hunt.ts';
 import type {Finding, HuntOptions} from '../detect/types.ts';
 import {toCaseCsv, toCaseJson, toCaseMarkdown, type CaseExport, type CaseFinding} from '../export/case.ts';
-import {InputError} from '../util/errors.ts';
 import {parseDuration, parseInstant} from '../util/time.ts';
-import {println, stringFlag, type Command} from './command.ts';
+import {stringFlag, writeOutput, type Command} from './command.ts';
 import {formatOf, openFromFlags, tzOf} from './options.ts';
 
 /** Evidence lines kept per finding in an export. */
@@ -105,19 +103,6 @@ Examples
 			db.close();
 		}
 
-		const out = stringFlag(flags, 'out');
-		if (out === undefined) {
-			stdout.write(text);
-			return 0;
-		}
-
-		try {
-			fs.writeFileSync(out, text);
-		} catch (error) {
-			throw new InputError(out, `cannot write: ${(error as Error).message}`);
-		}
-
-		println(stdout, `wrote ${out}`);
-		return 0;
+		return writeOutput(stdout, stringFlag(flags, 'out'), text);
 	},
 };

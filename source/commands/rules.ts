@@ -2,14 +2,13 @@
  * `lateral rules`: print a profile as QRadar AQL, LogScale CQL, Splunk SPL or a Sigma rule, with
  * every enabled, unexpired allowlist entry that applies to the profile as an exclusion.
  */
-import fs from 'node:fs';
 import type {Db} from '../db/open.ts';
 import {listEntries} from '../db/allowlist.ts';
 import {loadProfile} from '../detect/profiles.ts';
 import {applicableEntries, emitRules, TARGETS, type Target} from '../rules/index.ts';
-import {InputError, UsageError} from '../util/errors.ts';
+import {UsageError} from '../util/errors.ts';
 import {checkTimeZone} from '../util/time.ts';
-import {println, stringFlag, type Command} from './command.ts';
+import {stringFlag, writeOutput, type Command} from './command.ts';
 import {openFromFlags} from './options.ts';
 
 /** `--target` checked: one of aql, cql, spl, sigma. */
@@ -78,19 +77,6 @@ Examples
 			db.close();
 		}
 
-		const out = stringFlag(flags, 'out');
-		if (out === undefined) {
-			stdout.write(text);
-			return 0;
-		}
-
-		try {
-			fs.writeFileSync(out, text);
-		} catch (error) {
-			throw new InputError(out, `cannot write: ${(error as Error).message}`);
-		}
-
-		println(stdout, `wrote ${out}`);
-		return 0;
+		return writeOutput(stdout, stringFlag(flags, 'out'), text);
 	},
 };
