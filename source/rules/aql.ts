@@ -8,7 +8,7 @@
 import type {Entry} from '../allowlist/entry.ts';
 import type {Profile, ScoredProfile} from '../detect/profiles.ts';
 import {entryConditions, entryLabel, type Condition, type Field} from './entries.ts';
-import {headerLines, nonBusinessDays, offHours, tiersByPoints, WHY, type Signal, type Support} from './lateral.ts';
+import {headerLines, nonBusinessDays, offHours, oneGroupingSupport, tiersByPoints} from './lateral.ts';
 import {commentText, controlFree, escapeRegex, exactRegex, globRegex, hasControl, isIpv4, num, regexSource, singleQuoted, slashDelimited} from './quote.ts';
 import {profileFamily, templateLines, withExclusions} from './templates.ts';
 
@@ -146,18 +146,7 @@ function scoredAql(p: ScoredProfile, tz: string | undefined): string[] {
 		['p_fts', `CASE WHEN ${FAILED} >= ${num(s.failureThenSuccess.minFailures)} AND ${SUCCESS} > 0 THEN ${num(s.failureThenSuccess.points)} ELSE 0 END`],
 	];
 	const score = parts.map(([, expr]) => expr).join('\n    + ');
-	const support: Record<Signal, Support> = {
-		spread: {status: 'expressed'},
-		privileged: {status: 'expressed'},
-		afterHours: {status: 'expressed'},
-		weekend: {status: 'expressed'},
-		failureThenSuccess: {status: 'approximated', how: `at least ${s.failureThenSuccess.minFailures} failures and one success in the group; their order and the ${s.failureThenSuccess.withinMinutes}-minute window are not checked`},
-		spray: {status: 'missing', why: WHY.spray},
-		novelty: {status: 'missing', why: WHY.novelty},
-		velocity: {status: 'missing', why: WHY.velocity},
-		hopChain: {status: 'missing', why: WHY.hopChain},
-		routine: {status: 'missing', why: WHY.routine},
-	};
+	const support = oneGroupingSupport(p);
 	const notes = [
 		`Hours and weekdays are those of DATEFORMAT, i.e. the QRadar console's time zone; the profile judges them in ${tz ?? p.timeZone ?? 'UTC'}.`,
 		`The profile's window is ${p.defaultWindow}; AQL needs one, so LAST 24 HOURS below is a default to adjust.`,

@@ -7,7 +7,7 @@
 import type {Entry} from '../allowlist/entry.ts';
 import type {Profile, ScoredProfile} from '../detect/profiles.ts';
 import {entryConditions, entryLabel, type Condition, type Field} from './entries.ts';
-import {headerLines, nonBusinessDays, offHours, tiersByPoints, WHY, zoneOf, type Signal, type Support} from './lateral.ts';
+import {headerLines, nonBusinessDays, offHours, oneGroupingSupport, tiersByPoints, zoneOf} from './lateral.ts';
 import {commentText, controlFree, doubleQuoted, escapeRegex, exactRegex, globRegex, hasControl, num, regexSource, slashDelimited} from './quote.ts';
 import {profileFamily, templateLines, withExclusions} from './templates.ts';
 
@@ -71,18 +71,7 @@ function scoredCql(p: ScoredProfile, tz: string | undefined): string[] {
 	const off = offHours(p);
 	const days = nonBusinessDays(p).map(d => DAY_NAMES[d]!);
 	const privileged = s.privileged.patterns.map(x => escapeRegex(x.toLowerCase())).join('|');
-	const support: Record<Signal, Support> = {
-		spread: {status: 'expressed'},
-		privileged: {status: 'expressed'},
-		afterHours: {status: 'expressed'},
-		weekend: {status: 'expressed'},
-		failureThenSuccess: {status: 'approximated', how: `at least ${s.failureThenSuccess.minFailures} failures and one success in the group; their order and the ${s.failureThenSuccess.withinMinutes}-minute window are not checked`},
-		spray: {status: 'missing', why: WHY.spray},
-		novelty: {status: 'missing', why: WHY.novelty},
-		velocity: {status: 'missing', why: WHY.velocity},
-		hopChain: {status: 'missing', why: WHY.hopChain},
-		routine: {status: 'missing', why: WHY.routine},
-	};
+	const support = oneGroupingSupport(p);
 	const notes = [
 		`Hours and weekdays are judged in ${zone}. The profile's window is ${p.defaultWindow}: set the search's time range.`,
 		'Fields: RemoteAddressIP4 = source, TargetUserName = user, ComputerName = the host logged on to; UserLogonFailed2 = failure.',

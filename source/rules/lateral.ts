@@ -46,6 +46,26 @@ export const WHY = {
 } as const;
 
 /**
+ * What a query language with one grouping by (source, user) and no second pass carries (AQL,
+ * CQL): the per-row signals, failure-then-success as counts only, nothing that needs a baseline.
+ */
+export function oneGroupingSupport(p: ScoredProfile): Record<Signal, Support> {
+	const fts = p.signals.failureThenSuccess;
+	return {
+		spread: {status: 'expressed'},
+		privileged: {status: 'expressed'},
+		afterHours: {status: 'expressed'},
+		weekend: {status: 'expressed'},
+		failureThenSuccess: {status: 'approximated', how: `at least ${fts.minFailures} failures and one success in the group; their order and the ${fts.withinMinutes}-minute window are not checked`},
+		spray: {status: 'missing', why: WHY.spray},
+		novelty: {status: 'missing', why: WHY.novelty},
+		velocity: {status: 'missing', why: WHY.velocity},
+		hopChain: {status: 'missing', why: WHY.hopChain},
+		routine: {status: 'missing', why: WHY.routine},
+	};
+}
+
+/**
  * The opening comment of a scored profile's query, as plain lines (the emitter wraps them in its
  * comment syntax): what the query is, each signal's fate, and the consequence for the score.
  */
