@@ -82,7 +82,8 @@ const columns = (line: string) => [...line].length;
 before(() => {
 	if (spawnSync('tmux', ['-V']).status !== 0) throw new Error('tmux is needed for this test (apt-get install -y tmux)');
 	writeWeek(dbFile);
-	tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', repo, 'sh');
+	// CI=true as on a CI runner: Ink would then paint only its last frame unless the console says otherwise.
+	tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', '-c', repo, '-e', 'CI=true', 'sh');
 	tmux('set-option', '-t', session, 'window-size', 'manual');
 });
 
