@@ -150,6 +150,8 @@ describe('loading', () => {
 		assert.equal(result.rejected, 5);
 		assert.deepEqual(result.rejects.map(r => r.line), [...bad]);
 		assert.equal(countLogons(db), 1000);
+		// countLogons sums the datasets' records; the rows themselves must agree.
+		assert.equal((db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n, 1000);
 	});
 
 	test('the same bytes loaded twice load nothing the second time, whatever the file name', async () => {
