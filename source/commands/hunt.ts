@@ -26,6 +26,7 @@ Options
   --tz ZONE             zone for after-hours and printed times (default the profile's, else UTC)
   --limit N             at most N findings
   --no-allowlist        ignore the allowlist
+  --no-cache            run the query even if the same hunt over the same data is cached
   --format FMT          table | json | csv | ndjson (JSON keys are the profile's own columns)
 
 Examples
@@ -60,6 +61,7 @@ export const hunt: Command = {
 		window: {type: 'string'},
 		limit: {type: 'number'},
 		allowlist: {type: 'boolean', default: true},
+		cache: {type: 'boolean', default: true},
 		format: {type: 'string'},
 	},
 	async run({flags, stdout, stderr}) {
@@ -75,6 +77,7 @@ export const hunt: Command = {
 			tz,
 			limit: positiveInt(flags, 'limit'),
 			allowlist: flags['allowlist'] !== false,
+			cache: flags['cache'] !== false,
 		};
 		const db = openFromFlags(flags);
 		try {

@@ -5,6 +5,7 @@
  * out of the SQL; this module renames columns and writes the one-line details.
  */
 import type {Db} from '../db/open.ts';
+import {cachedHuntRows} from '../db/hunt-cache.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
 import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
@@ -280,7 +281,8 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 		today: Date.now(),
 		...(profile.kind === 'scored' ? scoredParams(profile, window) : {}),
 	};
-	const raw = window.now === undefined && profile.kind === 'scored' ? [] : db.prepare(sql).all(params) as Row[];
+	const raw = window.now === undefined && profile.kind === 'scored' ? []
+		: options.cache === false ? db.prepare(sql).all(params) as Row[] : cachedHuntRows(db, sql, params);
 	const findings = raw.map(r => presenter.finding(r, options.tz, profile));
 	return {
 		profile: profile.name,

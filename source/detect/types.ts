@@ -58,6 +58,8 @@ export interface HuntOptions {
 	allowlist?: boolean;
 	/** Apply only this allowlist entry (enabled or not): how hit counts are measured. */
 	onlyEntry?: number;
+	/** Answer from the hunt cache when the same hunt ran over the same data (default true). */
+	cache?: boolean;
 }
 
 export interface HuntResult {

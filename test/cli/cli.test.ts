@@ -75,6 +75,9 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 		first_seen: '2026-11-05 02:09:00', last_seen: '2026-11-05 02:13:00', source_ip: '10.10.3.7', target_user: 'adm-jdoe',
 		total_logons: 5, failed_logons: 1, success_logons: 4, unique_target_hosts: 4, is_privileged: 0, any_after_hours: 1, suspicion_score: 5,
 	}]);
+	// The same hunt again answers from the hunt cache, and --no-cache re-reads the logons: same rows.
+	assert.deepEqual(JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json'], db).stdout), qradar);
+	assert.deepEqual(JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--no-cache'], db).stdout), qradar);
 	const table = lateral(['hunt', '--profile', 'logscale'], db);
 	assert.equal(table.code, 0);
 	assert.match(table.stdout, /logscale: 1 finding/);

@@ -1,0 +1,90 @@
+/**
+ * The hunt cache (db/migrations/0007-hunt-cache.sql): the rows of recent hunts, keyed by a hash of
+ * everything they depend on, so that the same hunt over unchanged data (the console opened again,
+ * the same `lateral hunt` twice) answers at once instead of re-reading millions of logons.
+ *
+ * Nothing here can serve a stale answer: the key covers the query text, every bound parameter but
+ * the clock, the newest logon id and the dataset count (logons are only appended, a whole file per
+ * transaction, never changed or deleted), the allowlist's rows and which of them are active at the
+ * hunt's clock. The key is read in the same read transaction as the rows it describes.
+ */
+import {createHash} from 'node:crypto';
+import type {Db} from './open.ts';
+
+type Row = Record<string, unknown>;
+
+/** Entries kept; older ones are dropped whenever one is added. */
+const KEEP = 12;
+/** Results larger than this (as JSON) are not kept: a cache should not double a database. */
+const MAX_JSON = 64 * 1024 * 1024;
+
+const REVISION_SQL = `SELECT
+	(SELECT max(id) FROM logons) AS logon,
+	(SELECT count(*) FROM datasets) AS datasets,
+	(SELECT json_group_array(json_array(id, kind, pattern, src_ip, user, target, match, expires, profile, enabled))
+		FROM (SELECT * FROM allowlist ORDER BY id)) AS allowlist,
+	(SELECT json_group_array(id) FROM (SELECT id FROM allowlist
+		WHERE enabled = 1 AND (expires IS NULL OR expires > @today) ORDER BY id)) AS active`;
+
+/** What a hunt's rows depend on besides its query and parameters: the data and the allowlist at `today`. */
+export function dataRevision(db: Db, today: number): Row {
+	return db.prepare(REVISION_SQL).get({today}) as Row;
+}
+
+/** The cache key of `sql` run with `params` (whose `today` is the clock) over the store as it is now. */
+export function huntKey(db: Db, sql: string, params: Row): string {
+	const {today, ...rest} = params;
+	const revision = dataRevision(db, Number(today ?? Date.now()));
+	return createHash('sha256').update(JSON.stringify([sql, rest, revision])).digest('hex');
+}
+
+/**
+ * The rows of `sql` with `params`: from the cache when this exact hunt ran over the same data,
+ * else run and remembered. A read-only database, or one another process is writing to, still
+ * answers; it only does not remember.
+ */
+export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
+	let key = '';
+	let rows: Row[] | undefined;
+	let ms = 0;
+	let hit = false;
+	// One read transaction: the key describes exactly the snapshot the rows were read from.
+	db.transaction(() => {
+		key = huntKey(db, sql, params);
+		const cached = db.prepare('SELECT rows FROM hunt_cache WHERE key = ?').get(key) as {rows: string} | undefined;
+		if (cached) {
+			rows = JSON.parse(cached.rows) as Row[];
+			hit = true;
+			return;
+		}
+
+		const start = performance.now();
+		rows = db.prepare(sql).all(params) as Row[];
+		ms = performance.now() - start;
+	})();
+	if (!hit && !db.readonly) remember(db, key, rows!, ms);
+	return rows!;
+}
+
+/** Stores an entry without waiting for a lock: a busy database (a load under way) just skips it. */
+function remember(db: Db, key: string, rows: Row[], ms: number): void {
+	const json = JSON.stringify(rows);
+	if (json.length > MAX_JSON) return;
+	const timeout = db.pragma('busy_timeout', {simple: true}) as number;
+	db.pragma('busy_timeout = 0');
+	try {
+		db.transaction(() => {
+			db.prepare('INSERT OR REPLACE INTO hunt_cache (key, rows, ms, created_at) VALUES (?, ?, ?, ?)').run(key, json, ms, Date.now());
+			db.prepare('DELETE FROM hunt_cache WHERE key NOT IN (SELECT key FROM hunt_cache ORDER BY created_at DESC, rowid DESC LIMIT ?)').run(KEEP);
+		})();
+	} catch {
+		// Locked by another writer, or out of space: the answer stands, it is just not kept.
+	} finally {
+		db.pragma(`busy_timeout = ${timeout}`);
+	}
+}
+
+/** Forgets every cached hunt (the bench measures cold hunts; `lateral hunt --no-cache` is cold too). */
+export function clearHuntCache(db: Db): void {
+	db.prepare('DELETE FROM hunt_cache').run();
+}
