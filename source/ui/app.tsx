@@ -89,7 +89,7 @@ export function App(props: AppProps) {
 	});
 
 	const theme = makeTheme(noColor);
-	const left = `${path.basename(dbPath)} · ${state.profile} · ${huntState.pending ? 'hunting…' : huntState.result ? plural(huntState.result.findings.length, 'finding') : 'no hunt'}`;
+	const left = `${path.basename(dbPath)} · ${state.profile} · ${huntState.pending ? `hunting…${huntState.elapsed ? ` ${huntState.elapsed} s` : ''}` : huntState.result ? plural(huntState.result.findings.length, 'finding') : 'no hunt'}`;
 	return (
 		<ThemeContext.Provider value={theme}>
 			<Box flexDirection="column" width={size.width} height={size.height}>
