@@ -18,6 +18,7 @@ import Database from 'better-sqlite3';
 import {cleanup, render} from 'ink-testing-library';
 import {openDb, openMemoryDb} from '../../source/db/open.ts';
 import {insertEntries} from '../../source/db/allowlist.ts';
+import {clearHuntCache} from '../../source/db/hunt-cache.ts';
 import {validateEntry} from '../../source/allowlist/entry.ts';
 import {App} from '../../source/ui/app.tsx';
 import {databaseFile, HuntThread, runHunt, type HuntInput} from '../../source/ui/hooks/use-hunt.ts';
@@ -88,14 +89,20 @@ test('databaseFile: a file database names its file; an in-memory one stays on th
 	db.close();
 });
 
+const cached = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM hunt_cache').get() as {n: number}).n;
+
 test('the hunt thread answers exactly what the main thread computes, hunt after hunt', async () => {
 	const {file, db} = walDb('same.sqlite');
-	const thread = new HuntThread(file);
+	const thread = new HuntThread(file, false);
 	for (const profile of ['lateral', 'qradar', 'logscale']) {
 		for (const input of [{profile, tz: 'UTC'}, {profile, tz: 'Europe/Paris', window: null, showSuppressed: true}] as HuntInput[]) {
 			const expected = runHunt(db, input);
 			assert.ok(expected.result, `${profile} ran`);
+			// The thread computes its own answer, not the one the main thread just cached.
+			clearHuntCache(db);
 			assert.deepEqual(await thread.run(input), expected, JSON.stringify(input));
+			// ...and remembers it, so the console opened again answers from the cache.
+			assert.ok(cached(db) > 0);
 		}
 	}
 
@@ -116,8 +123,20 @@ test('the hunt thread answers exactly what the main thread computes, hunt after 
 	db.close();
 });
 
+test('a read-only thread answers the same and writes nothing', async () => {
+	const {file, db} = walDb('read-only.sqlite');
+	const input = {profile: 'lateral', tz: 'UTC', showSuppressed: true};
+	const expected = runHunt(db, input);
+	clearHuntCache(db);
+	const thread = new HuntThread(file, true);
+	assert.deepEqual(await thread.run(input), expected);
+	assert.equal(cached(db), 0);
+	await thread.stop();
+	db.close();
+});
+
 test('a database the thread cannot open answers with one line, not a crash', async () => {
-	const thread = new HuntThread(path.join(scratch, 'missing', 'gone.sqlite'));
+	const thread = new HuntThread(path.join(scratch, 'missing', 'gone.sqlite'), true);
 	const state = await thread.run({profile: 'qradar', tz: 'UTC'});
 	assert.equal(state.result, undefined);
 	assert.match(state.error ?? '', /^cannot open database .*gone\.sqlite/);
@@ -126,7 +145,7 @@ test('a database the thread cannot open answers with one line, not a crash', asy
 
 test('a stopped thread ends mid-hunt and never answers', async () => {
 	const {db, release} = lockedDb('stop.sqlite');
-	const thread = new HuntThread(databaseFile(db)!);
+	const thread = new HuntThread(databaseFile(db)!, false);
 	let answered = false;
 	void thread.run({profile: 'qradar', tz: 'UTC'}).then(() => {
 		answered = true;

@@ -2,10 +2,11 @@
  * The hunt of the profile in use, re-run when the profile or the data change (an allowlist
  * entry, a load), and the number of logons in the store (0 shows the empty state).
  *
- * On a database file the hunt runs in a worker thread (hunt-worker.ts) with its own read-only
- * connection: better-sqlite3 is synchronous, and a hunt over millions of logons takes seconds to
- * minutes, during which the console must still take keys, quit and redraw. WAL lets that reader
- * run beside the console's own connection. An in-memory database cannot be shared with a thread,
+ * On a database file the hunt runs in a worker thread (hunt-worker.ts) with its own connection:
+ * better-sqlite3 is synchronous, and a hunt over millions of logons takes seconds to minutes,
+ * during which the console must still take keys, quit and redraw. WAL lets that connection read
+ * beside the console's own. It is read-only when the console's is; otherwise it may write the
+ * hunt cache (db/hunt-cache.ts), so that the console opened again answers at once. An in-memory database cannot be shared with a thread,
  * so it is hunted on the main thread, after the frame that announces the hunt.
  */
 import {useEffect, useRef, useState} from 'react';
@@ -76,22 +77,24 @@ export function databaseFile(db: Db): string | undefined {
 }
 
 /**
- * A worker thread that hunts one database file, one hunt at a time, on its own read-only
- * connection. It stays up between hunts (starting one, with the TypeScript loader, takes a good
+ * A worker thread that hunts one database file, one hunt at a time, on its own connection
+ * (read-only with `readOnly`, else it may write only the hunt cache). It stays up between hunts (starting one, with the TypeScript loader, takes a good
  * part of a second) and is stopped to abandon a hunt midway. The worker registers the loader
  * itself, as the load's parser thread does: a thread does not inherit the one the CLI registered.
  */
 export class HuntThread {
 	readonly file: string;
+	readonly readOnly: boolean;
 	private readonly worker: Worker;
 	private waiting: ((state: HuntState) => void) | undefined;
 	private ended = false;
 	private next = 0;
 
-	constructor(file: string) {
+	constructor(file: string, readOnly: boolean) {
 		this.file = file;
+		this.readOnly = readOnly;
 		const shim = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(m => { m.register(); return import(${JSON.stringify(new URL('hunt-worker.ts', import.meta.url).href)}); });`;
-		this.worker = new Worker(shim, {eval: true, workerData: {file}});
+		this.worker = new Worker(shim, {eval: true, workerData: {file, readOnly}});
 		// Idle, the thread must not keep the process alive; run() holds it while a hunt is under way.
 		this.worker.unref();
 		this.worker.on('message', (m: {id: number; state: HuntState}) => {
@@ -169,9 +172,9 @@ export function useHunt(db: Db, input: HuntInput, revision: number): HuntState {
 
 		let thread = idle.current;
 		idle.current = undefined;
-		if (thread?.alive !== true || thread.file !== file) {
+		if (thread?.alive !== true || thread.file !== file || thread.readOnly !== db.readonly) {
 			void thread?.stop();
-			thread = new HuntThread(file);
+			thread = new HuntThread(file, db.readonly);
 		}
 
 		const started = Date.now();
