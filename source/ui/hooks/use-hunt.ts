@@ -2,16 +2,17 @@
  * The hunt of the profile in use, re-run when the profile or the data change (an allowlist
  * entry, a load), and the number of logons in the store (0 shows the empty state).
  *
- * On a database file the hunt runs in a worker thread (hunt-worker.ts) with its own connection:
+ * On a database file the hunt runs in a child process (hunt-process.ts) with its own connection:
  * better-sqlite3 is synchronous, and a hunt over millions of logons takes seconds to minutes,
  * during which the console must still take keys, quit and redraw. WAL lets that connection read
  * beside the console's own. It is read-only when the console's is; otherwise it may write the
- * hunt cache (db/hunt-cache.ts), so that the console opened again answers at once. An in-memory database cannot be shared with a thread,
- * so it is hunted on the main thread, after the frame that announces the hunt.
+ * hunt cache (db/hunt-cache.ts), so that the console opened again answers at once. An in-memory
+ * database cannot be shared with another process, so it is hunted on the main thread, after the
+ * frame that announces the hunt.
  */
 import {useEffect, useRef, useState} from 'react';
 import {fileURLToPath} from 'node:url';
-import {Worker} from 'node:worker_threads';
+import {fork, type ChildProcess} from 'node:child_process';
 import type {Db} from '../../db/open.ts';
 import {countLogons} from '../../db/store.ts';
 import {hunt} from '../../detect/hunt.ts';
@@ -45,7 +46,7 @@ export interface HuntState {
 const keyOf = (f: Finding) => `${f.src_ip}\u0000${f.user}`;
 const oneLine = (error: unknown) => neutralize(error instanceof Error ? error.message : String(error));
 
-/** Runs the hunt outside React (what the hook memoises, and what the hunt thread runs); errors become one line. */
+/** Runs the hunt outside React (what the hook memoises, and what the hunt process runs); errors become one line. */
 export function runHunt(db: Db, input: HuntInput): HuntState {
 	const logons = countLogons(db);
 	try {
@@ -65,7 +66,7 @@ export function runHunt(db: Db, input: HuntInput): HuntState {
 
 /**
  * The file behind `db` for a second connection, or undefined for an in-memory (or temporary)
- * database. A read-only database opened `immutable` is named by a file: URI; the thread gets
+ * database. A read-only database opened `immutable` is named by a file: URI; the process gets
  * the plain path and opens it the same way openDb did.
  */
 export function databaseFile(db: Db): string | undefined {
@@ -76,35 +77,62 @@ export function databaseFile(db: Db): string | undefined {
 	return fileURLToPath(url);
 }
 
+/** Hunt processes still running, killed if the console exits without stopping them (a signal, a crash). */
+const live = new Set<ChildProcess>();
+let killOnExit = false;
+
 /**
- * A worker thread that hunts one database file, one hunt at a time, on its own connection
- * (read-only with `readOnly`, else it may write only the hunt cache). It stays up between hunts (starting one, with the TypeScript loader, takes a good
- * part of a second) and is stopped to abandon a hunt midway. The worker registers the loader
- * itself, as the load's parser thread does: a thread does not inherit the one the CLI registered.
+ * A child process that hunts one database file, one hunt at a time, on its own connection
+ * (read-only with `readOnly`, else it may write only the hunt cache). It stays up between hunts
+ * (starting one, with the TypeScript loader, takes a good part of a second) and is killed to
+ * abandon a hunt midway. A process, not a worker thread: SQLite cannot be interrupted from
+ * outside (better-sqlite3 has no sqlite3_interrupt) and a thread inside a long query neither
+ * stops nor lets the process exit until the query ends, minutes at 10M logons; a process dies at once.
+ * Answers cross by structured clone (IPC with advanced serialization).
  */
-export class HuntThread {
+export class HuntProcess {
 	readonly file: string;
 	readonly readOnly: boolean;
-	private readonly worker: Worker;
+	private readonly child: ChildProcess;
 	private waiting: ((state: HuntState) => void) | undefined;
 	private ended = false;
 	private next = 0;
+	/** The end of the child's stderr, to say why it died. */
+	private stderr = '';
 
 	constructor(file: string, readOnly: boolean) {
 		this.file = file;
 		this.readOnly = readOnly;
-		const shim = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(m => { m.register(); return import(${JSON.stringify(new URL('hunt-worker.ts', import.meta.url).href)}); });`;
-		this.worker = new Worker(shim, {eval: true, workerData: {file, readOnly}});
-		// Idle, the thread must not keep the process alive; run() holds it while a hunt is under way.
-		this.worker.unref();
-		this.worker.on('message', (m: {id: number; state: HuntState}) => {
+		this.child = fork(fileURLToPath(new URL('hunt-process.ts', import.meta.url)), [file, readOnly ? 'read-only' : 'read-write'], {
+			execArgv: ['--import', import.meta.resolve('tsx')],
+			serialization: 'advanced',
+			// The console owns the terminal: nothing of the child's may reach it.
+			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+		});
+		live.add(this.child);
+		if (!killOnExit) {
+			killOnExit = true;
+			process.on('exit', () => {
+				for (const child of live) child.kill('SIGKILL');
+			});
+		}
+
+		this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+			this.stderr = (this.stderr + text).slice(-2000);
+		});
+		this.child.on('message', (m: {id: number; state: HuntState}) => {
 			if (m.id === this.next) this.answer(m.state);
 		});
-		this.worker.on('error', error => this.fail(error.message));
-		this.worker.on('exit', code => this.fail(`the hunt thread ended without an answer (code ${code})`));
+		this.child.on('error', error => this.fail(error.message));
+		this.child.on('exit', code => {
+			live.delete(this.child);
+			const last = this.stderr.trim().split('\n').at(-1);
+			this.fail(`the hunt process ended without an answer (${last ? last : `code ${code}`})`);
+		});
+		this.idle();
 	}
 
-	/** False once the thread has ended (stopped, or died): take a new one. */
+	/** False once the process has ended (stopped, or died): take a new one. */
 	get alive(): boolean {
 		return !this.ended;
 	}
@@ -114,29 +142,42 @@ export class HuntThread {
 		return this.waiting !== undefined;
 	}
 
-	/** Runs the hunt; a thread that fails or dies answers with an error line. One hunt at a time. */
+	/** Runs the hunt; a process that fails or dies answers with an error line. One hunt at a time. */
 	async run(input: HuntInput): Promise<HuntState> {
-		if (this.busy) throw new Error('the hunt thread is busy');
-		if (this.ended) return failure('the hunt thread has ended');
+		if (this.busy) throw new Error('the hunt process is busy');
+		if (this.ended) return failure('the hunt process has ended');
 		const id = ++this.next;
-		this.worker.ref();
+		// While a hunt is under way the child keeps the console's process alive (scripts, tests).
+		this.child.ref();
+		(this.child.channel as {ref?: () => void} | null | undefined)?.ref?.();
 		return new Promise(resolve => {
 			this.waiting = resolve;
-			this.worker.postMessage({id, input});
+			this.child.send({id, input});
 		});
 	}
 
-	/** Stops the thread, mid-hunt if need be; a hunt under way never answers. Resolves once it has ended. */
+	/** Kills the process, mid-hunt if need be; a hunt under way never answers. Resolves once it has ended. */
 	async stop(): Promise<void> {
 		this.waiting = undefined;
 		this.ended = true;
-		await this.worker.terminate();
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const exited = new Promise(resolve => this.child.once('exit', resolve));
+		// Held until it has ended, for whoever awaits this.
+		this.child.ref();
+		this.child.kill('SIGKILL');
+		await exited;
+	}
+
+	/** Idle, the process must not keep the console's alive. */
+	private idle(): void {
+		this.child.unref();
+		(this.child.channel as {unref?: () => void} | null | undefined)?.unref?.();
 	}
 
 	private answer(state: HuntState): void {
 		const resolve = this.waiting;
 		this.waiting = undefined;
-		this.worker.unref();
+		this.idle();
 		resolve?.(state);
 	}
 
@@ -150,15 +191,15 @@ const failure = (message: string): HuntState => ({result: undefined, error: neut
 
 /**
  * The hunt for `input`, re-run when `input` or `revision` changes. A newer request supersedes the
- * running one (its thread is stopped and its answer never shown), and so does unmounting (q).
+ * running one (its process is killed and its answer never shown), and so does unmounting (q).
  * While a hunt runs, the previous result stays on screen with `pending` set and `elapsed` ticking.
  */
 export function useHunt(db: Db, input: HuntInput, revision: number): HuntState {
 	const key = JSON.stringify([input.profile, input.tz, input.now ?? null, input.window === undefined ? 'default' : input.window, input.showSuppressed === true, revision]);
 	const [done, setDone] = useState<{db: Db; key: string; state: HuntState} | undefined>(undefined);
 	const [clock, setClock] = useState<{db: Db; key: string; elapsed: number} | undefined>(undefined);
-	// The thread kept between hunts; stopped when the console closes.
-	const idle = useRef<HuntThread | undefined>(undefined);
+	// The process kept between hunts; killed when the console closes.
+	const idle = useRef<HuntProcess | undefined>(undefined);
 	useEffect(() => () => {
 		void idle.current?.stop();
 		idle.current = undefined;
@@ -170,26 +211,26 @@ export function useHunt(db: Db, input: HuntInput, revision: number): HuntState {
 			return () => clearTimeout(timer);
 		}
 
-		let thread = idle.current;
+		let hunter = idle.current;
 		idle.current = undefined;
-		if (thread?.alive !== true || thread.file !== file || thread.readOnly !== db.readonly) {
-			void thread?.stop();
-			thread = new HuntThread(file, db.readonly);
+		if (hunter?.alive !== true || hunter.file !== file || hunter.readOnly !== db.readonly) {
+			void hunter?.stop();
+			hunter = new HuntProcess(file, db.readonly);
 		}
 
 		const started = Date.now();
 		const ticker = setInterval(() => setClock({db, key, elapsed: Math.floor((Date.now() - started) / 1000)}), 1000);
 		let current = true;
-		void thread.run(input).then(state => {
+		void hunter.run(input).then(state => {
 			if (!current) return;
 			clearInterval(ticker);
-			idle.current = thread;
+			idle.current = hunter;
 			setDone({db, key, state});
 		});
 		return () => {
 			current = false;
 			clearInterval(ticker);
-			if (thread.busy) void thread.stop();
+			if (hunter.busy) void hunter.stop();
 		};
 	}, [db, key]); // eslint-disable-line react-hooks/exhaustive-deps
 	if (done && done.db === db && done.key === key) return done.state;

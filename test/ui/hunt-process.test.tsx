@@ -1,18 +1,19 @@
 /**
- * The console hunts a database file in a worker thread: the thread answers exactly what the
- * main thread would; keys, the elapsed seconds and q work while it runs; a newer hunt stops the
- * older one, whose answer never shows.
+ * The console hunts a database file in a child process: it answers exactly what the main thread
+ * would; keys, the elapsed seconds and q work while it runs; a newer hunt kills the older one,
+ * whose answer never shows.
  *
  * A hunt is held "running" for as long as a test wants by keeping the database file locked
- * (EXCLUSIVE, in rollback-journal mode): the thread's read-only connection waits for the lock,
- * while the console's own connection, which holds it, keeps reading.
+ * (EXCLUSIVE, in rollback-journal mode): the hunt's connection waits for the lock inside SQLite,
+ * where only killing its process stops it, while the console's own connection, which holds the
+ * lock, keeps reading.
  */
 import {after, afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {Worker} from 'node:worker_threads';
+import {ChildProcess} from 'node:child_process';
 import React from 'react';
 import Database from 'better-sqlite3';
 import {cleanup, render} from 'ink-testing-library';
@@ -21,26 +22,29 @@ import {insertEntries} from '../../source/db/allowlist.ts';
 import {clearHuntCache} from '../../source/db/hunt-cache.ts';
 import {validateEntry} from '../../source/allowlist/entry.ts';
 import {App} from '../../source/ui/app.tsx';
-import {databaseFile, HuntThread, runHunt, type HuntInput} from '../../source/ui/hooks/use-hunt.ts';
+import {databaseFile, HuntProcess, runHunt, type HuntInput} from '../../source/ui/hooks/use-hunt.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
 import {fixtureDb, fixtureRows, T} from './fixture.ts';
 import {linesOf} from './harness.tsx';
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hunt-thread-'));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hunt-process-'));
 after(() => fs.rmSync(scratch, {recursive: true, force: true}));
 afterEach(() => cleanup());
 
-/** Counts Worker#terminate calls (the hook stops a superseded thread with it). */
-const terminated: Worker[] = [];
-const terminate = Worker.prototype.terminate;
-Worker.prototype.terminate = function (this: Worker) {
-	terminated.push(this);
-	return terminate.call(this);
+/** The hunt processes killed (the hook kills a superseded hunt's). */
+const killed: ChildProcess[] = [];
+const kill = ChildProcess.prototype.kill;
+ChildProcess.prototype.kill = function (this: ChildProcess, signal?: NodeJS.Signals | number) {
+	killed.push(this);
+	return kill.call(this, signal);
 };
 
 after(() => {
-	Worker.prototype.terminate = terminate;
+	ChildProcess.prototype.kill = kill;
 });
+
+/** Whether the process `child` has ended. */
+const gone = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 10));
 async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
@@ -91,16 +95,16 @@ test('databaseFile: a file database names its file; an in-memory one stays on th
 
 const cached = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM hunt_cache').get() as {n: number}).n;
 
-test('the hunt thread answers exactly what the main thread computes, hunt after hunt', async () => {
+test('the hunt process answers exactly what the main thread computes, hunt after hunt', async () => {
 	const {file, db} = walDb('same.sqlite');
-	const thread = new HuntThread(file, false);
+	const hunter = new HuntProcess(file, false);
 	for (const profile of ['lateral', 'qradar', 'logscale']) {
 		for (const input of [{profile, tz: 'UTC'}, {profile, tz: 'Europe/Paris', window: null, showSuppressed: true}] as HuntInput[]) {
 			const expected = runHunt(db, input);
 			assert.ok(expected.result, `${profile} ran`);
-			// The thread computes its own answer, not the one the main thread just cached.
+			// The process computes its own answer, not the one the main thread just cached.
 			clearHuntCache(db);
-			assert.deepEqual(await thread.run(input), expected, JSON.stringify(input));
+			assert.deepEqual(await hunter.run(input), expected, JSON.stringify(input));
 			// ...and remembers it, so the console opened again answers from the cache.
 			assert.ok(cached(db) > 0);
 		}
@@ -108,59 +112,64 @@ test('the hunt thread answers exactly what the main thread computes, hunt after 
 
 	const broken = {profile: 'no-such-profile', tz: 'UTC'};
 	assert.match(runHunt(db, broken).error ?? '', /no-such-profile/);
-	assert.deepEqual(await thread.run(broken), runHunt(db, broken));
+	assert.deepEqual(await hunter.run(broken), runHunt(db, broken));
 
-	// What the console writes between hunts (an allowlist entry), the thread's connection sees.
+	// What the console writes between hunts (an allowlist entry), the process's connection sees.
 	const input = {profile: 'qradar', tz: 'UTC', showSuppressed: true};
-	const before = await thread.run(input);
+	const before = await hunter.run(input);
 	assert.ok(before.result!.findings.some(f => f.user === 'adm-jdoe'));
 	insertEntries(db, [validateEntry({kind: 'user', pattern: 'adm-jdoe', reason: 'jump host admin'}, 0)], 'tester');
-	const after = await thread.run(input);
+	const after = await hunter.run(input);
 	assert.ok(!after.result!.findings.some(f => f.user === 'adm-jdoe') && after.suppressed.some(f => f.user === 'adm-jdoe'));
 	assert.deepEqual(after, runHunt(db, input));
-	assert.ok(thread.alive);
-	await thread.stop();
+	assert.ok(hunter.alive);
+	await hunter.stop();
 	db.close();
 });
 
-test('a read-only thread answers the same and writes nothing', async () => {
+test('a read-only hunt process answers the same and writes nothing', async () => {
 	const {file, db} = walDb('read-only.sqlite');
 	const input = {profile: 'lateral', tz: 'UTC', showSuppressed: true};
 	const expected = runHunt(db, input);
 	clearHuntCache(db);
-	const thread = new HuntThread(file, true);
-	assert.deepEqual(await thread.run(input), expected);
+	const hunter = new HuntProcess(file, true);
+	assert.deepEqual(await hunter.run(input), expected);
 	assert.equal(cached(db), 0);
-	await thread.stop();
+	await hunter.stop();
 	db.close();
 });
 
-test('a database the thread cannot open answers with one line, not a crash', async () => {
-	const thread = new HuntThread(path.join(scratch, 'missing', 'gone.sqlite'), true);
-	const state = await thread.run({profile: 'qradar', tz: 'UTC'});
+test('a database the hunt process cannot open answers with one line, not a crash', async () => {
+	const hunter = new HuntProcess(path.join(scratch, 'missing', 'gone.sqlite'), true);
+	const state = await hunter.run({profile: 'qradar', tz: 'UTC'});
 	assert.equal(state.result, undefined);
 	assert.match(state.error ?? '', /^cannot open database .*gone\.sqlite/);
-	await thread.stop();
+	await hunter.stop();
 });
 
-test('a stopped thread ends mid-hunt and never answers', async () => {
+test('stopping a hunt stuck inside SQLite kills its process at once; it never answers', async () => {
 	const {db, release} = lockedDb('stop.sqlite');
-	const thread = new HuntThread(databaseFile(db)!, false);
+	const hunter = new HuntProcess(databaseFile(db)!, false);
 	let answered = false;
-	void thread.run({profile: 'qradar', tz: 'UTC'}).then(() => {
+	void hunter.run({profile: 'qradar', tz: 'UTC'}).then(() => {
 		answered = true;
 	});
-	await new Promise(resolve => setTimeout(resolve, 300));
-	assert.ok(thread.busy);
-	await thread.stop();
-	assert.ok(!thread.alive && !thread.busy);
+	// Long enough for the process to start and wait on the lock (a busy timeout of seconds).
+	await new Promise(resolve => setTimeout(resolve, 1500));
+	assert.ok(hunter.busy);
+	const before = killed.length;
+	const asked = Date.now();
+	await hunter.stop();
+	assert.ok(Date.now() - asked < 500, `stopping took ${Date.now() - asked} ms`);
+	assert.equal(killed.length, before + 1);
+	assert.ok(gone(killed.at(-1)!) && !hunter.alive && !hunter.busy);
 	release();
 	await new Promise(resolve => setTimeout(resolve, 300));
 	assert.equal(answered, false);
 	db.close();
 });
 
-test('while a hunt runs, keys work and the status line counts seconds; q quits at once and stops the thread', async () => {
+test('while a hunt runs, keys work and the status line counts seconds; q quits at once and kills the hunt process', async () => {
 	const {db, release} = lockedDb('quit.sqlite');
 	let quit = 0;
 	const r = render(<App db={db} dbPath="/cases/quit.sqlite" profile="qradar" tz="UTC" noColor width={80} height={24} onQuit={() => quit++} />);
@@ -173,21 +182,21 @@ test('while a hunt runs, keys work and the status line counts seconds; q quits a
 	await until(() => /\nkeys · \d+ commands/.test(frame()), 'the help view while the hunt runs');
 	assert.match(status(), /· hunting… \d s /);
 
-	const before = terminated.length;
+	const before = killed.length;
 	const asked = Date.now();
 	r.stdin.write('q');
-	await until(() => quit === 1 && terminated.length === before + 1, 'quit and the thread stopped', 1000);
+	await until(() => quit === 1 && killed.length === before + 1 && gone(killed.at(-1)!), 'quit and the hunt process gone', 1000);
 	assert.ok(Date.now() - asked < 500, `quit took ${Date.now() - asked} ms`);
 	release();
 	db.close();
 });
 
-test('a newer hunt (another profile) stops the running one; its answer never shows', async () => {
+test('a newer hunt (another profile) kills the running one; its answer never shows', async () => {
 	const {db, release} = lockedDb('supersede.sqlite');
 	const r = render(<App db={db} dbPath="/cases/supersede.sqlite" profile="qradar" tz="UTC" noColor width={80} height={24} />);
 	const frame = () => r.lastFrame() ?? '';
 	await until(() => frame().includes('findings · profile qradar · hunting…'), 'the qradar hunt');
-	const before = terminated.length;
+	const before = killed.length;
 	r.stdin.write('p');
 	await until(() => /\n› qradar /.test(frame()), 'the profile prompt');
 	// Ink binds the prompt's keys in an effect after the frame: let it settle before the next key.
@@ -197,7 +206,7 @@ test('a newer hunt (another profile) stops the running one; its answer never sho
 	await settle();
 	r.stdin.write('\r');
 	await until(() => frame().includes('findings · profile logscale · hunting…'), 'the logscale hunt');
-	await until(() => terminated.length === before + 1, 'the qradar thread stopped', 1000);
+	await until(() => killed.length === before + 1 && gone(killed.at(-1)!), 'the qradar hunt process killed', 1000);
 
 	release();
 	await until(() => frame().includes('findings · profile logscale · 2 findings'), 'the logscale findings');
