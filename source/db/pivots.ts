@@ -6,6 +6,11 @@
  * fixed table below. Each view asks for counts plus the window of rows on screen (LIMIT/OFFSET),
  * never a whole table. Sources compare exactly; users and targets case-insensitively, as
  * `lateral events` does. Times are epoch ms, UTC; windows are inclusive and optional.
+ *
+ * An entity's summary and groups without a window (the console's entity view) and the distinct
+ * names read the totals kept at load time (pair_totals, entity_totals: migration 0006), a few rows
+ * however many logons an entity has; with a window, and for timelines and a pair's events, they
+ * read the logons through their indexes.
  */
 import type {Statement} from 'better-sqlite3';
 import type {Db} from './open.ts';
@@ -27,14 +32,21 @@ export interface Page {
 
 interface Dimension {
 	column: 'src_ip' | 'user' | 'target';
-	/** The equality test on this column for a bound @value. */
+	/** The equality test on this column for a bound @value (on logons and on pair_totals). */
 	match: string;
+	/**
+	 * The rows of entity_totals holding this kind's names equal to @value. The NOCASE lookups name
+	 * their index: left to itself the planner may walk every name of the kind (its primary key).
+	 */
+	names: string;
 }
 
 const DIMENSIONS: Record<PivotKind, Dimension> = {
-	src: {column: 'src_ip', match: 'src_ip = @value'},
-	user: {column: 'user', match: 'user = @value COLLATE NOCASE'},
-	target: {column: 'target', match: 'target = @value COLLATE NOCASE'},
+	src: {column: 'src_ip', match: 'src_ip = @value', names: `entity_totals WHERE kind = 'src' AND value = @value`},
+	user: {column: 'user', match: 'user = @value COLLATE NOCASE',
+		names: `entity_totals INDEXED BY entity_totals_nocase WHERE kind = 'user' AND value = @value COLLATE NOCASE`},
+	target: {column: 'target', match: 'target = @value COLLATE NOCASE',
+		names: `entity_totals INDEXED BY entity_totals_nocase WHERE kind = 'target' AND value = @value COLLATE NOCASE`},
 };
 
 /** For each entity kind, the other two dimensions its logons are grouped by, in display order. */
@@ -65,6 +77,37 @@ function statements(kind: PivotKind) {
 	};
 }
 
+/**
+ * Without a time window (the console's entity view) the same answers come from the totals kept at
+ * load time (migration 0006), with the same columns, values and order as `statements` gives:
+ *
+ * - `names`: the entity's spellings in entity_totals (one for a source; a user or target may have
+ *   several, matched case-insensitively) with their summed totals. For one spelling `pairs` is
+ *   the number of groups: pair_totals holds one row per (src_ip, user, target) as spelled.
+ * - `page`: for one spelling every pair_totals row of the entity is a group of its own, so a page
+ *   is read in index order (most recent first) and stops at the page's end.
+ * - `groupCount` and `groups`: for several spellings, rows of different spellings may fall in one
+ *   group (10.0.0.5 adm-jdoe on DC01 and on dc01), so the entity's rows are summed per group.
+ */
+function totalsStatements(kind: PivotKind) {
+	const self = DIMENSIONS[kind];
+	const [a, b] = OTHER_DIMENSIONS[kind].map(k => DIMENSIONS[k].column) as [string, string];
+	return {
+		names: `SELECT count(*) AS spellings, coalesce(sum(logons), 0) AS total, coalesce(sum(failed), 0) AS failed,
+			min(first_ts) AS first_ts, max(last_ts) AS last_ts, coalesce(sum(pairs), 0) AS pairs
+			FROM ${self.names}`,
+		page: `SELECT ${a} AS a, ${b} AS b, logons AS total, failed, first_ts, last_ts
+			FROM pair_totals WHERE ${self.match} ORDER BY last_ts DESC, a, b LIMIT @limit OFFSET @offset`,
+		groupCount: `SELECT count(*) AS n FROM (SELECT 1 FROM pair_totals WHERE ${self.match} GROUP BY ${a}, ${b})`,
+		groups: `SELECT ${a} AS a, ${b} AS b, sum(logons) AS total, sum(failed) AS failed,
+			min(first_ts) AS first_ts, max(last_ts) AS last_ts
+			FROM pair_totals WHERE ${self.match}
+			GROUP BY ${a}, ${b} ORDER BY last_ts DESC, a, b LIMIT @limit OFFSET @offset`,
+	};
+}
+
+const unwindowed = (w: TimeWindow = {}) => (w.since ?? null) === null && (w.until ?? null) === null;
+
 const PAIR = "src_ip = @src AND user = @user COLLATE NOCASE";
 const PAIR_SQL = {
 	count: `SELECT count(*) AS n FROM logons WHERE ${PAIR} AND ${WINDOW}`,
@@ -79,9 +122,9 @@ const PAIR_SQL = {
 		FROM logons WHERE ${PAIR} AND ${WINDOW} GROUP BY hour ORDER BY hour`,
 };
 
-const DISTINCT_SQL = `SELECT 'src' AS kind, src_ip AS value, count(*) AS n FROM logons WHERE src_ip IS NOT NULL AND src_ip <> '' GROUP BY src_ip
-	UNION ALL SELECT 'user', user, count(*) FROM logons WHERE user IS NOT NULL AND user <> '' GROUP BY user
-	UNION ALL SELECT 'target', target, count(*) FROM logons WHERE target IS NOT NULL AND target <> '' GROUP BY target`;
+// From the names' totals kept at load time (not three scans of every logon); each kind in
+// entity_totals' key order, which is the names' BINARY order.
+const DISTINCT_SQL = ['src', 'user', 'target'].map(kind => `SELECT kind, value, logons AS n FROM entity_totals WHERE kind = '${kind}' AND value <> ''`).join(' UNION ALL ');
 
 // Prepared statements per database, so a keystroke costs a bind and a step, not a compile.
 const cache = new WeakMap<Db, Map<string, Statement<unknown[]>>>();
@@ -113,7 +156,24 @@ export interface EntitySummary {
 	groups: number;
 }
 
+interface Names {
+	spellings: number;
+	total: number;
+	failed: number;
+	first_ts: number | null;
+	last_ts: number | null;
+	pairs: number;
+}
+
+/** An entity's totals: kept at load time without a window, else from its logons in the window. */
 export function entitySummary(db: Db, kind: PivotKind, value: string, w?: TimeWindow): EntitySummary {
+	if (unwindowed(w)) {
+		const sql = totalsStatements(kind);
+		const {spellings, pairs, ...row} = prepared(db, sql.names).get({value}) as Names;
+		const groups = spellings > 1 ? (prepared(db, sql.groupCount).get({value}) as {n: number}).n : pairs;
+		return {...row, groups};
+	}
+
 	const sql = statements(kind);
 	const params = {value, ...windowParams(w)};
 	const row = prepared(db, sql.summary).get(params) as Omit<EntitySummary, 'groups'>;
@@ -135,8 +195,14 @@ export interface GroupRow {
 	last_ts: number;
 }
 
-/** A page of an entity's groups, most recently active first. */
+/** A page of an entity's groups, most recently active first (from pair_totals without a window). */
 export function entityGroups(db: Db, kind: PivotKind, value: string, page: Page, w?: TimeWindow): GroupRow[] {
+	if (unwindowed(w)) {
+		const sql = totalsStatements(kind);
+		const {spellings} = prepared(db, sql.names).get({value}) as Names;
+		return prepared(db, spellings > 1 ? sql.groups : sql.page).all({value, ...page}) as GroupRow[];
+	}
+
 	return prepared(db, statements(kind).groups).all({value, ...windowParams(w), ...page}) as GroupRow[];
 }
 

@@ -18,6 +18,10 @@ export interface DatasetRow {
 	last_ts: number | null;
 	time_field: string | null;
 	loaded_at: number;
+	/** The ids holding the dataset's logons, inclusive (rows of other datasets may sit between). */
+	first_id: number;
+	/** Null until finishDataset. */
+	last_id: number | null;
 }
 
 export function findDatasetBySha(db: Db, sha256: string): DatasetRow | undefined {
@@ -28,16 +32,61 @@ export function listDatasets(db: Db): DatasetRow[] {
 	return db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
 }
 
-/** Inserts the dataset row for a file about to be loaded (inside the load's transaction). */
+/**
+ * Inserts the dataset row for a file about to be loaded (inside the load's transaction). Its
+ * logons get ids above every id in the table now: first_id.
+ */
 export function insertDataset(db: Db, row: {path: string; format: FormatName; sha256: string}): number {
-	const info = db.prepare(`INSERT INTO datasets (path, format, sha256, loaded_at)
-		VALUES (@path, @format, @sha256, @loaded_at)`).run({...row, loaded_at: Date.now()});
+	const info = db.prepare(`INSERT INTO datasets (path, format, sha256, loaded_at, first_id)
+		VALUES (@path, @format, @sha256, @loaded_at, (SELECT coalesce(max(id), 0) + 1 FROM logons))`).run({...row, loaded_at: Date.now()});
 	return Number(info.lastInsertRowid);
 }
 
+/**
+ * Folding a dataset's logons inserted since it was last finished (all of them, the first time)
+ * into the totals of migration 0006, reading only the dataset's id range: its (src_ip, user,
+ * target) totals go to a scratch table, marked `new` where pair_totals has no such row yet; then
+ * they are added to pair_totals (NULL as a value of its own, as its key has it) and, per name, to
+ * entity_totals (a name's pairs grow by its new triples).
+ */
+const FOLD = {
+	collect: `CREATE TEMP TABLE dataset_fold AS
+		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
+			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
+		FROM (SELECT src_ip, user, target, count(*) AS logons, sum(outcome = 'failure') AS failed, min(ts) AS first_ts, max(ts) AS last_ts
+			FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
+			GROUP BY src_ip, user, target) f`,
+	apply: [`INSERT INTO pair_totals (src_ip, user, target, logons, failed, first_ts, last_ts)
+		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true
+		ON CONFLICT (ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) DO UPDATE SET
+			logons = logons + excluded.logons, failed = failed + excluded.failed,
+			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
+	...(['src_ip', 'user', 'target'] as const).map(column => `INSERT INTO entity_totals (kind, value, logons, failed, first_ts, last_ts, pairs)
+		SELECT '${column === 'src_ip' ? 'src' : column}', ${column}, sum(logons), sum(failed), min(first_ts), max(last_ts), sum(new)
+		FROM temp.dataset_fold WHERE ${column} IS NOT NULL GROUP BY ${column}
+		ON CONFLICT (kind, value) DO UPDATE SET
+			logons = logons + excluded.logons, failed = failed + excluded.failed, pairs = pairs + excluded.pairs,
+			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`)],
+};
+
+/**
+ * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
+ * the end of its id range, and its logons folded into pair_totals and entity_totals (so a
+ * rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset here.
+ */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
+	const range = db.prepare(`SELECT coalesce(d.last_id, d.first_id - 1) AS after, (SELECT coalesce(max(id), 0) FROM logons) AS last
+		FROM datasets d WHERE d.id = ?`).get(id) as {after: number; last: number} | undefined;
+	if (range && range.last > range.after) {
+		db.exec('DROP TABLE IF EXISTS temp.dataset_fold');
+		db.prepare(FOLD.collect).run({...range, id});
+		for (const sql of FOLD.apply) db.prepare(sql).run();
+		db.exec('DROP TABLE temp.dataset_fold');
+	}
+
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
-		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field WHERE id = @id`).run({...totals, id});
+		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field,
+		last_id = @last WHERE id = @id`).run({...totals, id, last: range?.last ?? null});
 }
 
 /** A prepared inserter for logons of one dataset. */
@@ -190,7 +239,13 @@ export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: num
 	if (filter.target !== undefined) { where.push('l.target = @target COLLATE NOCASE'); params['target'] = filter.target; }
 	if (filter.since !== undefined) { where.push('l.ts >= @since'); params['since'] = filter.since; }
 	if (filter.until !== undefined) { where.push('l.ts <= @until'); params['until'] = filter.until; }
-	if (filter.dataset !== undefined) { where.push('l.dataset_id = @dataset'); params['dataset'] = filter.dataset; }
+	if (filter.dataset !== undefined) {
+		// The dataset's id range (a rowid range, no index on dataset_id), then its own rows in it.
+		where.push(`l.id >= (SELECT first_id FROM datasets WHERE id = @dataset)
+			AND l.id <= (SELECT coalesce(last_id, 9223372036854775807) FROM datasets WHERE id = @dataset)
+			AND l.dataset_id = @dataset`);
+		params['dataset'] = filter.dataset;
+	}
 	params['limit'] = filter.limit ?? -1;
 	const sql = `SELECT l.*, d.path FROM logons l JOIN datasets d ON d.id = l.dataset_id
 		${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.ts, l.id LIMIT @limit`;

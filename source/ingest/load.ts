@@ -210,11 +210,12 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 
 		writer.flush();
 		createIndexes(db, deferred);
-		// Let a pending Ctrl-C be seen before committing (index builds run synchronously).
+		const timeField = [...timeFields.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f)[0] ?? null;
+		// Counts, id range, and the file's logons folded into the totals (migration 0006).
+		finishDataset(db, datasetId, {records, rejected, skipped, first_ts: firstTs, last_ts: lastTs, time_field: timeField});
+		// Let a pending Ctrl-C be seen before committing (index builds and the fold run synchronously).
 		await new Promise(resolve => setImmediate(resolve));
 		if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
-		const timeField = [...timeFields.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f)[0] ?? null;
-		finishDataset(db, datasetId, {records, rejected, skipped, first_ts: firstTs, last_ts: lastTs, time_field: timeField});
 		db.exec('COMMIT');
 		committed = true;
 		return {status: 'loaded', file, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects};

@@ -1,7 +1,8 @@
 /**
  * The pivots' statements use an index for every entity kind (EXPLAIN QUERY PLAN), including
- * targets matched case-insensitively (migration 0005), and bulk loads that defer the index
- * builds leave the same indexes behind.
+ * targets matched case-insensitively (migration 0005), over the logons with a time window and
+ * over the load-time totals without one (migration 0006); bulk loads that defer the index builds
+ * leave the same indexes behind.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type {Db} from '../../source/db/open.ts';
 import {openDb} from '../../source/db/open.ts';
-import {entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
+import {distinctEntities, entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
+import {finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {dbWith, logon} from '../helpers/logons.ts';
 
@@ -38,28 +40,83 @@ function plan(db: Db, sql: string, params: Record<string, unknown>): string {
 	return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{detail: string}>).map(r => r.detail).join('\n');
 }
 
+// Users spelled two ways (adm-jdoe, Adm-JDoe) and one way (alice); targets two ways and one way.
 const base = dbWith([
 	logon({ts: T0, src_ip: '10.0.0.5', user: 'adm-jdoe', target: 'SRV-DB01'}),
 	logon({ts: T0 + 1, src_ip: '10.0.0.6', user: 'alice', target: 'srv-db01', outcome: 'failure'}),
+	logon({ts: T0 + 2, src_ip: '10.0.0.5', user: 'Adm-JDoe', target: 'SRV-FS01'}),
 ]);
 
 const INDEX_OF: Record<PivotKind, string> = {src: 'logons_src', user: 'logons_user', target: 'logons_target'};
+const TOTALS_INDEX_OF: Record<PivotKind, string> = {src: 'pair_totals_src', user: 'pair_totals_user', target: 'pair_totals_target'};
+/** A name spelled once and (for users and targets) a name spelled several ways. */
+const VALUES: Record<PivotKind, string[]> = {src: ['10.0.0.5'], user: ['ALICE', 'ADM-JDOE'], target: ['srv-fs01', 'Srv-Db01']};
+const PARAMS = {since: T0, until: null, limit: 10, offset: 0, tz: 'UTC'};
 
 for (const kind of ['src', 'user', 'target'] as const) {
-	test(`every pivot by ${kind} searches ${INDEX_OF[kind]} instead of scanning logons`, () => {
+	test(`every windowed pivot by ${kind} searches ${INDEX_OF[kind]} instead of scanning logons`, () => {
 		const {db, sql} = recording(base);
-		const value = kind === 'src' ? '10.0.0.5' : kind === 'user' ? 'ADM-JDOE' : 'Srv-Db01';
-		entitySummary(db, kind, value);
-		entityGroups(db, kind, value, {limit: 10, offset: 0});
-		timelineBuckets(db, {kind, value}, 'UTC');
+		const [value] = VALUES[kind];
+		entitySummary(db, kind, value!, {since: T0});
+		entityGroups(db, kind, value!, {limit: 10, offset: 0}, {since: T0});
+		timelineBuckets(db, {kind, value: value!}, 'UTC');
 		assert.equal(sql.length, 4, 'summary, group count, groups, timeline');
 		for (const text of sql) {
-			const p = plan(base, text, {value, since: null, until: null, limit: 10, offset: 0, tz: 'UTC'});
+			const p = plan(base, text, {value, ...PARAMS});
 			assert.match(p, new RegExp(`SEARCH logons USING INDEX ${INDEX_OF[kind]}`), `${text}\n${p}`);
 			assert.doesNotMatch(p, /SCAN logons/, p);
 		}
 	});
+
+	test(`the console's pivots by ${kind} (no window) search the totals' indexes, a page of one spelling stopping at its end`, () => {
+		for (const value of VALUES[kind]) {
+			const {db, sql} = recording(base);
+			entitySummary(db, kind, value);
+			entityGroups(db, kind, value, {limit: 10, offset: 0});
+			// Names (prepared once), then the page; for several spellings a group count and the groups.
+			assert.equal(sql.length, value === VALUES[kind][1] ? 3 : 2, sql.join('\n'));
+			for (const text of sql) {
+				const p = plan(base, text, {value, ...PARAMS});
+				const index = /FROM entity_totals/.test(text)
+					? kind === 'src' ? 'SEARCH entity_totals USING PRIMARY KEY \\(kind=\\? AND value=\\?\\)' : 'SEARCH entity_totals USING INDEX entity_totals_nocase'
+					: `SEARCH pair_totals USING INDEX ${TOTALS_INDEX_OF[kind]}`;
+				assert.match(p, new RegExp(index), `${text}\n${p}`);
+				assert.doesNotMatch(p, /SCAN (?!\(subquery)|logons/, p);
+				// One spelling: rows come in the index's recency order (only ties are sorted), so a
+				// page reads its own rows, not every row of the entity.
+				if (/LIMIT/.test(text) && !/GROUP BY/.test(text)) assert.doesNotMatch(p, /TEMP B-TREE FOR ORDER BY/, p);
+			}
+		}
+	});
 }
+
+test('the search index reads the names\' totals, and loads fold a dataset through its id range and the totals\' key', () => {
+	const {db, sql} = recording(base);
+	distinctEntities(db);
+	assert.deepEqual(plan(base, sql[0]!, {}).split('\n').filter(l => /entity_totals/.test(l)), Array(3).fill('SEARCH entity_totals USING PRIMARY KEY (kind=?)'));
+
+	const fresh = dbWith([logon()]);
+	const folds = recording(fresh);
+	fresh.transaction(() => {
+		const id = insertDataset(fresh, {path: '/fixtures/more.json', format: 'windows-json', sha256: 'm'.repeat(64)});
+		logonInserter(fresh, id)(logon());
+		finishDataset(folds.db, id, {records: 1, rejected: 0, skipped: 0, first_ts: T0, last_ts: T0, time_field: null});
+	})();
+	const fold = folds.sql.find(text => /CREATE TEMP TABLE/.test(text))!;
+	const p = plan(fresh, fold, {after: 0, last: 1, id: 1});
+	assert.match(p, /SEARCH logons USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/, p);
+	assert.match(p, /SEARCH p USING INDEX pair_totals_key/, p);
+	assert.doesNotMatch(p, /SCAN (logons|p)\b/, p);
+});
+
+test('lateral events --dataset reads the dataset\'s id range (no index on dataset_id)', () => {
+	const {db, sql} = recording(base);
+	queryEvents(db, {dataset: 1});
+	const p = plan(base, sql[0]!, {dataset: 1, limit: -1});
+	assert.match(p, /SEARCH l USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/, p);
+	assert.doesNotMatch(p, /SCAN l\b/, p);
+	assert.equal(queryEvents(base, {dataset: 1}).length, 3);
+});
 
 test('targets match case-insensitively through the index', () => {
 	assert.equal(entitySummary(base, 'target', 'SRV-DB01').total, 2);
