@@ -50,12 +50,19 @@ export function insertDataset(db: Db, row: {path: string; format: FormatName; sh
  * entity_totals (a name's pairs grow by its new triples).
  */
 const FOLD = {
+	// The triples to fold, from one of two places: a GROUP BY over a dataset's new rows, or the
+	// bulk writer's running totals (see FoldTotals).
+	// Untyped columns: no affinity, so a name such as '10' or '0' stays text.
+	stage: 'CREATE TEMP TABLE dataset_fold_rows (src_ip, user, target, logons, failed, first_ts, last_ts)',
+	fromLogons: `INSERT INTO temp.dataset_fold_rows
+		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
+		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
+		GROUP BY src_ip, user, target`,
+	fromWriter: 'INSERT INTO temp.dataset_fold_rows VALUES (?, ?, ?, ?, ?, ?, ?)',
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
-		FROM (SELECT src_ip, user, target, count(*) AS logons, sum(outcome = 'failure') AS failed, min(ts) AS first_ts, max(ts) AS last_ts
-			FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
-			GROUP BY src_ip, user, target) f`,
+		FROM temp.dataset_fold_rows f`,
 	apply: [`INSERT INTO pair_totals (src_ip, user, target, logons, failed, first_ts, last_ts)
 		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true
 		ON CONFLICT (ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) DO UPDATE SET
@@ -69,20 +76,26 @@ const FOLD = {
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`)],
 };
 
+/** Folds the triples `fill` stages into pair_totals and entity_totals. */
+function fold(db: Db, fill: () => void): void {
+	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows');
+	db.exec(FOLD.stage);
+	fill();
+	db.prepare(FOLD.collect).run();
+	for (const sql of FOLD.apply) db.prepare(sql).run();
+	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows');
+}
+
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
  * the end of its id range, and its logons folded into pair_totals and entity_totals (so a
  * rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset here.
+ * Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
  */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
 	const range = db.prepare(`SELECT coalesce(d.last_id, d.first_id - 1) AS after, (SELECT coalesce(max(id), 0) FROM logons) AS last
 		FROM datasets d WHERE d.id = ?`).get(id) as {after: number; last: number} | undefined;
-	if (range && range.last > range.after) {
-		db.exec('DROP TABLE IF EXISTS temp.dataset_fold');
-		db.prepare(FOLD.collect).run({...range, id});
-		for (const sql of FOLD.apply) db.prepare(sql).run();
-		db.exec('DROP TABLE temp.dataset_fold');
-	}
+	if (range && range.last > range.after) fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
 		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field,
@@ -117,7 +130,57 @@ export interface LogonWriter {
 	flush(): void;
 }
 
-export function bulkLogonWriter(db: Db, datasetId: number): LogonWriter {
+/** Distinct triples a bulk writer holds in memory before it folds them into the totals. */
+export const FOLD_KEYS = 200_000;
+
+/**
+ * A bulk load's running totals per (src_ip, user, target), folded into pair_totals and
+ * entity_totals every `limit` distinct triples and at the end: one pass over the rows as they are
+ * written instead of a GROUP BY (a sort of every row) after the load. Nested maps key the triple,
+ * so NULL and 'null' and names holding any character stay apart; memory is bounded by `limit`.
+ */
+class FoldTotals {
+	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
+	private size = 0;
+
+	constructor(private readonly db: Db, private readonly limit: number) {}
+
+	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
+		let byUser = this.bySrc.get(src);
+		if (!byUser) this.bySrc.set(src, byUser = new Map());
+		let byTarget = byUser.get(user);
+		if (!byTarget) byUser.set(user, byTarget = new Map());
+		const t = byTarget.get(target);
+		const failed = outcome === 'failure' ? 1 : 0;
+		if (t) {
+			t[0]++;
+			t[1] += failed;
+			if (ts < t[2]) t[2] = ts;
+			if (ts > t[3]) t[3] = ts;
+		} else {
+			byTarget.set(target, [1, failed, ts, ts]);
+			if (++this.size >= this.limit) this.spill();
+		}
+	}
+
+	/** Folds what is held into the tables and starts over. */
+	spill(): void {
+		if (this.size === 0) return;
+		fold(this.db, () => {
+			const stmt = this.db.prepare(FOLD.fromWriter);
+			for (const [src, byUser] of this.bySrc) {
+				for (const [user, byTarget] of byUser) {
+					for (const [target, t] of byTarget) stmt.run(src, user, target, t[0], t[1], t[2], t[3]);
+				}
+			}
+		});
+		this.bySrc.clear();
+		this.size = 0;
+	}
+}
+
+export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS): LogonWriter {
+	const totals = new FoldTotals(db, foldKeys);
 	const row = `(${LOGON_COLUMNS.map(() => '?').join(', ')})`;
 	const insert = (rows: number) => db.prepare(`INSERT INTO logons (${LOGON_COLUMNS.join(', ')}) VALUES ${Array.from({length: rows}, () => row).join(', ')}`);
 	const many = insert(BULK_ROWS);
@@ -145,6 +208,7 @@ export function bulkLogonWriter(db: Db, datasetId: number): LogonWriter {
 			values[i++] = l.log_source_type;
 			values[i++] = datasetId;
 			values[i] = l.raw_ref;
+			totals.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
@@ -155,6 +219,7 @@ export function bulkLogonWriter(db: Db, datasetId: number): LogonWriter {
 			for (let c = 0; c < 15; c++) values[i + c] = row[offset + c];
 			values[i + 15] = datasetId;
 			values[i + 16] = row[offset + 15];
+			totals.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
@@ -163,6 +228,9 @@ export function bulkLogonWriter(db: Db, datasetId: number): LogonWriter {
 		flush() {
 			for (let r = 0; r < n; r++) one.run(values.slice(r * width, (r + 1) * width));
 			n = 0;
+			totals.spill();
+			// Every row written so far is folded: finishDataset folds only rows after last_id.
+			db.prepare('UPDATE datasets SET last_id = (SELECT coalesce(max(id), 0) FROM logons) WHERE id = ?').run(datasetId);
 		},
 	};
 }

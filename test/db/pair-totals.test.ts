@@ -13,7 +13,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {migrate, openDb, openMemoryDb, repoRoot, type Db} from '../../source/db/open.ts';
 import {distinctEntities, entityGroups, entitySummary, OTHER_DIMENSIONS, type PivotKind} from '../../source/db/pivots.ts';
-import {finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
+import {bulkLogonWriter, finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
+import {ROW_COLUMNS} from '../../source/ingest/parse.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import type {Logon} from '../../source/ingest/types.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
@@ -136,6 +137,30 @@ test('the totals answer every pivot as plain SQL over the logons does, across da
 		db.close();
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
+});
+
+test('the bulk writer folds as it writes, spilling its running totals many times, to exactly the GROUP BY of the logons', () => {
+	const db = openMemoryDb();
+	addDataset(db, spread(200, 11)); // totals already there, folded by finishDataset
+	const rows = [...spread(300, 12), ...['null', 'NULL', '0', ''].map(user => logon({user, src_ip: 'null', target: '0'}))];
+	db.transaction(() => {
+		const id = insertDataset(db, {path: '/fixtures/bulk.json', format: 'windows-json', sha256: 'b'.repeat(64)});
+		// Three distinct triples held at most: the totals are folded in many small steps.
+		const writer = bulkLogonWriter(db, id, 3);
+		rows.forEach((row, i) => {
+			if (i % 2) writer.add(row);
+			else {
+				const values = ['pad', ...ROW_COLUMNS.map(c => row[c as keyof Logon])];
+				writer.addRow(values, 1);
+			}
+		});
+		writer.flush();
+		finishDataset(db, id, {records: rows.length, rejected: 0, skipped: 0, first_ts: T0, last_ts: T0, time_field: null});
+	})();
+	assert.equal(db.prepare('SELECT count(*) AS n FROM logons').pluck().get(), 500 + 4);
+	assertSameAsRaw(db);
+	// The text 'null' and '0' stay text: four users on one (src 'null', target '0').
+	assert.equal(db.prepare(`SELECT count(*) FROM pair_totals WHERE src_ip = 'null' AND target = '0'`).pluck().get(), 4);
 });
 
 test('NULL is a value of its own in the totals key: (NULL, u, t), (\'\', u, t) and (\'0\', u, t) are three rows, each counted once', () => {
