@@ -117,7 +117,13 @@ function pendingMigrations(db: Db): Array<{version: number; file: string}> {
 
 /** Runs each pending migration in its own transaction that also bumps user_version. */
 export function migrate(db: Db): void {
-	for (const m of pendingMigrations(db)) {
+	const pending = pendingMigrations(db);
+	// A store made by an older version: say so, as an upgrade of millions of logons takes minutes.
+	if (pending.length > 0 && (db.pragma('user_version', {simple: true}) as number) > 0) {
+		process.stderr.write(`lateral: upgrading ${db.name} to schema ${pending.at(-1)!.version} (once; about a minute per 5 million logons)\n`);
+	}
+
+	for (const m of pending) {
 		const sql = fs.readFileSync(m.file, 'utf8');
 		db.transaction(() => {
 			db.exec(sql);

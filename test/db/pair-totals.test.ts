@@ -198,7 +198,18 @@ test('migrating an old database fills the totals from its logons and drops logon
 	try {
 		const file = path.join(dir, 'old.sqlite');
 		oldDatabase(file, [spread(200, 5), [], spread(100, 6)]);
-		const db = openDb(file);
+		const said: string[] = [];
+		const write = process.stderr.write;
+		process.stderr.write = ((text: string) => said.push(text) > 0) as typeof process.stderr.write;
+		let db: Db;
+		try {
+			db = openDb(file);
+		} finally {
+			process.stderr.write = write;
+		}
+
+		assert.equal(said.length, 1);
+		assert.match(said[0]!, /^lateral: upgrading .*old\.sqlite to schema \d+ \(once;/);
 		assertSameAsRaw(db);
 		assert.deepEqual(db.prepare('SELECT id, first_id, last_id FROM datasets ORDER BY id').all(), [
 			{id: 1, first_id: 1, last_id: 200},
