@@ -5,17 +5,12 @@
  * names holding spaces (like "ANONYMOUS LOGON"), which fuse scores differently.
  */
 import type {EntityName} from '../../source/db/pivots.ts';
+import {Random} from '../../source/generate/random.ts';
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same names on every machine. */
+/** A seeded stream of floats in [0, 1): the generator's own (the same seed gives the same names everywhere). */
 export function prng(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6D_2B_79_F5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-	};
+	const random = new Random(seed, 'search-names');
+	return () => random.next();
 }
 
 const ONSETS = ['b', 'c', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'ch', 'sh', 'th', 'br', 'st', 'tr', 'gr', ''];
