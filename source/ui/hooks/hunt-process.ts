@@ -7,8 +7,7 @@
  * supersedes the running one, and on quit; it ends by itself when the console's end of the channel closes.
  */
 import {openDb, type Db} from '../../db/open.ts';
-import {neutralize} from '../../util/sanitize.ts';
-import {runHunt, type HuntInput} from './use-hunt.ts';
+import {huntFailure, runHunt, type HuntInput} from './use-hunt.ts';
 
 const [file = '', mode] = process.argv.slice(2);
 let db: Db | undefined;
@@ -19,7 +18,7 @@ process.on('message', ({id, input}: {id: number; input: HuntInput}) => {
 		db ??= openDb(file, {readOnly: mode === 'read-only'});
 		state = runHunt(db, input);
 	} catch (error) {
-		state = {result: undefined, error: neutralize(error instanceof Error ? error.message : String(error)), logons: -1, pending: false, suppressed: []};
+		state = huntFailure(error, -1);
 	}
 
 	process.send!({id, state});

@@ -44,7 +44,10 @@ export interface HuntState {
 }
 
 const keyOf = (f: Finding) => `${f.src_ip}\u0000${f.user}`;
-const oneLine = (error: unknown) => neutralize(error instanceof Error ? error.message : String(error));
+/** The state of a hunt that could not run (an error, or a message saying why), neutralised for display. */
+export function huntFailure(error: unknown, logons: number): HuntState {
+	return {result: undefined, error: neutralize(error instanceof Error ? error.message : String(error)), logons, pending: false, suppressed: []};
+}
 
 /** Runs the hunt outside React (what the hook memoises, and what the hunt process runs); errors become one line. */
 export function runHunt(db: Db, input: HuntInput): HuntState {
@@ -60,7 +63,7 @@ export function runHunt(db: Db, input: HuntInput): HuntState {
 
 		return {result, error: undefined, logons, pending: false, suppressed};
 	} catch (error) {
-		return {result: undefined, error: oneLine(error), logons, pending: false, suppressed: []};
+		return huntFailure(error, logons);
 	}
 }
 
@@ -145,7 +148,7 @@ export class HuntProcess {
 	/** Runs the hunt; a process that fails or dies answers with an error line. One hunt at a time. */
 	async run(input: HuntInput): Promise<HuntState> {
 		if (this.busy) throw new Error('the hunt process is busy');
-		if (this.ended) return failure('the hunt process has ended');
+		if (this.ended) return huntFailure('the hunt process has ended', -1);
 		const id = ++this.next;
 		// While a hunt is under way the child keeps the console's process alive (scripts, tests).
 		this.child.ref();
@@ -183,11 +186,9 @@ export class HuntProcess {
 
 	private fail(message: string): void {
 		this.ended = true;
-		this.answer(failure(message));
+		this.answer(huntFailure(message, -1));
 	}
 }
-
-const failure = (message: string): HuntState => ({result: undefined, error: neutralize(message), logons: -1, pending: false, suppressed: []});
 
 /**
  * The hunt for `input`, re-run when `input` or `revision` changes. A newer request supersedes the
