@@ -15,8 +15,17 @@ export type Db = Database.Database;
 // database be opened `immutable` (see openReadOnly). Plain paths are unaffected.
 process.env['SQLITE_USE_URI'] ??= '1';
 
-/** The repository root (where package.json lives). */
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The repository root: the nearest directory above this module holding package.json (source/db/
+ * from the sources, dist/ from the bundles).
+ */
+export const repoRoot = (() => {
+	const start = path.dirname(fileURLToPath(import.meta.url));
+	for (let dir = start; ; dir = path.dirname(dir)) {
+		if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+		if (path.dirname(dir) === dir) return path.resolve(start, '../..');
+	}
+})();
 const migrationsDir = path.join(repoRoot, 'db', 'migrations');
 
 /** `--db`, else `$LATERAL_DB`, else `db/lateral.sqlite` in the repository. */

@@ -10,6 +10,7 @@ import {Worker} from 'node:worker_threads';
 import type {Db} from '../db/open.ts';
 import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, insertDataset, logonIndexes, logonSpan, rejectInserter} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
+import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
 import {readHead} from './text.ts';
 import {parseBatches, ROW_WIDTH, type Batch} from './parse.ts';
@@ -82,16 +83,20 @@ function estimateLines(file: string, size: number): number | undefined {
 }
 
 /**
- * Batches parsed in a worker thread (parse-worker.ts). The worker registers the TypeScript loader
- * itself (the CLI registers it in-process, which a worker does not inherit). Stopping early, by
+ * Batches parsed in a worker thread (parse-worker.ts, or its bundle). From the sources the worker
+ * registers the TypeScript loader itself (the CLI registers it in-process, which a worker does not
+ * inherit). Stopping early, by
  * an error or Ctrl-C, stops and ends the worker.
  */
 async function * threadBatches(format: FormatName, file: string, options: LoadOptions): AsyncGenerator<Batch> {
 	const flow = new Int32Array(new SharedArrayBuffer(12));
-	const shim = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(m => { m.register(); return import(${JSON.stringify(new URL('./parse-worker.ts', import.meta.url).href)}); });`;
+	const entry = entryModule('parse-worker', new URL('./parse-worker.ts', import.meta.url));
+	const start = entry.needsTsx
+		? `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(m => { m.register(); return import(${JSON.stringify(entry.url.href)}); });`
+		: `import(${JSON.stringify(entry.url.href)});`;
 	// Everything but the callbacks crosses to the worker.
 	const readOptions = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v !== 'function')) as ReadOptions;
-	const worker = new Worker(shim, {eval: true, workerData: {file, format, options: readOptions, flow: flow.buffer}});
+	const worker = new Worker(start, {eval: true, workerData: {file, format, options: readOptions, flow: flow.buffer}});
 	type Message = {batch: Batch} | {done: true} | {error: {reason?: string; line?: number; message?: string}} | {exit: number};
 	const queue: Message[] = [];
 	let wake: (() => void) | undefined;

@@ -7,6 +7,8 @@
  * their queries are generated (see lateral.ts).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import {repoRoot} from '../db/open.ts';
 import type {Profile} from '../detect/profiles.ts';
 import {UsageError} from '../util/errors.ts';
 
@@ -36,7 +38,7 @@ const cache = new Map<string, string[]>();
 export function templateLines(file: string): string[] {
 	let lines = cache.get(file);
 	if (lines === undefined) {
-		const text = fs.readFileSync(new URL(`queries/${file}`, import.meta.url), 'utf8');
+		const text = fs.readFileSync(path.join(repoRoot, 'source', 'rules', 'queries', file), 'utf8');
 		lines = text.replace(/\n$/, '').split('\n');
 		cache.set(file, lines);
 	}

@@ -18,6 +18,7 @@ import {countLogons} from '../../db/store.ts';
 import {hunt} from '../../detect/hunt.ts';
 import type {Finding, HuntResult} from '../../detect/types.ts';
 import {neutralize} from '../../util/sanitize.ts';
+import {entryModule} from '../../util/runtime.ts';
 
 export interface HuntInput {
 	profile: string;
@@ -106,8 +107,9 @@ export class HuntProcess {
 	constructor(file: string, readOnly: boolean) {
 		this.file = file;
 		this.readOnly = readOnly;
-		this.child = fork(fileURLToPath(new URL('hunt-process.ts', import.meta.url)), [file, readOnly ? 'read-only' : 'read-write'], {
-			execArgv: ['--import', import.meta.resolve('tsx')],
+		const entry = entryModule('hunt-process', new URL('hunt-process.ts', import.meta.url));
+		this.child = fork(fileURLToPath(entry.url), [file, readOnly ? 'read-only' : 'read-write'], {
+			execArgv: entry.needsTsx ? ['--import', import.meta.resolve('tsx')] : [],
 			serialization: 'advanced',
 			// The console owns the terminal: nothing of the child's may reach it.
 			stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
