@@ -7,12 +7,13 @@
  * never a whole table. Sources compare exactly; users and targets case-insensitively, as
  * `lateral events` does. Times are epoch ms, UTC; windows are inclusive and optional.
  *
- * An entity's summary and groups without a window (the console's entity view) and the distinct
- * names read the totals kept at load time (pair_totals, entity_totals: migration 0006), a few rows
- * however many logons an entity has; with a window, and for timelines and a pair's events, they
- * read the logons through their indexes.
+ * An entity's summary, groups and hourly timeline without a window (the console's entity view) and
+ * the distinct names read the totals kept at load time (pair_totals, entity_totals: migration 0006;
+ * hour_totals: 0008), a few rows however many logons an entity has; with a window, for a pair, and
+ * for a timeline in a zone the hour totals cannot answer, they read the logons through their indexes.
  */
 import type {Statement} from 'better-sqlite3';
+import {offsetAt} from '../util/time.ts';
 import type {Db} from './open.ts';
 
 /** The three dimensions a hunter pivots between. */
@@ -88,6 +89,8 @@ function statements(kind: PivotKind) {
  *   is read in index order (most recent first) and stops at the page's end.
  * - `groupCount` and `groups`: for several spellings, rows of different spellings may fall in one
  *   group (10.0.0.5 adm-jdoe on DC01 and on dc01), so the entity's rows are summed per group.
+ * - `hours`: the entity's logons per UTC hour (hours since 1970-01-01 00:00 UTC), every spelling's
+ *   rows of hour_totals summed; localBuckets turns them into the timeline's local hours.
  */
 function totalsStatements(kind: PivotKind) {
 	const self = DIMENSIONS[kind];
@@ -103,6 +106,8 @@ function totalsStatements(kind: PivotKind) {
 			min(first_ts) AS first_ts, max(last_ts) AS last_ts
 			FROM pair_totals WHERE ${self.match}
 			GROUP BY ${a}, ${b} ORDER BY last_ts DESC, a, b LIMIT @limit OFFSET @offset`,
+		hours: `SELECT hour, sum(logons) AS total, sum(failed) AS failed FROM hour_totals
+			WHERE kind = '${kind}' AND value IN (SELECT value FROM ${self.names}) GROUP BY hour ORDER BY hour`,
 	};
 }
 
@@ -246,12 +251,54 @@ export interface HourBucket {
 
 export type TimelineSubject = {kind: PivotKind; value: string} | {kind: 'pair'; src: string; user: string};
 
+/**
+ * Without a window an entity's timeline is read from hour_totals (migration 0008) when every one of
+ * its UTC hours maps whole onto a local hour (see localBuckets), else, like a pair's and any
+ * windowed timeline, from its logons.
+ */
 export function timelineBuckets(db: Db, subject: TimelineSubject, tz: string, w?: TimeWindow): HourBucket[] {
 	if (subject.kind === 'pair') {
 		return prepared(db, PAIR_SQL.timeline).all({src: subject.src, user: subject.user, tz, ...windowParams(w)}) as HourBucket[];
 	}
 
+	if (unwindowed(w)) {
+		const hours = prepared(db, totalsStatements(subject.kind).hours).all({value: subject.value}) as HourBucket[];
+		const buckets = localBuckets(hours, tz);
+		if (buckets) return buckets;
+	}
+
 	return prepared(db, statements(subject.kind).timeline).all({value: subject.value, tz, ...windowParams(w)}) as HourBucket[];
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Logons per UTC hour (`hour`: hours since 1970-01-01 00:00 UTC) as the timeline statement buckets
+ * them in `tz`, or undefined when an hour does not map whole. That statement's bucket,
+ * local_day * 24 + local_hour (source/db/open.ts), is floor((ts + offset) / 1 h) with the offset
+ * offsetAt gives; when the offset is a whole number of hours and the same at the first and the last
+ * millisecond of UTC hour h (offsetAt then gives it to every instant between), every logon of h
+ * falls in h + offset / 1 h. Not so in zones off by half or quarter hours (Asia/Kolkata,
+ * Asia/Kathmandu, Australia/Lord_Howe) or in an hour whose offset changes inside it. Two UTC hours
+ * may fall in one local hour (the hour repeated when clocks go back): their counts add up.
+ */
+function localBuckets(hours: HourBucket[], tz: string): HourBucket[] | undefined {
+	const buckets = new Map<number, HourBucket>();
+	for (const row of hours) {
+		const start = row.hour * HOUR_MS;
+		const offset = offsetAt(start, tz);
+		if (offset % HOUR_MS !== 0 || offsetAt(start + HOUR_MS - 1, tz) !== offset) return undefined;
+		const hour = row.hour + offset / HOUR_MS;
+		const bucket = buckets.get(hour);
+		if (bucket) {
+			bucket.total += row.total;
+			bucket.failed += row.failed;
+		} else {
+			buckets.set(hour, {hour, total: row.total, failed: row.failed});
+		}
+	}
+
+	return [...buckets.values()].sort((a, b) => a.hour - b.hour);
 }
 
 /** A distinct name of one dimension and how many logons carry it. */

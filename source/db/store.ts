@@ -87,15 +87,35 @@ function fold(db: Db, fill: () => void): void {
 }
 
 /**
+ * The hour totals of migration 0008: logons and failures per name (source, user, target as
+ * spelled; NULL names have none) and UTC hour, hour = floor(ts / 3600000). Added to, like the
+ * other totals, from a GROUP BY over a dataset's new rows or from the bulk writer's running totals.
+ */
+const HOURS = {
+	// SQLite's integer division truncates toward zero: one less before 1970 off a whole hour (floor).
+	fromLogons: (['src_ip', 'user', 'target'] as const).map(column => `INSERT INTO hour_totals (kind, value, hour, logons, failed)
+		SELECT '${column === 'src_ip' ? 'src' : column}', ${column}, ts / 3600000 - (ts % 3600000 < 0) AS h, count(*), sum(outcome = 'failure')
+		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL GROUP BY ${column}, h
+		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`),
+	fromWriter: `INSERT INTO hour_totals (kind, value, hour, logons, failed) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`,
+};
+
+const HOUR_MS = 3_600_000;
+
+/**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
- * the end of its id range, and its logons folded into pair_totals and entity_totals (so a
- * rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset here.
- * Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
+ * the end of its id range, and its logons folded into pair_totals, entity_totals and hour_totals
+ * (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
+ * here. Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
  */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
 	const range = db.prepare(`SELECT coalesce(d.last_id, d.first_id - 1) AS after, (SELECT coalesce(max(id), 0) FROM logons) AS last
 		FROM datasets d WHERE d.id = ?`).get(id) as {after: number; last: number} | undefined;
-	if (range && range.last > range.after) fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
+	if (range && range.last > range.after) {
+		fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
+		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
+	}
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
 		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field,
@@ -130,28 +150,40 @@ export interface LogonWriter {
 	flush(): void;
 }
 
-/** Distinct triples a bulk writer holds in memory before it folds them into the totals. */
+/** Distinct triples, and distinct (name, hour) keys, a bulk writer holds in memory before it folds them into the totals. */
 export const FOLD_KEYS = 200_000;
+
+/** Per name: UTC hour -> [logons, failed]. */
+type HourCounts = Map<unknown, Map<number, [number, number]>>;
+const HOUR_KINDS = ['src', 'user', 'target'] as const;
 
 /**
  * A bulk load's running totals per (src_ip, user, target), folded into pair_totals and
- * entity_totals every `limit` distinct triples and at the end: one pass over the rows as they are
+ * entity_totals every `limit` distinct triples and at the end, and per (name, UTC hour), folded
+ * into hour_totals every `limit` distinct keys and at the end: one pass over the rows as they are
  * written instead of a GROUP BY (a sort of every row) after the load. Nested maps key the triple,
  * so NULL and 'null' and names holding any character stay apart; memory is bounded by `limit`.
  */
 class FoldTotals {
 	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
 	private size = 0;
+	/** Per kind, in the order of HOUR_KINDS. */
+	private readonly hours: [HourCounts, HourCounts, HourCounts] = [new Map(), new Map(), new Map()];
+	private hourKeys = 0;
 
 	constructor(private readonly db: Db, private readonly limit: number) {}
 
 	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
+		const failed = outcome === 'failure' ? 1 : 0;
+		const hour = Math.floor(ts / HOUR_MS);
+		this.addHour(0, src, hour, failed);
+		this.addHour(1, user, hour, failed);
+		this.addHour(2, target, hour, failed);
 		let byUser = this.bySrc.get(src);
 		if (!byUser) this.bySrc.set(src, byUser = new Map());
 		let byTarget = byUser.get(user);
 		if (!byTarget) byUser.set(user, byTarget = new Map());
 		const t = byTarget.get(target);
-		const failed = outcome === 'failure' ? 1 : 0;
 		if (t) {
 			t[0]++;
 			t[1] += failed;
@@ -159,12 +191,32 @@ class FoldTotals {
 			if (ts > t[3]) t[3] = ts;
 		} else {
 			byTarget.set(target, [1, failed, ts, ts]);
-			if (++this.size >= this.limit) this.spill();
+			if (++this.size >= this.limit) this.spillTriples();
+		}
+	}
+
+	private addHour(kind: 0 | 1 | 2, name: unknown, hour: number, failed: number): void {
+		if (name === null || name === undefined) return;
+		const byName = this.hours[kind];
+		let byHour = byName.get(name);
+		if (!byHour) byName.set(name, byHour = new Map());
+		const h = byHour.get(hour);
+		if (h) {
+			h[0]++;
+			h[1] += failed;
+		} else {
+			byHour.set(hour, [1, failed]);
+			if (++this.hourKeys >= this.limit) this.spillHours();
 		}
 	}
 
 	/** Folds what is held into the tables and starts over. */
 	spill(): void {
+		this.spillTriples();
+		this.spillHours();
+	}
+
+	private spillTriples(): void {
 		if (this.size === 0) return;
 		fold(this.db, () => {
 			const stmt = this.db.prepare(FOLD.fromWriter);
@@ -176,6 +228,21 @@ class FoldTotals {
 		});
 		this.bySrc.clear();
 		this.size = 0;
+	}
+
+	/** Each key is held once, so it is one upsert; names in order, to write the table's pages in order. */
+	private spillHours(): void {
+		if (this.hourKeys === 0) return;
+		const stmt = this.db.prepare(HOURS.fromWriter);
+		HOUR_KINDS.forEach((kind, k) => {
+			const byName = this.hours[k]!;
+			for (const name of [...byName.keys()].sort()) {
+				for (const [hour, h] of byName.get(name)!) stmt.run(kind, name, hour, h[0], h[1]);
+			}
+
+			byName.clear();
+		});
+		this.hourKeys = 0;
 	}
 }
 

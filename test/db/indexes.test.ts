@@ -1,8 +1,8 @@
 /**
  * The pivots' statements use an index for every entity kind (EXPLAIN QUERY PLAN), including
  * targets matched case-insensitively (migration 0005), over the logons with a time window and
- * over the load-time totals without one (migration 0006); bulk loads that defer the index builds
- * leave the same indexes behind.
+ * over the load-time totals without one (migrations 0006 and 0008); bulk loads that defer the index
+ * builds leave the same indexes behind.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,7 +59,7 @@ for (const kind of ['src', 'user', 'target'] as const) {
 		const [value] = VALUES[kind];
 		entitySummary(db, kind, value!, {since: T0});
 		entityGroups(db, kind, value!, {limit: 10, offset: 0}, {since: T0});
-		timelineBuckets(db, {kind, value: value!}, 'UTC');
+		timelineBuckets(db, {kind, value: value!}, 'UTC', {since: T0});
 		assert.equal(sql.length, 4, 'summary, group count, groups, timeline');
 		for (const text of sql) {
 			const p = plan(base, text, {value, ...PARAMS});
@@ -88,6 +88,18 @@ for (const kind of ['src', 'user', 'target'] as const) {
 			}
 		}
 	});
+
+	test(`the console's timeline by ${kind} (no window) reads the entity's spellings, then their hours by the hour totals' key`, () => {
+		for (const value of VALUES[kind]) {
+			const {db, sql} = recording(base);
+			assert.deepEqual(timelineBuckets(db, {kind, value}, 'UTC'), timelineBuckets(base, {kind, value}, 'UTC', {since: 0}));
+			assert.equal(sql.length, 1, sql.join('\n'));
+			const p = plan(base, sql[0]!, {value});
+			assert.match(p, /SEARCH hour_totals USING PRIMARY KEY \(kind=\? AND value=\?\)/, p);
+			assert.match(p, kind === 'src' ? /SEARCH entity_totals USING PRIMARY KEY \(kind=\? AND value=\?\)/ : /SEARCH entity_totals USING (COVERING )?INDEX entity_totals_nocase/, p);
+			assert.doesNotMatch(p, /SCAN|logons/, p);
+		}
+	});
 }
 
 test('the search index reads the names\' totals, and loads fold a dataset through its id range and the totals\' key', () => {
@@ -110,6 +122,14 @@ test('the search index reads the names\' totals, and loads fold a dataset throug
 	const mark = plan(fresh, folds.sql.find(text => /CREATE TEMP TABLE dataset_fold AS/.test(text))!, {});
 	assert.match(mark, /SEARCH p USING INDEX pair_totals_key/, mark);
 	assert.doesNotMatch(mark, /SCAN p\b/, mark);
+	// The hour totals, one statement per kind, read the same range.
+	const hours = folds.sql.filter(text => /INSERT INTO hour_totals/.test(text));
+	assert.equal(hours.length, 3);
+	for (const text of hours) {
+		const p = plan(fresh, text, {after: 0, last: 1, id: 1});
+		assert.match(p, /SEARCH logons USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/, p);
+		assert.doesNotMatch(p, /SCAN logons\b/, p);
+	}
 });
 
 test('lateral events --dataset reads the dataset\'s id range (no index on dataset_id)', () => {

@@ -10,16 +10,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import {migrate, openDb, openMemoryDb, repoRoot, type Db} from '../../source/db/open.ts';
+import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
 import {distinctEntities, entityGroups, entitySummary, OTHER_DIMENSIONS, type PivotKind} from '../../source/db/pivots.ts';
-import {bulkLogonWriter, finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
-import {ROW_COLUMNS} from '../../source/ingest/parse.ts';
+import {finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
-import type {Logon} from '../../source/ingest/types.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
+import {addBulk, oldDatabase, PROBES, spread, T0} from '../helpers/totals.ts';
 
-const T0 = Date.parse('2026-11-05T02:00:00Z');
 const COLUMN: Record<PivotKind, string> = {src: 'src_ip', user: 'user', target: 'target'};
 const MATCH: Record<PivotKind, string> = {src: 'src_ip = @value', user: 'user = @value COLLATE NOCASE', target: 'target = @value COLLATE NOCASE'};
 
@@ -45,32 +42,6 @@ const RAW_DISTINCT = `SELECT 'src' AS kind, src_ip AS value, count(*) AS n FROM 
 const RAW_TOTALS = `SELECT src_ip, user, target, count(*) AS logons, sum(outcome = 'failure') AS failed, min(ts) AS first_ts, max(ts) AS last_ts
 	FROM logons GROUP BY src_ip, user, target ORDER BY src_ip, user, target`;
 const TOTALS = 'SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM pair_totals ORDER BY src_ip, user, target';
-
-// Names in several spellings, NULL, '' and the text '0' (which must not meet the NULL key).
-const SRCS = ['10.0.0.5', '10.0.0.6', '', null, '0', 'fe80::1'];
-const USERS = ['adm-jdoe', 'ADM-JDOE', 'Adm-JDoe', 'alice', '', null, '0', 'Ünïcode'];
-const TARGETS = ['DC01', 'dc01', 'Dc01', 'SRV-FS01', 'srv-fs01', '', null, '0'];
-
-/** A deterministic spread of logons over the names above, `count` of them from `seed`. */
-function spread(count: number, seed: number): Logon[] {
-	return Array.from({length: count}, (_, i) => {
-		const k = (i * 7919 + seed * 104_729) >>> 0;
-		return logon({
-			ts: T0 + ((k * 37) % 500) * 60_000,
-			src_ip: SRCS[k % SRCS.length]!,
-			user: USERS[(k >> 3) % USERS.length]!,
-			target: TARGETS[(k >> 6) % TARGETS.length]!,
-			outcome: k % 5 === 0 ? 'failure' : 'success',
-		});
-	});
-}
-
-/** Every value a hunter could pivot to, in every spelling above, plus names nobody has. */
-const PROBES: Record<PivotKind, string[]> = {
-	src: [...SRCS.filter(v => v !== null), '10.9.9.9'],
-	user: [...USERS.filter(v => v !== null), 'ADM-jdoe', 'nobody'],
-	target: [...TARGETS.filter(v => v !== null), 'dC01', 'none'],
-};
 
 function assertSameAsRaw(db: Db): void {
 	assert.deepEqual(db.prepare(TOTALS).all(), db.prepare(RAW_TOTALS).all(), 'pair_totals is the GROUP BY of the logons');
@@ -143,20 +114,8 @@ test('the bulk writer folds as it writes, spilling its running totals many times
 	const db = openMemoryDb();
 	addDataset(db, spread(200, 11)); // totals already there, folded by finishDataset
 	const rows = [...spread(300, 12), ...['null', 'NULL', '0', ''].map(user => logon({user, src_ip: 'null', target: '0'}))];
-	db.transaction(() => {
-		const id = insertDataset(db, {path: '/fixtures/bulk.json', format: 'windows-json', sha256: 'b'.repeat(64)});
-		// Three distinct triples held at most: the totals are folded in many small steps.
-		const writer = bulkLogonWriter(db, id, 3);
-		rows.forEach((row, i) => {
-			if (i % 2) writer.add(row);
-			else {
-				const values = ['pad', ...ROW_COLUMNS.map(c => row[c as keyof Logon])];
-				writer.addRow(values, 1);
-			}
-		});
-		writer.flush();
-		finishDataset(db, id, {records: rows.length, rejected: 0, skipped: 0, first_ts: T0, last_ts: T0, time_field: null});
-	})();
+	// Three distinct triples held at most: the totals are folded in many small steps.
+	addBulk(db, rows, 3, 'b');
 	assert.equal(db.prepare('SELECT count(*) AS n FROM logons').pluck().get(), 500 + 4);
 	assertSameAsRaw(db);
 	// The text 'null' and '0' stay text: four users on one (src 'null', target '0').
@@ -177,21 +136,6 @@ test('NULL is a value of its own in the totals key: (NULL, u, t), (\'\', u, t) a
 	assert.deepEqual(entitySummary(db, 'src', '0'), rawSummary(db, 'src', '0'));
 	assert.deepEqual(entitySummary(db, 'src', ''), rawSummary(db, 'src', ''));
 });
-
-/** A database as migrations 0001-0005 left it, holding `datasets` of logons. */
-function oldDatabase(file: string, datasets: Logon[][]): void {
-	const db = new Database(file);
-	const dir = path.join(repoRoot, 'db', 'migrations');
-	for (const name of fs.readdirSync(dir).filter(n => /^000[1-5]-.+\.sql$/.test(n)).sort()) db.exec(fs.readFileSync(path.join(dir, name), 'utf8'));
-	db.pragma('user_version = 5');
-	const columns = Object.keys(logon());
-	const insert = db.prepare(`INSERT INTO logons (${columns.join(', ')}, dataset_id) VALUES (${columns.map(c => `@${c}`).join(', ')}, @dataset_id)`);
-	db.transaction(() => datasets.forEach((rows, i) => {
-		const id = Number(db.prepare(`INSERT INTO datasets (path, format, sha256, records, loaded_at) VALUES (?, 'windows-json', ?, ?, 0)`).run(`/old/${i}`, `old${i}`, rows.length).lastInsertRowid);
-		for (const row of rows) insert.run({...row, dataset_id: id});
-	}))();
-	db.close();
-}
 
 test('migrating an old database fills the totals from its logons and drops logons_dataset', () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-totals-'));
