@@ -2,6 +2,7 @@
  * Named statements over the store: writing datasets and logons, reading what is loaded.
  * Every value is bound as a parameter.
  */
+import type {Statement} from 'better-sqlite3';
 import type {Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 
@@ -97,7 +98,13 @@ const HOURS = {
 		SELECT '${column === 'src_ip' ? 'src' : column}', ${column}, ts / 3600000 - (ts % 3600000 < 0) AS h, count(*), sum(outcome = 'failure')
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL GROUP BY ${column}, h
 		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`),
-	fromWriter: `INSERT INTO hour_totals (kind, value, hour, logons, failed) VALUES (?, ?, ?, ?, ?)
+	// The bulk writer's rows are staged, then added in key order (one sorted pass over the table's
+	// pages instead of a random insert per row); a key staged more than once (logons out of time
+	// order) is summed. Untyped columns: no affinity, so a name such as '10' stays text.
+	stage: 'DROP TABLE IF EXISTS temp.hour_fold_rows; CREATE TEMP TABLE hour_fold_rows (kind, value, hour, logons, failed)',
+	fromWriter: (rows: number) => `INSERT INTO temp.hour_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?)').join(', ')}`,
+	apply: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
+		SELECT kind, value, hour, sum(logons), sum(failed) FROM temp.hour_fold_rows WHERE true GROUP BY kind, value, hour
 		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`,
 };
 
@@ -150,40 +157,31 @@ export interface LogonWriter {
 	flush(): void;
 }
 
-/** Distinct triples, and distinct (name, hour) keys, a bulk writer holds in memory before it folds them into the totals. */
+/**
+ * Distinct triples a bulk writer holds in memory before it folds them into the totals; also the
+ * names it holds a running hour of, and the hour rows it stages before adding them to hour_totals.
+ */
 export const FOLD_KEYS = 200_000;
-
-/** Per name: UTC hour -> [logons, failed]. */
-type HourCounts = Map<unknown, Map<number, [number, number]>>;
-const HOUR_KINDS = ['src', 'user', 'target'] as const;
 
 /**
  * A bulk load's running totals per (src_ip, user, target), folded into pair_totals and
- * entity_totals every `limit` distinct triples and at the end, and per (name, UTC hour), folded
- * into hour_totals every `limit` distinct keys and at the end: one pass over the rows as they are
+ * entity_totals every `limit` distinct triples and at the end: one pass over the rows as they are
  * written instead of a GROUP BY (a sort of every row) after the load. Nested maps key the triple,
  * so NULL and 'null' and names holding any character stay apart; memory is bounded by `limit`.
  */
 class FoldTotals {
 	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
 	private size = 0;
-	/** Per kind, in the order of HOUR_KINDS. */
-	private readonly hours: [HourCounts, HourCounts, HourCounts] = [new Map(), new Map(), new Map()];
-	private hourKeys = 0;
 
 	constructor(private readonly db: Db, private readonly limit: number) {}
 
 	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
-		const failed = outcome === 'failure' ? 1 : 0;
-		const hour = Math.floor(ts / HOUR_MS);
-		this.addHour(0, src, hour, failed);
-		this.addHour(1, user, hour, failed);
-		this.addHour(2, target, hour, failed);
 		let byUser = this.bySrc.get(src);
 		if (!byUser) this.bySrc.set(src, byUser = new Map());
 		let byTarget = byUser.get(user);
 		if (!byTarget) byUser.set(user, byTarget = new Map());
 		const t = byTarget.get(target);
+		const failed = outcome === 'failure' ? 1 : 0;
 		if (t) {
 			t[0]++;
 			t[1] += failed;
@@ -191,32 +189,12 @@ class FoldTotals {
 			if (ts > t[3]) t[3] = ts;
 		} else {
 			byTarget.set(target, [1, failed, ts, ts]);
-			if (++this.size >= this.limit) this.spillTriples();
-		}
-	}
-
-	private addHour(kind: 0 | 1 | 2, name: unknown, hour: number, failed: number): void {
-		if (name === null || name === undefined) return;
-		const byName = this.hours[kind];
-		let byHour = byName.get(name);
-		if (!byHour) byName.set(name, byHour = new Map());
-		const h = byHour.get(hour);
-		if (h) {
-			h[0]++;
-			h[1] += failed;
-		} else {
-			byHour.set(hour, [1, failed]);
-			if (++this.hourKeys >= this.limit) this.spillHours();
+			if (++this.size >= this.limit) this.spill();
 		}
 	}
 
 	/** Folds what is held into the tables and starts over. */
 	spill(): void {
-		this.spillTriples();
-		this.spillHours();
-	}
-
-	private spillTriples(): void {
 		if (this.size === 0) return;
 		fold(this.db, () => {
 			const stmt = this.db.prepare(FOLD.fromWriter);
@@ -229,25 +207,128 @@ class FoldTotals {
 		this.bySrc.clear();
 		this.size = 0;
 	}
+}
 
-	/** Each key is held once, so it is one upsert; names in order, to write the table's pages in order. */
-	private spillHours(): void {
-		if (this.hourKeys === 0) return;
-		const stmt = this.db.prepare(HOURS.fromWriter);
-		HOUR_KINDS.forEach((kind, k) => {
-			const byName = this.hours[k]!;
-			for (const name of [...byName.keys()].sort()) {
-				for (const [hour, h] of byName.get(name)!) stmt.run(kind, name, hour, h[0], h[1]);
-			}
+const HOUR_KINDS = ['src', 'user', 'target'] as const;
+/** Rows per multi-row insert of staged hour totals (5 values each). */
+const HOUR_ROWS = 100;
 
-			byName.clear();
+/**
+ * A bulk load's running totals per name and UTC hour, added to hour_totals as it goes. A log
+ * comes in time order (or nearly), so each name holds only the hour of its latest logon, counted
+ * in place; a logon in another hour stages the finished hour as a row and starts the new one.
+ * Logons out of order only stage more rows for the same hour, which are summed: the totals stay
+ * exact, the cost grows. Staged rows are added to hour_totals in key order every `limit` rows
+ * and at the end, and at most `limit` names are held: memory is bounded by `limit`.
+ * (A map of every hour of every name, as FoldTotals keeps per triple, costs several times the
+ * CPU on a time-ordered file, for a map entry allocated per hour; adding each row to the table
+ * as it comes, in time order, costs about twice as much as sorting them first.)
+ */
+class HourTotals {
+	/** Per kind, in the order of HOUR_KINDS: name -> its slot in the arrays below. */
+	private readonly slots: [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>] = [new Map(), new Map(), new Map()];
+	private readonly hour: number[] = [];
+	private readonly logons: number[] = [];
+	private readonly failed: number[] = [];
+	/** Rows not yet in the staging table: kind, name, hour, logons, failed. */
+	private readonly buffer: unknown[] = new Array(HOUR_ROWS * 5);
+	private buffered = 0;
+	private staged = 0;
+	private insert?: {many: Statement<unknown[]>; one: Statement<unknown[]>};
+
+	constructor(private readonly db: Db, private readonly limit: number) {}
+
+	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
+		const failed = outcome === 'failure' ? 1 : 0;
+		const hour = Math.floor(ts / HOUR_MS);
+		if (src !== null && src !== undefined) this.count(0, src, hour, failed);
+		if (user !== null && user !== undefined) this.count(1, user, hour, failed);
+		if (target !== null && target !== undefined) this.count(2, target, hour, failed);
+	}
+
+	private count(kind: 0 | 1 | 2, name: unknown, hour: number, failed: number): void {
+		const slots = this.slots[kind];
+		const s = slots.get(name);
+		if (s === undefined) {
+			if (this.hour.length >= this.limit) this.spill();
+			slots.set(name, this.hour.length);
+			this.hour.push(hour);
+			this.logons.push(1);
+			this.failed.push(failed);
+		} else if (this.hour[s] === hour) {
+			this.logons[s]! += 1;
+			this.failed[s]! += failed;
+		} else {
+			this.stage(HOUR_KINDS[kind], name, this.hour[s]!, this.logons[s]!, this.failed[s]!);
+			this.hour[s] = hour;
+			this.logons[s] = 1;
+			this.failed[s] = failed;
+		}
+	}
+
+	private stage(kind: string, name: unknown, hour: number, logons: number, failed: number): void {
+		const i = this.buffered * 5;
+		this.buffer[i] = kind;
+		this.buffer[i + 1] = name;
+		this.buffer[i + 2] = hour;
+		this.buffer[i + 3] = logons;
+		this.buffer[i + 4] = failed;
+		if (++this.buffered === HOUR_ROWS) {
+			this.statements().many.run(this.buffer);
+			this.buffered = 0;
+			this.staged += HOUR_ROWS;
+			if (this.staged >= this.limit) this.apply();
+		}
+	}
+
+	private statements(): {many: Statement<unknown[]>; one: Statement<unknown[]>} {
+		if (!this.insert) {
+			this.db.exec(HOURS.stage);
+			this.insert = {many: this.db.prepare(HOURS.fromWriter(HOUR_ROWS)), one: this.db.prepare(HOURS.fromWriter(1))};
+		}
+
+		return this.insert;
+	}
+
+	/** Adds the staged rows to hour_totals. */
+	private apply(): void {
+		this.db.prepare(HOURS.apply).run();
+		this.db.prepare('DELETE FROM temp.hour_fold_rows').run();
+		this.staged = 0;
+	}
+
+	/** Adds every hour held or staged to hour_totals and starts over. */
+	spill(): void {
+		this.slots.forEach((slots, kind) => {
+			for (const [name, s] of slots) this.stage(HOUR_KINDS[kind]!, name, this.hour[s]!, this.logons[s]!, this.failed[s]!);
+			slots.clear();
 		});
-		this.hourKeys = 0;
+		this.hour.length = 0;
+		this.logons.length = 0;
+		this.failed.length = 0;
+		if (this.buffered > 0) {
+			const {one} = this.statements();
+			for (let r = 0; r < this.buffered; r++) one.run(this.buffer.slice(r * 5, (r + 1) * 5));
+			this.staged += this.buffered;
+			this.buffered = 0;
+		}
+
+		if (this.staged > 0) this.apply();
+	}
+
+	/** Spills, and drops the staging table. */
+	finish(): void {
+		this.spill();
+		if (this.insert) {
+			this.db.exec('DROP TABLE temp.hour_fold_rows');
+			this.insert = undefined;
+		}
 	}
 }
 
 export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS): LogonWriter {
 	const totals = new FoldTotals(db, foldKeys);
+	const hours = new HourTotals(db, foldKeys);
 	const row = `(${LOGON_COLUMNS.map(() => '?').join(', ')})`;
 	const insert = (rows: number) => db.prepare(`INSERT INTO logons (${LOGON_COLUMNS.join(', ')}) VALUES ${Array.from({length: rows}, () => row).join(', ')}`);
 	const many = insert(BULK_ROWS);
@@ -276,6 +357,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS)
 			values[i++] = datasetId;
 			values[i] = l.raw_ref;
 			totals.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
+			hours.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
@@ -287,6 +369,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS)
 			values[i + 15] = datasetId;
 			values[i + 16] = row[offset + 15];
 			totals.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
+			hours.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
@@ -296,6 +379,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS)
 			for (let r = 0; r < n; r++) one.run(values.slice(r * width, (r + 1) * width));
 			n = 0;
 			totals.spill();
+			hours.finish();
 			// Every row written so far is folded: finishDataset folds only rows after last_id.
 			db.prepare('UPDATE datasets SET last_id = (SELECT coalesce(max(id), 0) FROM logons) WHERE id = ?').run(datasetId);
 		},
