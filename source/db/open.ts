@@ -129,7 +129,7 @@ export function migrate(db: Db): void {
 	const pending = pendingMigrations(db);
 	// A store made by an older version: say so, as an upgrade of millions of logons takes minutes.
 	if (pending.length > 0 && (db.pragma('user_version', {simple: true}) as number) > 0) {
-		process.stderr.write(`lateral: upgrading ${db.name} to schema ${pending.at(-1)!.version} (once; about a minute per 5 million logons)\n`);
+		process.stderr.write(`lateral: upgrading ${db.name} to schema ${pending.at(-1)!.version} (once; a few minutes for 10 million logons)\n`);
 	}
 
 	for (const m of pending) {
