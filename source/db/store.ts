@@ -2,7 +2,6 @@
  * Named statements over the store: writing datasets and logons, reading what is loaded.
  * Every value is bound as a parameter.
  */
-import type {Statement} from 'better-sqlite3';
 import type {Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 
@@ -52,14 +51,14 @@ export function insertDataset(db: Db, row: {path: string; format: FormatName; sh
  */
 const FOLD = {
 	// The triples to fold, from one of two places: a GROUP BY over a dataset's new rows, or the
-	// bulk writer's running totals (see FoldTotals).
+	// bulk writer's running totals (see RunningTotals).
 	// Untyped columns: no affinity, so a name such as '10' or '0' stays text.
 	stage: 'CREATE TEMP TABLE dataset_fold_rows (src_ip, user, target, logons, failed, first_ts, last_ts)',
 	fromLogons: `INSERT INTO temp.dataset_fold_rows
 		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
 		GROUP BY src_ip, user, target`,
-	fromWriter: 'INSERT INTO temp.dataset_fold_rows VALUES (?, ?, ?, ?, ?, ?, ?)',
+	fromWriter: (rows: number) => `INSERT INTO temp.dataset_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
@@ -79,9 +78,18 @@ const FOLD = {
 
 /** Folds the triples `fill` stages into pair_totals and entity_totals. */
 function fold(db: Db, fill: () => void): void {
+	startFold(db);
+	fill();
+	endFold(db);
+}
+
+function startFold(db: Db): void {
 	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows');
 	db.exec(FOLD.stage);
-	fill();
+}
+
+/** Folds the triples staged since startFold (each once) into the totals, and drops the scratch tables. */
+function endFold(db: Db): void {
 	db.prepare(FOLD.collect).run();
 	for (const sql of FOLD.apply) db.prepare(sql).run();
 	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows');
@@ -153,35 +161,87 @@ export interface LogonWriter {
 	 * of ROW_COLUMNS (source/ingest/parse.ts) - ts .. log_source_type, then raw_ref.
 	 */
 	addRow(values: unknown[], offset: number): void;
-	/** Writes the rows still buffered; call before committing. */
+	/** Adds totals kept elsewhere for rows this writer writes (bulkLogonWriter's `totalsElsewhere`). */
+	addTotals(spill: TotalsSpill): void;
+	/** Writes the rows still buffered, and the totals still held; call before committing. */
 	flush(): void;
 }
 
 /**
- * Distinct triples a bulk writer holds in memory before it folds them into the totals; also the
+ * Distinct triples a bulk load holds in memory before it folds them into the totals; also the
  * names it holds a running hour of, and the hour rows it stages before adding them to hour_totals.
  */
 export const FOLD_KEYS = 200_000;
 
-/**
- * A bulk load's running totals per (src_ip, user, target), folded into pair_totals and
- * entity_totals every `limit` distinct triples and at the end: one pass over the rows as they are
- * written instead of a GROUP BY (a sort of every row) after the load. Nested maps key the triple,
- * so NULL and 'null' and names holding any character stay apart; memory is bounded by `limit`.
- */
-class FoldTotals {
-	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
-	private size = 0;
+/** Values per triple of a TotalsSpill's pairs: src_ip, user, target, logons, failed, first_ts, last_ts. */
+const PAIR_WIDTH = 7;
+/** Values per row of a TotalsSpill's hours: kind, name, hour, logons, failed. */
+const HOUR_WIDTH = 5;
 
-	constructor(private readonly db: Db, private readonly limit: number) {}
+/**
+ * Running totals a bulk load hands to be added to the tables, as flat arrays of plain values (so
+ * they cross from the parser thread by structured clone cheaply).
+ */
+export interface TotalsSpill {
+	/**
+	 * PAIR_WIDTH values per (src_ip, user, target); a spill of the triples held may come in several
+	 * pieces, each triple once among them, the last piece marked `fold`.
+	 */
+	pairs: unknown[];
+	/** The last piece of a spill of triples: fold the pieces into the totals. */
+	fold?: boolean;
+	/** HOUR_WIDTH values per (kind, name, UTC hour); a key may come more than once, and is summed. */
+	hours: unknown[];
+}
+
+/** Most rows (triples or hours) in one TotalsSpill: the messages from the parser thread stay small. */
+const SPILL_ROWS = 16_384;
+
+const HOUR_KINDS = ['src', 'user', 'target'] as const;
+
+/**
+ * A bulk load's running totals, kept in plain memory (no database: the parser thread of a large
+ * load keeps them beside its parsing, the loading thread otherwise) and handed to `spill` for
+ * the writer to add to the tables (TotalsTables), in pieces of at most SPILL_ROWS rows and a
+ * quarter of `limit`, so the parser thread's messages stay small; `end` hands over the rest.
+ * Memory is bounded by `limit`.
+ *
+ * Per (src_ip, user, target): counts, failures, first and last time, in nested maps, so NULL
+ * and 'null' and names holding any character stay apart; one pass over the rows as they come
+ * instead of a GROUP BY (a sort of every row) after the load. Spilled every `limit` triples.
+ *
+ * Per name and UTC hour: a log comes in time order (or nearly), so each name holds only the
+ * hour of its latest logon, counted in place; a logon in another hour stages the finished hour
+ * as a row and starts the new one. Logons out of order only stage more rows for the same hour,
+ * which are summed: the totals stay exact, the cost grows. Staged rows are handed over a piece
+ * at a time (the writer adds them to the table every `limit` rows), and at most `limit` names are
+ * held. (A map of every hour of every name, as kept per triple, costs several times the CPU on a
+ * time-ordered file, for a map entry allocated per hour.)
+ */
+export class RunningTotals {
+	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
+	private triples = 0;
+	/** Per kind, in the order of HOUR_KINDS: name -> its slot in the arrays below. */
+	private readonly slots: [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>] = [new Map(), new Map(), new Map()];
+	private readonly hour: number[] = [];
+	private readonly logons: number[] = [];
+	private readonly failed: number[] = [];
+	/** Finished hours, HOUR_WIDTH values each. */
+	private staged: unknown[] = [];
+	/** Rows per piece of a spill. */
+	private readonly piece: number;
+
+	constructor(private readonly limit: number, private readonly spill: (totals: TotalsSpill) => void) {
+		this.piece = Math.max(1, Math.min(SPILL_ROWS, Math.floor(limit / 4)));
+	}
 
 	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
+		const failed = outcome === 'failure' ? 1 : 0;
 		let byUser = this.bySrc.get(src);
 		if (!byUser) this.bySrc.set(src, byUser = new Map());
 		let byTarget = byUser.get(user);
 		if (!byTarget) byUser.set(user, byTarget = new Map());
 		const t = byTarget.get(target);
-		const failed = outcome === 'failure' ? 1 : 0;
 		if (t) {
 			t[0]++;
 			t[1] += failed;
@@ -189,68 +249,48 @@ class FoldTotals {
 			if (ts > t[3]) t[3] = ts;
 		} else {
 			byTarget.set(target, [1, failed, ts, ts]);
-			if (++this.size >= this.limit) this.spill();
+			if (++this.triples >= this.limit) this.spillPairs();
 		}
-	}
 
-	/** Folds what is held into the tables and starts over. */
-	spill(): void {
-		if (this.size === 0) return;
-		fold(this.db, () => {
-			const stmt = this.db.prepare(FOLD.fromWriter);
-			for (const [src, byUser] of this.bySrc) {
-				for (const [user, byTarget] of byUser) {
-					for (const [target, t] of byTarget) stmt.run(src, user, target, t[0], t[1], t[2], t[3]);
-				}
-			}
-		});
-		this.bySrc.clear();
-		this.size = 0;
-	}
-}
-
-const HOUR_KINDS = ['src', 'user', 'target'] as const;
-/** Rows per multi-row insert of staged hour totals (5 values each). */
-const HOUR_ROWS = 100;
-
-/**
- * A bulk load's running totals per name and UTC hour, added to hour_totals as it goes. A log
- * comes in time order (or nearly), so each name holds only the hour of its latest logon, counted
- * in place; a logon in another hour stages the finished hour as a row and starts the new one.
- * Logons out of order only stage more rows for the same hour, which are summed: the totals stay
- * exact, the cost grows. Staged rows are added to hour_totals in key order every `limit` rows
- * and at the end, and at most `limit` names are held: memory is bounded by `limit`.
- * (A map of every hour of every name, as FoldTotals keeps per triple, costs several times the
- * CPU on a time-ordered file, for a map entry allocated per hour; adding each row to the table
- * as it comes, in time order, costs about twice as much as sorting them first.)
- */
-class HourTotals {
-	/** Per kind, in the order of HOUR_KINDS: name -> its slot in the arrays below. */
-	private readonly slots: [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>] = [new Map(), new Map(), new Map()];
-	private readonly hour: number[] = [];
-	private readonly logons: number[] = [];
-	private readonly failed: number[] = [];
-	/** Rows not yet in the staging table: kind, name, hour, logons, failed. */
-	private readonly buffer: unknown[] = new Array(HOUR_ROWS * 5);
-	private buffered = 0;
-	private staged = 0;
-	private insert?: {many: Statement<unknown[]>; one: Statement<unknown[]>};
-
-	constructor(private readonly db: Db, private readonly limit: number) {}
-
-	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
-		const failed = outcome === 'failure' ? 1 : 0;
 		const hour = Math.floor(ts / HOUR_MS);
 		if (src !== null && src !== undefined) this.count(0, src, hour, failed);
 		if (user !== null && user !== undefined) this.count(1, user, hour, failed);
 		if (target !== null && target !== undefined) this.count(2, target, hour, failed);
 	}
 
+	/** Spills everything held and starts over. */
+	end(): void {
+		this.spillPairs();
+		this.releaseNames();
+		this.spillHours();
+	}
+
+	private spillPairs(): void {
+		if (this.triples === 0) return;
+		const full = this.piece * PAIR_WIDTH;
+		let pairs: unknown[] = [];
+		for (const [src, byUser] of this.bySrc) {
+			for (const [user, byTarget] of byUser) {
+				for (const [target, t] of byTarget) {
+					pairs.push(src, user, target, t[0], t[1], t[2], t[3]);
+					if (pairs.length === full) {
+						this.spill({pairs, hours: []});
+						pairs = [];
+					}
+				}
+			}
+		}
+
+		this.bySrc.clear();
+		this.triples = 0;
+		this.spill({pairs, fold: true, hours: []});
+	}
+
 	private count(kind: 0 | 1 | 2, name: unknown, hour: number, failed: number): void {
 		const slots = this.slots[kind];
 		const s = slots.get(name);
 		if (s === undefined) {
-			if (this.hour.length >= this.limit) this.spill();
+			if (this.hour.length >= this.limit) this.releaseNames();
 			slots.set(name, this.hour.length);
 			this.hour.push(hour);
 			this.logons.push(1);
@@ -267,38 +307,12 @@ class HourTotals {
 	}
 
 	private stage(kind: string, name: unknown, hour: number, logons: number, failed: number): void {
-		const i = this.buffered * 5;
-		this.buffer[i] = kind;
-		this.buffer[i + 1] = name;
-		this.buffer[i + 2] = hour;
-		this.buffer[i + 3] = logons;
-		this.buffer[i + 4] = failed;
-		if (++this.buffered === HOUR_ROWS) {
-			this.statements().many.run(this.buffer);
-			this.buffered = 0;
-			this.staged += HOUR_ROWS;
-			if (this.staged >= this.limit) this.apply();
-		}
+		this.staged.push(kind, name, hour, logons, failed);
+		if (this.staged.length >= this.piece * HOUR_WIDTH) this.spillHours();
 	}
 
-	private statements(): {many: Statement<unknown[]>; one: Statement<unknown[]>} {
-		if (!this.insert) {
-			this.db.exec(HOURS.stage);
-			this.insert = {many: this.db.prepare(HOURS.fromWriter(HOUR_ROWS)), one: this.db.prepare(HOURS.fromWriter(1))};
-		}
-
-		return this.insert;
-	}
-
-	/** Adds the staged rows to hour_totals. */
-	private apply(): void {
-		this.db.prepare(HOURS.apply).run();
-		this.db.prepare('DELETE FROM temp.hour_fold_rows').run();
-		this.staged = 0;
-	}
-
-	/** Adds every hour held or staged to hour_totals and starts over. */
-	spill(): void {
+	/** Stages the hour every name holds, and forgets the names. */
+	private releaseNames(): void {
 		this.slots.forEach((slots, kind) => {
 			for (const [name, s] of slots) this.stage(HOUR_KINDS[kind]!, name, this.hour[s]!, this.logons[s]!, this.failed[s]!);
 			slots.clear();
@@ -306,29 +320,92 @@ class HourTotals {
 		this.hour.length = 0;
 		this.logons.length = 0;
 		this.failed.length = 0;
-		if (this.buffered > 0) {
-			const {one} = this.statements();
-			for (let r = 0; r < this.buffered; r++) one.run(this.buffer.slice(r * 5, (r + 1) * 5));
-			this.staged += this.buffered;
-			this.buffered = 0;
-		}
-
-		if (this.staged > 0) this.apply();
 	}
 
-	/** Spills, and drops the staging table. */
-	finish(): void {
-		this.spill();
-		if (this.insert) {
-			this.db.exec('DROP TABLE temp.hour_fold_rows');
-			this.insert = undefined;
-		}
+	private spillHours(): void {
+		if (this.staged.length === 0) return;
+		const hours = this.staged;
+		this.staged = [];
+		this.spill({pairs: [], hours});
 	}
 }
 
-export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS): LogonWriter {
-	const totals = new FoldTotals(db, foldKeys);
-	const hours = new HourTotals(db, foldKeys);
+/** Rows per multi-row insert of spilled totals into a staging table. */
+const STAGE_ROWS = 100;
+
+/**
+ * Adds a bulk load's spilled running totals to pair_totals, entity_totals and hour_totals, on the
+ * loading thread inside the load's transaction. Triples are staged until the last piece of their
+ * spill, then folded. Hour rows are staged, then added in key order every `limit` rows and at the
+ * end (one sorted pass over the table's pages instead of a random insert per row; adding each row
+ * as it comes, in time order, costs about twice as much as sorting them first).
+ */
+class TotalsTables {
+	private folding = false;
+	private hourStage = false;
+	private hoursStaged = 0;
+
+	constructor(private readonly db: Db, private readonly limit: number) {}
+
+	add(spill: TotalsSpill): void {
+		if (spill.pairs.length > 0) {
+			if (!this.folding) startFold(this.db);
+			this.folding = true;
+			this.insertRows(FOLD.fromWriter, spill.pairs, PAIR_WIDTH);
+		}
+
+		if (spill.fold && this.folding) {
+			endFold(this.db);
+			this.folding = false;
+		}
+
+		if (spill.hours.length > 0) {
+			if (!this.hourStage) this.db.exec(HOURS.stage);
+			this.hourStage = true;
+			this.insertRows(HOURS.fromWriter, spill.hours, HOUR_WIDTH);
+			this.hoursStaged += spill.hours.length / HOUR_WIDTH;
+			if (this.hoursStaged >= this.limit) this.applyHours();
+		}
+	}
+
+	/** Adds what is staged, and drops the staging tables. */
+	finish(): void {
+		if (this.folding) endFold(this.db);
+		this.folding = false;
+		if (this.hoursStaged > 0) this.applyHours();
+		if (this.hourStage) this.db.exec('DROP TABLE temp.hour_fold_rows');
+		this.hourStage = false;
+	}
+
+	private applyHours(): void {
+		this.db.prepare(HOURS.apply).run();
+		this.db.prepare('DELETE FROM temp.hour_fold_rows').run();
+		this.hoursStaged = 0;
+	}
+
+	/** Inserts `values`, `width` a row, with the statements `sql` makes for a number of rows. */
+	private insertRows(sql: (rows: number) => string, values: unknown[], width: number): void {
+		const rows = values.length / width;
+		const whole = Math.floor(rows / STAGE_ROWS);
+		if (whole > 0) {
+			const many = this.db.prepare(sql(STAGE_ROWS));
+			const chunk = STAGE_ROWS * width;
+			for (let r = 0; r < whole; r++) many.run(values.slice(r * chunk, (r + 1) * chunk));
+		}
+
+		const rest = rows - whole * STAGE_ROWS;
+		if (rest > 0) this.db.prepare(sql(rest)).run(values.slice(whole * STAGE_ROWS * width));
+	}
+}
+
+/**
+ * A buffered writer of one dataset's logons, folding their totals as it goes (see RunningTotals).
+ * With `totalsElsewhere`, the rows' totals are kept by whoever hands over the rows (the parser
+ * thread of a large load) and come through addTotals instead.
+ */
+export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS, totalsElsewhere = false): LogonWriter {
+	const tables = new TotalsTables(db, foldKeys);
+	const totals = totalsElsewhere ? undefined : new RunningTotals(foldKeys, spill => tables.add(spill));
 	const row = `(${LOGON_COLUMNS.map(() => '?').join(', ')})`;
 	const insert = (rows: number) => db.prepare(`INSERT INTO logons (${LOGON_COLUMNS.join(', ')}) VALUES ${Array.from({length: rows}, () => row).join(', ')}`);
 	const many = insert(BULK_ROWS);
@@ -356,8 +433,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS)
 			values[i++] = l.log_source_type;
 			values[i++] = datasetId;
 			values[i] = l.raw_ref;
-			totals.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
-			hours.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
+			totals?.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
@@ -368,18 +444,20 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS)
 			for (let c = 0; c < 15; c++) values[i + c] = row[offset + c];
 			values[i + 15] = datasetId;
 			values[i + 16] = row[offset + 15];
-			totals.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
-			hours.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
+			totals?.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;
 			}
 		},
+		addTotals(spill) {
+			tables.add(spill);
+		},
 		flush() {
 			for (let r = 0; r < n; r++) one.run(values.slice(r * width, (r + 1) * width));
 			n = 0;
-			totals.spill();
-			hours.finish();
+			totals?.end();
+			tables.finish();
 			// Every row written so far is folded: finishDataset folds only rows after last_id.
 			db.prepare('UPDATE datasets SET last_id = (SELECT coalesce(max(id), 0) FROM logons) WHERE id = ?').run(datasetId);
 		},

@@ -8,7 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
 import type {Db} from '../db/open.ts';
-import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, insertDataset, logonIndexes, logonSpan, rejectInserter} from '../db/store.ts';
+import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, logonIndexes, logonSpan, rejectInserter, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
@@ -34,6 +34,8 @@ export interface LoadOptions extends ReadOptions {
 	cancelled?: () => boolean;
 	/** Parse in a worker thread: true always, false never; default for files of THREAD_BYTES and more. */
 	parseThread?: boolean;
+	/** Keys of running totals held before they are added to the tables (FOLD_KEYS); smaller in tests. */
+	foldKeys?: number;
 }
 
 /** How many rejects per file are kept with their line numbers in the result (all are stored). */
@@ -83,12 +85,13 @@ function estimateLines(file: string, size: number): number | undefined {
 }
 
 /**
- * Batches parsed in a worker thread (parse-worker.ts, or its bundle). From the sources the worker
- * registers the TypeScript loader itself (the CLI registers it in-process, which a worker does not
- * inherit). Stopping early, by
- * an error or Ctrl-C, stops and ends the worker.
+ * Batches parsed in a worker thread (parse-worker.ts, or its bundle), which also keeps their
+ * running totals (RunningTotals) and hands them to `onTotals` as it spills them, between batches
+ * and all before the end. From the sources the worker registers the TypeScript loader itself (the
+ * CLI registers it in-process, which a worker does not inherit). Stopping early, by an error or
+ * Ctrl-C, stops and ends the worker.
  */
-async function * threadBatches(format: FormatName, file: string, options: LoadOptions): AsyncGenerator<Batch> {
+async function * threadBatches(format: FormatName, file: string, options: LoadOptions, onTotals: (spill: TotalsSpill) => void): AsyncGenerator<Batch> {
 	const flow = new Int32Array(new SharedArrayBuffer(12));
 	const entry = entryModule('parse-worker', new URL('./parse-worker.ts', import.meta.url));
 	const start = entry.needsTsx
@@ -96,8 +99,8 @@ async function * threadBatches(format: FormatName, file: string, options: LoadOp
 		: `import(${JSON.stringify(entry.url.href)});`;
 	// Everything but the callbacks crosses to the worker.
 	const readOptions = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v !== 'function')) as ReadOptions;
-	const worker = new Worker(start, {eval: true, workerData: {file, format, options: readOptions, flow: flow.buffer}});
-	type Message = {batch: Batch} | {done: true} | {error: {reason?: string; line?: number; message?: string}} | {exit: number};
+	const worker = new Worker(start, {eval: true, workerData: {file, format, options: readOptions, flow: flow.buffer, foldKeys: options.foldKeys ?? FOLD_KEYS}});
+	type Message = {batch: Batch} | {totals: TotalsSpill} | {done: true} | {error: {reason?: string; line?: number; message?: string}} | {exit: number};
 	const queue: Message[] = [];
 	let wake: (() => void) | undefined;
 	const push = (m: Message) => {
@@ -119,6 +122,8 @@ async function * threadBatches(format: FormatName, file: string, options: LoadOp
 				yield m.batch;
 				Atomics.add(flow, 1, 1);
 				Atomics.notify(flow, 1);
+			} else if ('totals' in m) {
+				onTotals(m.totals);
 			} else if ('done' in m) {
 				return;
 			} else if ('error' in m) {
@@ -171,8 +176,10 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 	let committed = false;
 	try {
 		const datasetId = insertDataset(db, {path: file, format: format.name, sha256});
-		const writer = bulkLogonWriter(db, datasetId);
 		const size = fs.statSync(file).size;
+		const thread = size >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES);
+		// The parser thread keeps the running totals of what it parses (less work on this thread).
+		const writer = bulkLogonWriter(db, datasetId, options.foldKeys ?? FOLD_KEYS, thread);
 		// A file that brings at least as many rows as the table holds loads faster without the
 		// indexes, built once at the end (inside this transaction: a rollback restores them).
 		const deferred = size / 200 >= logonSpan(db) ? logonIndexes(db) : [];
@@ -186,8 +193,8 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 		};
 
 		let seen = 0;
-		const batches = size >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES)
-			? threadBatches(format.name, file, options)
+		const batches = thread
+			? threadBatches(format.name, file, options, spill => writer.addTotals(spill))
 			: parseBatches(format, file, options);
 		for await (const batch of batches) {
 			seen += batch.seen;

@@ -1,34 +1,50 @@
 /**
- * The parser thread of a large load: reads and normalizes the file (parse.ts) and posts batches
- * of rows to the loading thread, at most AHEAD batches ahead of what it has written, so memory
- * stays flat whatever the file size. workerData: {file, format, options, flow}; flow is an
- * Int32Array over shared memory: [0] batches posted, [1] batches written, [2] stop.
+ * The parser thread of a large load: reads and normalizes the file (parse.ts), keeps the running
+ * totals of the rows (RunningTotals, the loading thread's busiest work after the inserts), and
+ * posts batches of rows to the loading thread, at most AHEAD batches ahead of what it has
+ * written, so memory stays flat whatever the file size. Totals are posted as they spill ({totals},
+ * at most foldKeys keys each) and at the end, before {done}. workerData: {file, format, options,
+ * flow, foldKeys}; flow is an Int32Array over shared memory: [0] batches posted, [1] batches
+ * written, [2] stop.
  */
 import {parentPort, workerData} from 'node:worker_threads';
+import {RunningTotals, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {formatByName} from './detect.ts';
-import {parseBatches} from './parse.ts';
+import {parseBatches, ROW_WIDTH} from './parse.ts';
 import type {FormatName, ReadOptions} from './types.ts';
 
 const AHEAD = 4;
-const {file, format, options, flow: shared} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer};
+const {file, format, options, flow: shared, foldKeys} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer; foldKeys: number};
 const flow = new Int32Array(shared);
 const port = parentPort!;
+const totals = new RunningTotals(foldKeys, (spill: TotalsSpill) => port.postMessage({totals: spill}));
 
 try {
+	let stopped = false;
 	for await (const batch of parseBatches(formatByName(format, file), file, options)) {
+		// Columns as in ROW_COLUMNS: ts 0, outcome 1, src_ip 4, user 7, target 9.
+		const {rows} = batch;
+		for (let o = 0; o < rows.length; o += ROW_WIDTH) totals.add(rows[o + 4], rows[o + 7], rows[o + 9], rows[o + 1], rows[o] as number);
 		for (;;) {
 			const written = Atomics.load(flow, 1);
 			if (Atomics.load(flow, 2) !== 0 || Atomics.load(flow, 0) - written < AHEAD) break;
 			Atomics.wait(flow, 1, written, 1000);
 		}
 
-		if (Atomics.load(flow, 2) !== 0) break;
+		if (Atomics.load(flow, 2) !== 0) {
+			stopped = true;
+			break;
+		}
+
 		port.postMessage({batch});
 		Atomics.add(flow, 0, 1);
 	}
 
-	port.postMessage({done: true});
+	if (!stopped) {
+		totals.end();
+		port.postMessage({done: true});
+	}
 } catch (error) {
 	port.postMessage({error: error instanceof InputError ? {reason: error.reason, line: error.line} : {message: String((error as Error)?.stack ?? error)}});
 }

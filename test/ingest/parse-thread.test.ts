@@ -1,6 +1,6 @@
 /**
  * Large files parse in a worker thread; small ones on the loading thread. Both paths must give
- * the same rows, rejects, counts and errors: each file here is loaded both ways and compared.
+ * the same rows, rejects, counts, errors and totals: each file here is loaded both ways and compared.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,5 +85,71 @@ test('cancelling a threaded load stops the worker and keeps nothing', async () =
 	assert.match(result.status === 'refused' ? result.reason : '', /cancelled/);
 	assert.equal((db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n, 0);
 	assert.equal((db.prepare('SELECT count(*) AS n FROM datasets').get() as {n: number}).n, 0);
+	db.close();
+});
+
+/** The totals tables, sorted, and their reference: GROUP BYs over the logons. */
+function totalsOf(db: ReturnType<typeof openMemoryDb>) {
+	const all = (sql: string) => db.prepare(sql).all();
+	const raw = {
+		pairs: all(`SELECT src_ip, user, target, count(*) AS logons, sum(outcome = 'failure') AS failed, min(ts) AS first_ts, max(ts) AS last_ts
+			FROM logons GROUP BY src_ip, user, target ORDER BY src_ip, user, target`),
+		hours: all(['src_ip', 'user', 'target'].map(c => `SELECT '${c === 'src_ip' ? 'src' : c}' AS kind, ${c} AS value, ts / 3600000 - (ts % 3600000 < 0) AS hour,
+			count(*) AS logons, sum(outcome = 'failure') AS failed FROM logons WHERE ${c} IS NOT NULL GROUP BY ${c}, hour`).join(' UNION ALL ') + ' ORDER BY kind, value, hour'),
+	};
+	const kept = {
+		pairs: all('SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM pair_totals ORDER BY src_ip, user, target'),
+		hours: all('SELECT kind, value, hour, logons, failed FROM hour_totals ORDER BY kind, value, hour'),
+		entities: all('SELECT kind, value, logons, failed, first_ts, last_ts, pairs FROM entity_totals ORDER BY kind, value'),
+	};
+	return {raw, kept};
+}
+
+test('the parser thread keeps the running totals: spilling every few keys, they equal a load without the thread and the GROUP BY of the logons', async () => {
+	// Names repeating over hours, out of time order now and then, before 1970 too; NULL sources
+	// ('-'), empty names, the text 'null', failures.
+	const lines = Array.from({length: 3000}, (_, i) => {
+		const ts = (i % 97 === 0 ? -5 * 3_600_000 : Date.UTC(2026, 10, 5)) + (i % 400 === 7 ? -i : i) * 37_000;
+		return JSON.stringify({EventID: i % 5 === 0 ? 4625 : 4624, TimeCreated: new Date(ts).toISOString(), Computer: ['DC01', 'dc01', 'SRV-FS01', 'null'][i % 4],
+			TargetUserName: i % 11 === 0 ? '' : `u${(i * 7) % 60}`, TargetDomainName: 'CORP', LogonType: '3', IpAddress: i % 13 === 0 ? '-' : `10.0.${i % 3}.${(i * 5) % 41}`, IpPort: '50000'});
+	});
+	const file = write('totals.ndjson', `${lines.join('\n')}\n`);
+	const load = async (parseThread: boolean, foldKeys?: number) => {
+		const db = openMemoryDb();
+		// Another dataset first: its totals are there to add to.
+		const other = write(`other-${parseThread}-${foldKeys}.ndjson`, `${lines.slice(0, 500).map(l => l.replace('CORP', 'OTHER')).join('\n')}\n`);
+		assert.equal((await loadFile(db, other, {tz: 'UTC', parseThread: false})).status, 'loaded');
+		const result = await loadFile(db, file, {tz: 'UTC', parseThread, foldKeys});
+		assert.equal(result.status, 'loaded');
+		const totals = totalsOf(db);
+		db.close();
+		return totals;
+	};
+
+	const inline = await load(false);
+	assert.ok(inline.kept.pairs.length > 500, 'many triples');
+	assert.ok(inline.kept.hours.length > 500, 'many hours');
+	assert.deepEqual(inline.kept.pairs, inline.raw.pairs);
+	assert.deepEqual(inline.kept.hours, inline.raw.hours);
+	for (const foldKeys of [1, 7, 100, undefined]) {
+		const thread = await load(true, foldKeys);
+		assert.deepEqual(thread.kept.pairs, thread.raw.pairs, `pair totals, thread spilling every ${foldKeys} keys`);
+		assert.deepEqual(thread.kept.hours, thread.raw.hours, `hour totals, thread spilling every ${foldKeys} keys`);
+		assert.deepEqual(thread, inline, `thread spilling every ${foldKeys} keys`);
+	}
+});
+
+test('a cancelled threaded load keeps none of the totals its parser thread spilled', async () => {
+	const lines = Array.from({length: 9000}, (_, i) => JSON.stringify({EventID: 4624, TimeCreated: new Date(Date.UTC(2026, 10, 5) + i * 60_000).toISOString(), Computer: 'SRV1', TargetUserName: `u${i}`, LogonType: '3', IpAddress: '10.0.0.1'}));
+	const file = write('spills.ndjson', `${lines.join('\n')}\n`);
+	const db = openMemoryDb();
+	// Cancelled after the first batch, when the worker has spilled totals every 5 keys.
+	let calls = 0;
+	const result = await loadFile(db, file, {tz: 'UTC', parseThread: true, foldKeys: 5, cancelled: () => ++calls >= 2});
+	assert.match(result.status === 'refused' ? result.reason : '', /cancelled/);
+	for (const table of ['logons', 'pair_totals', 'entity_totals', 'hour_totals']) {
+		assert.equal((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as {n: number}).n, 0, table);
+	}
+
 	db.close();
 });
