@@ -15,18 +15,45 @@
 -- Output:  one row per (src_ip, user) with totals, targets (JSON), and for every signal its
 --          points (p_*) and the facts its one-line detail is written from. score = sum of p_*.
 --
--- Speed: every CTE that is read more than once is MATERIALIZED, and every lookup is an equi-join
--- SQLite answers through an automatic index; no subquery runs per logon.
--- Local hour and day per quarter hour of UTC time, asked of the zone once per quarter rather than
--- per logon: zone offsets and their changes fall on whole quarter hours, so every logon inside
--- one quarter has the same local hour and day.
-WITH quarters AS MATERIALIZED (
-	SELECT q, local_hour(q * 900000, :tz) AS hour, local_day(q * 900000, :tz) AS day
-	FROM (SELECT DISTINCT ts / 900000 AS q FROM logons WHERE +ts >= :base_since AND +ts <= :until)
+-- Speed: this reads every logon of the hunted range, so what costs is work per logon: each
+-- sort, each lookup and each pass over a million rows. So:
+-- - the logons are read once (base); the zone is asked once per quarter hour that holds logons
+--   (quarters, found by walking the ts index), never per logon;
+-- - the window's logons are sorted once, by (src_ip, user, day, clock hour), with the routine
+--   mark looked up once each (win): the per-pair totals, spread and velocity are then each one
+--   pass over win in that order, with no sort of their own;
+-- - novelty is looked up per distinct target of a pair, not per logon; the baseline is read
+--   once into its distinct (source, account, target) triples (bl_trip);
+-- - every CTE read more than once is MATERIALIZED, every lookup an equi-join SQLite answers
+--   through an automatic index; no subquery runs per logon.
+-- test/detect/lateral-oracle.test.ts compares the result with the first, plainer formulation
+-- (test/detect/lateral-oracle.sql) on generated data in several zones.
+WITH RECURSIVE
+-- The quarter hours (q = ts / 900000) holding logons in [base_since, until], one ts index seek
+-- each. Zone offsets and their changes fall on whole quarter hours, so every logon inside one
+-- quarter has the same local hour and day.
+quarter_seen(q) AS (
+	SELECT (SELECT min(ts) FROM logons WHERE ts >= :base_since AND ts <= :until) / 900000
+	UNION ALL
+	-- The next logon after quarter q (quarter 0 runs from -899999 to 899999: division truncates).
+	SELECT (SELECT min(ts) FROM logons
+			WHERE ts > CASE WHEN s.q >= 0 THEN s.q * 900000 + 899999 ELSE s.q * 900000 END AND ts <= :until) / 900000
+	FROM quarter_seen s WHERE s.q IS NOT NULL
 ),
+-- Local hour and day of each quarter, and what they mean for the after-hours signals.
+quarters AS MATERIALIZED (
+	SELECT q, hour, day,
+		hour < :biz_start OR hour >= :biz_end AS off,
+		CASE WHEN :night_start <= :night_end THEN hour >= :night_start AND hour < :night_end
+			ELSE hour >= :night_start OR hour < :night_end END AS night,
+		((day + 4) % 7) NOT IN (SELECT value FROM json_each(:biz_days)) AS weekend
+	FROM (SELECT q, CAST(local_hour(q * 900000, :tz) AS INTEGER) AS hour, CAST(local_day(q * 900000, :tz) AS INTEGER) AS day
+		FROM quarter_seen WHERE q IS NOT NULL)
+),
+-- The remote logons of the hunted range (baseline and window), as the profile counts them.
 base AS MATERIALIZED (
-	SELECT l.id, l.ts, l.outcome, l.src_ip, l.user, lower(l.user) AS user_l, l.target, lower(l.target) AS target_l,
-		l.dst_ip, l.src_host, q.hour, q.day
+	SELECT l.id, l.ts, l.outcome = 'success' AS ok, l.src_ip, l.user, lower(l.user) AS user_l, l.target,
+		l.dst_ip, l.src_host, q.hour, q.day, q.off, q.night, q.weekend
 	FROM logons l
 	JOIN quarters q ON q.q = l.ts / 900000
 	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
@@ -47,89 +74,107 @@ base AS MATERIALIZED (
 slots AS MATERIALIZED (
 	SELECT user_l, day, hour,
 		row_number() OVER (PARTITION BY user_l, hour ORDER BY day) - 1 AS earlier_at_hour
-	FROM (SELECT DISTINCT user_l, day, hour FROM base WHERE outcome = 'success')
-),
-user_days AS MATERIALIZED (
-	SELECT user_l, day, row_number() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
-	FROM (SELECT DISTINCT user_l, day FROM slots)
+	FROM (SELECT user_l, hour, day FROM base WHERE ok GROUP BY user_l, hour, day ORDER BY user_l, hour, day)
 ),
 routine_slots AS MATERIALIZED (
-	SELECT s.user_l, s.day, s.hour
-	FROM slots s JOIN user_days d ON d.user_l = s.user_l AND d.day = s.day
-	WHERE s.earlier_at_hour >= :routine_min_days AND s.earlier_at_hour >= :routine_share * d.earlier
+	SELECT user_l, day, hour FROM (
+		-- earlier: the account's earlier days with a successful logon
+		SELECT user_l, day, hour, earlier_at_hour, dense_rank() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
+		FROM slots)
+	WHERE earlier_at_hour >= :routine_min_days AND earlier_at_hour >= :routine_share * earlier
 ),
+-- The window's logons in (src_ip, user, local day, clock hour) order: every GROUP BY below on a
+-- prefix of that order reads win once without sorting. hb: the clock hour (UTC hours since 1970).
 win AS MATERIALIZED (
-	SELECT b.*,
-		b.hour < :biz_start OR b.hour >= :biz_end AS off,
-		CASE WHEN :night_start <= :night_end THEN b.hour >= :night_start AND b.hour < :night_end
-			ELSE b.hour >= :night_start OR b.hour < :night_end END AS night,
-		((b.day + 4) % 7) NOT IN (SELECT value FROM json_each(:biz_days)) AS weekend,
-		b.outcome = 'success' AND r.user_l IS NOT NULL AS routine
+	SELECT b.src_ip, b.user, b.day, b.ts / 3600000 AS hb, b.ts, b.ok, b.user_l, b.target, b.off, b.night, b.weekend,
+		r.user_l IS NOT NULL AS routine
 	FROM base b
-	LEFT JOIN routine_slots r ON r.user_l = b.user_l AND r.day = b.day AND r.hour = b.hour
+	LEFT JOIN routine_slots r ON b.ok AND r.user_l = b.user_l AND r.day = b.day AND r.hour = b.hour
 	WHERE b.ts >= :since
+	ORDER BY b.src_ip, b.user, b.day, hb
 ),
-bl AS MATERIALIZED (SELECT * FROM base WHERE ts < :since),
-groups AS MATERIALIZED (
-	SELECT src_ip, user,
+-- The baseline period's (source, account, target, success) combinations, and from them the
+-- pairs it holds: source->target, user->target, source->user.
+bl_trip AS MATERIALIZED (SELECT DISTINCT src_ip, user_l, target, ok FROM base WHERE ts < :since),
+bl_st AS MATERIALIZED (SELECT DISTINCT src_ip, target FROM bl_trip WHERE target IS NOT NULL),
+bl_ut AS MATERIALIZED (SELECT DISTINCT user_l, target FROM bl_trip WHERE target IS NOT NULL),
+bl_pair AS MATERIALIZED (SELECT DISTINCT src_ip, user_l FROM bl_trip),
+-- Per (src_ip, user) of the window: totals, the targets (all; and those logged on to
+-- successfully, for novelty), the after-hours counts with and without the routine logons.
+pairs AS MATERIALIZED (
+	SELECT src_ip, user, user_l,
 		min(ts) AS first_ts,
 		max(ts) AS last_ts,
 		count(*) AS total,
-		sum(outcome = 'failure') AS failed,
-		sum(outcome = 'success') AS success,
-		count(DISTINCT target) AS hosts,
+		sum(NOT ok) AS failed,
+		sum(ok) AS success,
 		json_group_array(DISTINCT target ORDER BY target) FILTER (WHERE target IS NOT NULL) AS targets,
+		json_group_array(DISTINCT target) FILTER (WHERE ok AND target IS NOT NULL) AS ok_targets,
 		sum(off) AS off_hours,
 		sum(off AND NOT routine) AS off_hours_nr,
 		sum(night) AS night,
 		sum(night AND NOT routine) AS night_nr,
 		sum(weekend) AS weekend,
 		sum(weekend AND NOT routine) AS weekend_nr,
-		sum(routine) AS routine_logons,
-		EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0) AS privileged
+		sum(routine) AS routine_logons
 	FROM win
 	GROUP BY src_ip, user
 ),
--- Velocity: the most distinct targets within one clock hour; spread: within one local day.
--- Each also without the routine logons (_nr), which is what the routine discount compares.
-per_bucket AS (
-	SELECT src_ip, user, ts / 3600000 AS hour_bucket, day,
-		count(DISTINCT target) AS n,
-		count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
-	FROM win GROUP BY src_ip, user, hour_bucket
+groups AS MATERIALIZED (
+	SELECT src_ip, user, first_ts, last_ts, total, failed, success, json_array_length(targets) AS hosts, targets,
+		off_hours, off_hours_nr, night, night_nr, weekend, weekend_nr, routine_logons,
+		EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0) AS privileged
+	FROM pairs
 ),
-velocity AS (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr FROM per_bucket GROUP BY src_ip, user),
+-- Spread: the most distinct targets within one local day; velocity: within one clock hour.
+-- Each also without the routine logons (_nr), which is what the routine discount compares.
 spread AS (
 	SELECT src_ip, user, max(n) AS per_day, max(n_nr) AS per_day_nr
 	FROM (SELECT src_ip, user, day,
 			count(DISTINCT target) AS n,
 			count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
-		FROM win GROUP BY src_ip, user, day)
+		FROM win GROUP BY src_ip, user, day ORDER BY src_ip, user, day)
 	GROUP BY src_ip, user
+),
+-- Clock hours that run over two local days (in zones offset by a half or quarter hour, and at a
+-- change of offset at midnight): win's order splits them by day, so they are counted again whole.
+-- Counting an hour's logons of one day alone never gives more than the whole hour, so the most
+-- over (day, hour) parts and whole split hours is the most over clock hours.
+split_hours AS MATERIALIZED (SELECT q / 4 AS hb FROM quarters GROUP BY q / 4 HAVING min(day) <> max(day)),
+velocity AS (
+	SELECT v.src_ip, v.user, max(v.per_hour, coalesce(x.per_hour, 0)) AS per_hour, max(v.per_hour_nr, coalesce(x.per_hour_nr, 0)) AS per_hour_nr
+	FROM (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr
+		FROM (SELECT src_ip, user, count(DISTINCT target) AS n, count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
+			FROM win GROUP BY src_ip, user, day, hb ORDER BY src_ip, user, day, hb)
+		GROUP BY src_ip, user) v
+	LEFT JOIN (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr
+		FROM (SELECT src_ip, user, count(DISTINCT target) AS n, count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
+			FROM win WHERE hb IN split_hours GROUP BY src_ip, user, hb)
+		GROUP BY src_ip, user) x ON x.src_ip = v.src_ip AND x.user = v.user
 ),
 -- Failure-then-success: the most failures of the pair within :fts_within_ms before one of its successes.
 fts AS (
 	SELECT src_ip, user, max(fails_before) AS fails_before
 	FROM (
-		SELECT src_ip, user, outcome,
-			count(*) FILTER (WHERE outcome = 'failure') OVER (
+		SELECT src_ip, user, ok,
+			count(*) FILTER (WHERE NOT ok) OVER (
 				PARTITION BY src_ip, user ORDER BY ts
 				RANGE BETWEEN :fts_within_ms PRECEDING AND CURRENT ROW) AS fails_before
 		FROM win
 		-- only pairs that could qualify: enough failures and a success
 		WHERE (src_ip, user) IN (SELECT src_ip, user FROM groups WHERE failed >= :fts_min_failures AND success > 0))
-	WHERE outcome = 'success'
+	WHERE ok
 	GROUP BY src_ip, user
 ),
 -- Spray: failures for known accounts (ones that log on successfully somewhere in the hunted
 -- range) and, for each, how many different known accounts the same source failed for within
 -- :spray_within_ms either side. Internet scanners guess names (admin, test, oracle) that do
 -- not exist here, so they do not make a spray.
-known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM user_days),
+known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM slots),
 known_failures AS MATERIALIZED (
 	SELECT w.id, w.src_ip, w.user, w.user_l, w.ts
-	FROM win w JOIN known_users k ON k.user_l = w.user_l
-	WHERE w.outcome = 'failure'
+	FROM base w
+	WHERE w.ts >= :since AND NOT w.ok AND w.user_l IN known_users
 ),
 spray AS (
 	SELECT src_ip, user, max(users) AS users_failed
@@ -142,39 +187,33 @@ spray AS (
 ),
 -- Novelty, from successful logons only (a failure gains no access; failures have their own
 -- signals): source->target and user->target pairs, and the source->user pair itself, never
--- seen in the baseline period. The baseline's pairs are listed once and anti-joined.
-win_ok AS MATERIALIZED (SELECT * FROM win WHERE outcome = 'success'),
-bl_st AS MATERIALIZED (SELECT DISTINCT src_ip, target FROM bl WHERE target IS NOT NULL),
-bl_ut AS MATERIALIZED (SELECT DISTINCT user_l, target FROM bl WHERE target IS NOT NULL),
-bl_pair AS MATERIALIZED (SELECT DISTINCT src_ip, user_l FROM bl),
--- How many accounts each source served: in the baseline (any outcome; 0 = never seen as a
--- source), and with successful logons over the whole hunted range (many = a shared machine:
--- a VDI desktop, a jump server, a terminal server).
-src_users AS MATERIALIZED (
-	SELECT src_ip,
-		count(DISTINCT CASE WHEN ts < :since THEN user_l END) AS bl_users,
-		count(DISTINCT CASE WHEN outcome = 'success' THEN user_l END) AS users
-	FROM base GROUP BY src_ip
-),
-novel_st AS (
-	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
-	FROM win_ok w
-	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
-	WHERE w.target IS NOT NULL AND b.src_ip IS NULL
-	GROUP BY w.src_ip, w.user
-),
-novel_ut AS (
-	SELECT w.src_ip, w.user, count(DISTINCT w.target) AS n
-	FROM win_ok w
-	LEFT JOIN bl_ut b ON b.user_l = w.user_l AND b.target = w.target
-	WHERE w.target IS NOT NULL AND b.user_l IS NULL
-	GROUP BY w.src_ip, w.user
+-- seen in the baseline period; looked up once per distinct target of a pair.
+novel AS (
+	SELECT p.src_ip, p.user,
+		count(*) FILTER (WHERE st.src_ip IS NULL) AS novel_st,
+		count(*) FILTER (WHERE ut.user_l IS NULL) AS novel_ut
+	FROM pairs p
+	JOIN json_each(p.ok_targets) t
+	LEFT JOIN bl_st st ON st.src_ip = p.src_ip AND st.target = t.value
+	LEFT JOIN bl_ut ut ON ut.user_l = p.user_l AND ut.target = t.value
+	GROUP BY p.src_ip, p.user
 ),
 new_pair AS (
-	SELECT DISTINCT w.src_ip, w.user
-	FROM win_ok w
-	LEFT JOIN bl_pair b ON b.src_ip = w.src_ip AND b.user_l = w.user_l
-	WHERE b.src_ip IS NULL
+	SELECT p.src_ip, p.user
+	FROM pairs p
+	LEFT JOIN bl_pair b ON b.src_ip = p.src_ip AND b.user_l = p.user_l
+	WHERE p.success > 0 AND b.src_ip IS NULL
+),
+-- How many accounts each source of the window served: in the baseline (any outcome; 0 = never
+-- seen as a source), and with successful logons over the whole hunted range (many = a shared
+-- machine: a VDI desktop, a jump server, a terminal server).
+src_users AS MATERIALIZED (
+	SELECT s.src_ip, coalesce(b.n, 0) AS bl_users, coalesce(u.n, 0) AS users
+	FROM (SELECT DISTINCT src_ip FROM pairs) s
+	LEFT JOIN (SELECT src_ip, count(DISTINCT user_l) AS n FROM bl_trip GROUP BY src_ip) b ON b.src_ip = s.src_ip
+	LEFT JOIN (SELECT src_ip, count(DISTINCT user_l) AS n
+		FROM (SELECT src_ip, user_l FROM bl_trip WHERE ok UNION ALL SELECT src_ip, user_l FROM pairs WHERE success > 0)
+		GROUP BY src_ip) u ON u.src_ip = s.src_ip
 ),
 -- Hop chains (A -> B -> C): an account logs on successfully to host B from elsewhere, then
 -- within :hop_within_ms the same account logs on from B to a target B never reached in the
@@ -183,9 +222,7 @@ new_pair AS (
 -- served fewer than :novel_shared_users accounts (not a VDI desktop or terminal server), and
 -- must not have relayed an account the same way in the baseline (not a jump server).
 candidates AS MATERIALIZED (
-	SELECT g.src_ip AS ip FROM (SELECT DISTINCT src_ip FROM groups) g
-	JOIN src_users s ON s.src_ip = g.src_ip
-	WHERE s.users < :novel_shared_users
+	SELECT src_ip AS ip FROM src_users WHERE users < :novel_shared_users
 ),
 -- How a candidate is named in the target column: its address itself, or a host name seen with
 -- it (the workstation name of logons sent from it; a destination logged with name and address).
@@ -195,34 +232,40 @@ names AS MATERIALIZED (
 	SELECT lower(src_host), src_ip FROM base
 	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN candidates
 	UNION
-	SELECT target_l, dst_ip FROM base
+	SELECT lower(target), dst_ip FROM base
 	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN candidates
 ),
 -- Every successful logon into a candidate (ip), over the whole hunted range: by name or by dst_ip.
+-- (+ok: a scan with a lookup per logon, not an automatic index over base.)
 inbound AS MATERIALIZED (
 	SELECT * FROM (
 		SELECT n.ip, x.src_ip AS from_ip, x.user AS from_user, x.user_l, x.target AS via, x.ts
-		FROM base x JOIN names n ON n.name = x.target_l
-		WHERE x.outcome = 'success'
+		FROM base x JOIN names n ON n.name = lower(x.target)
+		WHERE +x.ok
 		UNION ALL
 		SELECT x.dst_ip, x.src_ip, x.user, x.user_l, x.target, x.ts
 		FROM base x
-		WHERE x.outcome = 'success' AND x.dst_ip IN candidates AND x.target_l NOT IN (SELECT name FROM names))
+		WHERE +x.ok AND x.dst_ip IN candidates AND lower(x.target) NOT IN (SELECT name FROM names))
 	WHERE from_ip <> ip
 ),
 -- Candidates that relayed an account in the baseline: logged on to, then left by that account.
+bl_out AS MATERIALIZED (
+	SELECT src_ip, user_l, ts FROM base
+	WHERE ts < :since AND +ok AND src_ip IN candidates
+),
 bl_relays AS MATERIALIZED (
 	SELECT DISTINCT x.ip
 	FROM inbound x
-	JOIN bl o ON o.src_ip = x.ip AND o.user_l = x.user_l AND o.outcome = 'success'
+	JOIN bl_out o ON o.src_ip = x.ip AND o.user_l = x.user_l
 		AND o.ts > x.ts AND o.ts <= x.ts + :hop_within_ms
 	WHERE x.ts < :since
 ),
+-- Moves out of a candidate to a target it never reached in the baseline.
 onward AS MATERIALIZED (
 	SELECT w.src_ip, w.user, w.user_l, w.ts
-	FROM win_ok w
+	FROM win w
 	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
-	WHERE w.target IS NOT NULL AND b.src_ip IS NULL
+	WHERE w.ok AND w.target IS NOT NULL AND b.src_ip IS NULL
 		AND w.src_ip IN candidates AND w.src_ip NOT IN bl_relays
 ),
 -- The latest way in before the pair's first move out.
@@ -236,8 +279,8 @@ facts AS (
 	SELECT g.*,
 		coalesce(f.fails_before, 0) AS fails_before,
 		coalesce(s.users_failed, 0) AS spray_users,
-		coalesce(ns.n, 0) AS novel_st,
-		coalesce(nu.n, 0) AS novel_ut,
+		coalesce(nv.novel_st, 0) AS novel_st,
+		coalesce(nv.novel_ut, 0) AS novel_ut,
 		np.src_ip IS NOT NULL AS new_pair,
 		coalesce(su.bl_users, 0) AS source_bl_users,
 		coalesce(su.users, 0) AS source_users,
@@ -249,8 +292,7 @@ facts AS (
 	JOIN spread sp ON sp.src_ip = g.src_ip AND sp.user = g.user
 	LEFT JOIN fts f ON f.src_ip = g.src_ip AND f.user = g.user
 	LEFT JOIN spray s ON s.src_ip = g.src_ip AND s.user = g.user
-	LEFT JOIN novel_st ns ON ns.src_ip = g.src_ip AND ns.user = g.user
-	LEFT JOIN novel_ut nu ON nu.src_ip = g.src_ip AND nu.user = g.user
+	LEFT JOIN novel nv ON nv.src_ip = g.src_ip AND nv.user = g.user
 	LEFT JOIN new_pair np ON np.src_ip = g.src_ip AND np.user = g.user
 	LEFT JOIN src_users su ON su.src_ip = g.src_ip
 	LEFT JOIN hops h ON h.src_ip = g.src_ip AND h.user = g.user AND h.rn = 1

@@ -191,7 +191,7 @@ const scoredPresenter: Presenter = {
 	},
 };
 
-interface Window {
+export interface Window {
 	now: number | undefined;
 	since: number | null;
 	until: number | null;
@@ -263,13 +263,23 @@ export function huntZone(profile: Profile, tzFlag: string | undefined): string {
 	return tzFlag ?? (profile.kind === 'scored' ? profile.timeZone : null) ?? 'UTC';
 }
 
-/** Runs a profile over the store. */
-export function hunt(db: Db, options: HuntOptions): HuntResult {
+/** What a hunt runs: the profile, its window, and its SQL (allowlist spliced in) with every bound value. */
+export interface HuntQuery {
+	profile: Profile;
+	window: Window;
+	sql: string;
+	params: Record<string, unknown>;
+}
+
+/**
+ * The statement `hunt()` runs for these options, without running it. `sqlText` replaces the
+ * profile's query file (test/detect/lateral-oracle.test.ts runs a reference formulation with
+ * exactly the same values).
+ */
+export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQuery {
 	const profile = loadProfile(options.profile);
-	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
-	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
 	const window = resolveWindow(db, profile, options);
-	const sql = querySql(profile.query).replace('/*ALLOWLIST*/', allowlistClause('l'));
+	const sql = (sqlText ?? querySql(profile.query)).replace('/*ALLOWLIST*/', allowlistClause('l'));
 	const params: Record<string, unknown> = {
 		since: window.since,
 		until: window.until,
@@ -281,6 +291,14 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 		today: Date.now(),
 		...(profile.kind === 'scored' ? scoredParams(profile, window) : {}),
 	};
+	return {profile, window, sql, params};
+}
+
+/** Runs a profile over the store. */
+export function hunt(db: Db, options: HuntOptions): HuntResult {
+	const {profile, window, sql, params} = huntQuery(db, options);
+	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
+	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
 	const raw = window.now === undefined && profile.kind === 'scored' ? []
 		: options.cache === false ? db.prepare(sql).all(params) as Row[] : cachedHuntRows(db, sql, params);
 	const findings = raw.map(r => presenter.finding(r, options.tz, profile));
