@@ -31,10 +31,16 @@ export function activeEntry(a: string): string {
 			AND (${a}.profile IS NULL OR ${a}.profile = :profile)`;
 }
 
-/** SQL that keeps the row aliased `l` only when no applicable entry matches it. */
+/**
+ * SQL that keeps the row aliased `l` only when no applicable entry matches it. The first NOT
+ * EXISTS does not depend on the row, so SQLite answers it once: with no entry that applies, a hunt
+ * pays nothing per logon for the allowlist.
+ */
 export function allowlistClause(l: string): string {
-	return `AND (:allowlist = 0 OR NOT EXISTS (
+	const applies = `(CASE WHEN :only_entry IS NULL THEN ${activeEntry('a')} ELSE a.id = :only_entry END)`;
+	return `AND (:allowlist = 0 OR NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${applies})
+		OR NOT EXISTS (
 		SELECT 1 FROM allowlist a
-		WHERE (CASE WHEN :only_entry IS NULL THEN ${activeEntry('a')} ELSE a.id = :only_entry END)
+		WHERE ${applies}
 			AND ${entryMatches(l, 'a')}))`;
 }

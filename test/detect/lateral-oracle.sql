@@ -2,6 +2,7 @@
 -- 8947f36), kept to compare the optimised query with (test/detect/lateral-oracle.test.ts). It reads
 -- the logons many times and sorts them per signal; the results must be the same to the last column.
 -- Do not optimise this file: change it only when the profile's meaning changes, together with the query.
+-- The allowlist clause is spelled out rather than spliced in, so this checks allowlist-sql.ts too.
 -- hunt-lateral: the product's own profile (SPEC 4.3), every weight and threshold a bound parameter
 -- taken from the profile file (db/profiles/lateral.json); lists are bound as JSON text.
 -- Inputs:  :since, :until     the hunt window, epoch ms, inclusive
@@ -42,7 +43,19 @@ base AS MATERIALIZED (
 		AND l.user IS NOT NULL AND l.user <> '' AND l.user <> '-'
 		AND substr(l.user, -1) <> '$'
 		AND upper(l.user) NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', 'SYSTEM')
-		/*ALLOWLIST*/
+		-- the allowlist clause of source/detect/allowlist-sql.ts as it was, spelled out
+		AND (:allowlist = 0 OR NOT EXISTS (
+		SELECT 1 FROM allowlist a
+		WHERE (CASE WHEN :only_entry IS NULL THEN a.enabled = 1 AND (a.expires IS NULL OR a.expires > :today)
+			AND (a.profile IS NULL OR a.profile = :profile) ELSE a.id = :only_entry END)
+			AND CASE a.kind
+				WHEN 'src_ip' THEN value_matches(l.src_ip, a.pattern, a.match, 0)
+				WHEN 'user' THEN value_matches(l.user, a.pattern, a.match, 1)
+				WHEN 'target' THEN value_matches(l.target, a.pattern, a.match, 1)
+				WHEN 'pair' THEN value_matches(l.src_ip, a.src_ip, CASE WHEN a.match = 'cidr' THEN 'cidr' ELSE 'exact' END, 0)
+					AND (a.user IS NULL OR value_matches(l.user, a.user, CASE WHEN a.match = 'cidr' THEN 'exact' ELSE a.match END, 1))
+					AND (a.target IS NULL OR value_matches(l.target, a.target, CASE WHEN a.match = 'cidr' THEN 'exact' ELSE a.match END, 1))
+			END))
 ),
 -- Routine: a successful logon at a local hour at which its account logged on successfully on at
 -- least :routine_min_days earlier days, and on at least :routine_share of the earlier days it
