@@ -71,16 +71,14 @@ base AS MATERIALIZED (
 -- least :routine_min_days earlier days, and on at least :routine_share of the earlier days it
 -- was active at all. Every earlier day of the hunted range counts, so each day of the window is
 -- judged against the days before it. A failure is never routine.
-slots AS MATERIALIZED (
-	SELECT user_l, day, hour,
-		row_number() OVER (PARTITION BY user_l, hour ORDER BY day) - 1 AS earlier_at_hour
-	FROM (SELECT user_l, hour, day FROM base WHERE ok GROUP BY user_l, hour, day ORDER BY user_l, hour, day)
-),
 routine_slots AS MATERIALIZED (
 	SELECT user_l, day, hour FROM (
-		-- earlier: the account's earlier days with a successful logon
-		SELECT user_l, day, hour, earlier_at_hour, dense_rank() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
-		FROM slots)
+		-- Per (account, day, hour) with a successful logon: the account's earlier days with one at
+		-- that hour, and with one at all.
+		SELECT user_l, day, hour,
+			row_number() OVER (PARTITION BY user_l, hour ORDER BY day) - 1 AS earlier_at_hour,
+			dense_rank() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
+		FROM (SELECT user_l, day, hour FROM base WHERE ok GROUP BY user_l, day, hour ORDER BY user_l, day, hour))
 	WHERE earlier_at_hour >= :routine_min_days AND earlier_at_hour >= :routine_share * earlier
 ),
 -- The window's logons in (src_ip, user, local day, clock hour) order: every GROUP BY below on a
@@ -170,7 +168,9 @@ fts AS (
 -- range) and, for each, how many different known accounts the same source failed for within
 -- :spray_within_ms either side. Internet scanners guess names (admin, test, oracle) that do
 -- not exist here, so they do not make a spray.
-known_users AS MATERIALIZED (SELECT DISTINCT user_l FROM slots),
+known_users AS MATERIALIZED (
+	SELECT user_l FROM bl_trip WHERE ok UNION SELECT user_l FROM pairs WHERE success > 0
+),
 known_failures AS MATERIALIZED (
 	SELECT w.id, w.src_ip, w.user, w.user_l, w.ts
 	FROM base w
