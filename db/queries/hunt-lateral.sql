@@ -305,7 +305,9 @@ tiers AS MATERIALIZED (
 	SELECT 'novelty', json_extract(t.value, '$[0]'), json_extract(t.value, '$[1]') FROM json_each(:novel_tiers) t
 ),
 cancels AS MATERIALIZED (SELECT value AS signal FROM json_each(:routine_cancels)),
-points AS (
+-- Materialized: the score, the WHERE and the routine discount below each read every p_*, and
+-- without it each reading would run the tier lookups again (seconds over ten thousand pairs).
+points AS MATERIALIZED (
 	SELECT *,
 		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'spread' AND per_day >= at) AS p_spread,
 		(SELECT coalesce(max(points), 0) FROM tiers WHERE kind = 'spread' AND per_day_nr >= at) AS p_spread_nr,
