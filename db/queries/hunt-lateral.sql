@@ -25,7 +25,10 @@
 -- - novelty is looked up per distinct target of a pair, not per logon; the baseline is read
 --   once into its distinct (source, account, target) triples (bl_trip);
 -- - every CTE read more than once is MATERIALIZED, every lookup an equi-join SQLite answers
---   through an automatic index; no subquery runs per logon.
+--   through an automatic index; no subquery runs per logon (but the allowlist's, when an entry
+--   applies).
+-- On 1.13M logons about 12 s of CPU: reading the logons (base) ~2 s, the routine slots ~2.5 s
+-- (sorting every success by account), sorting the window (win) ~3 s, the rest ~4 s.
 -- test/detect/lateral-oracle.test.ts compares the result with the first, plainer formulation
 -- (test/detect/lateral-oracle.sql) on generated data in several zones.
 WITH RECURSIVE
@@ -78,7 +81,9 @@ routine_slots AS MATERIALIZED (
 		SELECT user_l, day, hour,
 			row_number() OVER (PARTITION BY user_l, hour ORDER BY day) - 1 AS earlier_at_hour,
 			dense_rank() OVER (PARTITION BY user_l ORDER BY day) - 1 AS earlier
-		FROM (SELECT user_l, day, hour FROM base WHERE ok GROUP BY user_l, day, hour ORDER BY user_l, day, hour))
+		-- Grouped by (day * 24 + hour, user_l), which is (day, hour, user_l): an integer first makes
+		-- most comparisons of this sort cheap.
+		FROM (SELECT user_l, day, hour FROM base WHERE ok GROUP BY day * 24 + hour, user_l))
 	WHERE earlier_at_hour >= :routine_min_days AND earlier_at_hour >= :routine_share * earlier
 ),
 -- The window's logons in (src_ip, user, local day, clock hour) order: every GROUP BY below on a
