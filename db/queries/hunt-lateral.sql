@@ -27,8 +27,10 @@
 -- - every CTE read more than once is MATERIALIZED, every lookup an equi-join SQLite answers
 --   through an automatic index; no subquery runs per logon (but the allowlist's, when an entry
 --   applies).
--- On 1.13M logons about 12 s of CPU: reading the logons (base) ~2 s, the routine slots ~2.5 s
--- (sorting every success by account), sorting the window (win) ~3 s, the rest ~4 s.
+-- On 1.13M logons about 11-12 s of CPU: reading the logons (base) ~2 s, the routine slots ~2 s
+-- (sorting every success by hour and account), sorting the window (win) ~2.5 s, the rest ~5 s.
+-- win is kept narrow (no lower(user): it is worked out where needed): the width of what is
+-- sorted counts.
 -- test/detect/lateral-oracle.test.ts compares the result with the first, plainer formulation
 -- (test/detect/lateral-oracle.sql) on generated data in several zones.
 WITH RECURSIVE
