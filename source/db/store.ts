@@ -258,6 +258,14 @@ export class RunningTotals {
 		if (target !== null && target !== undefined) this.count(2, target, hour, failed);
 	}
 
+	/**
+	 * add() for the row at `offset` of a parsed batch, laid out as ROW_COLUMNS
+	 * (source/ingest/parse.ts): ts 0, outcome 1, src_ip 4, user 7, target 9.
+	 */
+	addRow(row: unknown[], offset: number): void {
+		this.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
+	}
+
 	/** Spills everything held and starts over. */
 	end(): void {
 		this.spillPairs();
@@ -444,7 +452,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS,
 			for (let c = 0; c < 15; c++) values[i + c] = row[offset + c];
 			values[i + 15] = datasetId;
 			values[i + 16] = row[offset + 15];
-			totals?.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
+			totals?.addRow(row, offset);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;

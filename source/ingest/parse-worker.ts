@@ -23,9 +23,8 @@ const totals = new RunningTotals(foldKeys, (spill: TotalsSpill) => port.postMess
 try {
 	let stopped = false;
 	for await (const batch of parseBatches(formatByName(format, file), file, options)) {
-		// Columns as in ROW_COLUMNS: ts 0, outcome 1, src_ip 4, user 7, target 9.
 		const {rows} = batch;
-		for (let o = 0; o < rows.length; o += ROW_WIDTH) totals.add(rows[o + 4], rows[o + 7], rows[o + 9], rows[o + 1], rows[o] as number);
+		for (let o = 0; o < rows.length; o += ROW_WIDTH) totals.addRow(rows, o);
 		for (;;) {
 			const written = Atomics.load(flow, 1);
 			if (Atomics.load(flow, 2) !== 0 || Atomics.load(flow, 0) - written < AHEAD) break;
