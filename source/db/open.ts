@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import Database from 'better-sqlite3';
-import {formatLocal, offsetAt} from '../util/time.ts';
+import {formatLocal, HOUR_MS, offsetAt} from '../util/time.ts';
 import {RuntimeError} from '../util/errors.ts';
 import {registerMatchers} from './functions.ts';
 
@@ -141,7 +141,6 @@ export function migrate(db: Db): void {
 	}
 }
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 

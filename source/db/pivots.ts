@@ -13,7 +13,7 @@
  * for a timeline in a zone the hour totals cannot answer, they read the logons through their indexes.
  */
 import type {Statement} from 'better-sqlite3';
-import {offsetAt} from '../util/time.ts';
+import {HOUR_MS, offsetAt} from '../util/time.ts';
 import type {Db} from './open.ts';
 
 /** The three dimensions a hunter pivots between. */
@@ -269,8 +269,6 @@ export function timelineBuckets(db: Db, subject: TimelineSubject, tz: string, w?
 
 	return prepared(db, statements(subject.kind).timeline).all({value: subject.value, tz, ...windowParams(w)}) as HourBucket[];
 }
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Logons per UTC hour (`hour`: hours since 1970-01-01 00:00 UTC) as the timeline statement buckets

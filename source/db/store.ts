@@ -4,6 +4,7 @@
  */
 import type {Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
+import {HOUR_MS} from '../util/time.ts';
 
 /** A row of the datasets table. Times are epoch ms UTC. */
 export interface DatasetRow {
@@ -115,8 +116,6 @@ const HOURS = {
 		SELECT kind, value, hour, sum(logons), sum(failed) FROM temp.hour_fold_rows WHERE true GROUP BY kind, value, hour
 		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`,
 };
-
-const HOUR_MS = 3_600_000;
 
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,

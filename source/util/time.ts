@@ -9,7 +9,8 @@ import {UsageError} from './errors.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, number>>();
-const HOUR_MS = 3_600_000;
+/** One hour in ms. */
+export const HOUR_MS = 3_600_000;
 
 /** Throws a UsageError when `tz` is not an IANA zone name this Node knows. */
 export function checkTimeZone(tz: string): string {
