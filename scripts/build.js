@@ -18,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = process.env.LATERAL_BUILD_DIR ? path.resolve(process.env.LATERAL_BUILD_DIR) : path.join(root, 'dist');
 
 /** Output name -> source entry. The names are what source/util/runtime.ts starts children with. */
-export const entries = {
+const entries = {
 	'cli': 'source/cli.tsx',
 	'hunt-process': 'source/ui/hooks/hunt-process.ts',
 	'parse-worker': 'source/ingest/parse-worker.ts',
