@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import Database from 'better-sqlite3';
-import {formatLocal, HOUR_MS, offsetAt} from '../util/time.ts';
+import {DAY_MS, formatLocal, HOUR_MS, offsetAt} from '../util/time.ts';
 import {RuntimeError} from '../util/errors.ts';
 import {registerMatchers} from './functions.ts';
 
@@ -141,7 +141,6 @@ export function migrate(db: Db): void {
 	}
 }
 
-const DAY_MS = 86_400_000;
 const mod = (a: number, n: number) => ((a % n) + n) % n;
 
 /** SQL functions: local time in an IANA zone, and allowlist matchers. All deterministic. */
@@ -164,6 +163,6 @@ function registerFunctions(db: Db): void {
 		ts === null ? null : formatLocal(Number(ts), String(tz)));
 	// Days since 1970-01-01 in local time: groups logons by the calendar day they happened on there.
 	db.function('local_day', opts, (ts: unknown, tz: unknown) =>
-		ts === null ? null : Math.floor((Number(ts) + offsetAt(Number(ts), String(tz))) / 86_400_000));
+		ts === null ? null : Math.floor((Number(ts) + offsetAt(Number(ts), String(tz))) / DAY_MS));
 	registerMatchers(db);
 }

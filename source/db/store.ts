@@ -4,7 +4,7 @@
  */
 import type {Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
-import {HOUR_MS} from '../util/time.ts';
+import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
 /** A row of the datasets table. Times are epoch ms UTC. */
 export interface DatasetRow {
@@ -77,6 +77,38 @@ const FOLD = {
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`)],
 };
 
+/**
+ * The day totals of migration 0009 (hunt_days): logons of types 3 and 10 with a source and a user,
+ * per (src_ip, user, target), UTC day and log source kind. Added to, like the other totals, from a
+ * GROUP BY over a dataset's new rows or from the bulk writer's running totals, staged beside the
+ * triples and folded with them.
+ */
+const DAYS = {
+	// Integer division truncates toward zero in SQLite: one less before 1970 off a whole day or hour.
+	fromLogons: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
+		SELECT src_ip, user, day, ifnull(target, X''), wsec, sum(n), sum(f), min(a), max(b), sum(1 << (h - day * 24))
+		FROM (
+			SELECT src_ip, user, target, ts / 86400000 - (ts % 86400000 < 0) AS day, ts / 3600000 - (ts % 3600000 < 0) AS h,
+				(log_source_type IS NULL OR instr(lower(log_source_type), 'windows security') > 0) AS wsec,
+				count(*) AS n, sum(outcome = 'failure') AS f, min(ts) AS a, max(ts) AS b
+			FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
+				AND logon_type IN (3, 10) AND src_ip IS NOT NULL AND user IS NOT NULL
+			GROUP BY src_ip, user, day, target, wsec, h)
+		GROUP BY src_ip, user, day, target, wsec
+		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
+			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+	// Untyped columns: no affinity, so a name such as '10' stays text.
+	stage: 'CREATE TEMP TABLE days_fold_rows (src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours)',
+	fromWriter: (rows: number) => `INSERT INTO temp.days_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+	// In key order (one sorted pass over the table's pages); a key staged twice (a day spilled in
+	// two pieces) is added twice.
+	apply: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
+		SELECT src_ip, user, day, ifnull(target, X'') AS t, wsec, logons, failed, first_ts, last_ts, hours
+		FROM temp.days_fold_rows WHERE true ORDER BY src_ip, user, day, t, wsec
+		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
+			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+};
+
 /** Folds the triples `fill` stages into pair_totals and entity_totals. */
 function fold(db: Db, fill: () => void): void {
 	startFold(db);
@@ -85,15 +117,17 @@ function fold(db: Db, fill: () => void): void {
 }
 
 function startFold(db: Db): void {
-	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows');
+	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows; DROP TABLE IF EXISTS temp.days_fold_rows');
 	db.exec(FOLD.stage);
+	db.exec(DAYS.stage);
 }
 
 /** Folds the triples staged since startFold (each once) into the totals, and drops the scratch tables. */
 function endFold(db: Db): void {
 	db.prepare(FOLD.collect).run();
 	for (const sql of FOLD.apply) db.prepare(sql).run();
-	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows');
+	db.prepare(DAYS.apply).run();
+	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows; DROP TABLE temp.days_fold_rows');
 }
 
 /**
@@ -119,8 +153,8 @@ const HOURS = {
 
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
- * the end of its id range, and its logons folded into pair_totals, entity_totals and hour_totals
- * (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
+ * the end of its id range, and its logons folded into pair_totals, entity_totals, hour_totals
+ * and hunt_days (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
  * here. Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
  */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
@@ -129,6 +163,7 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 	if (range && range.last > range.after) {
 		fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
 		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
+		db.prepare(DAYS.fromLogons).run({...range, id});
 	}
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
@@ -176,6 +211,8 @@ export const FOLD_KEYS = 200_000;
 const PAIR_WIDTH = 7;
 /** Values per row of a TotalsSpill's hours: kind, name, hour, logons, failed. */
 const HOUR_WIDTH = 5;
+/** Values per row of a TotalsSpill's days: src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours. */
+const DAY_WIDTH = 10;
 
 /**
  * Running totals a bulk load hands to be added to the tables, as flat arrays of plain values (so
@@ -191,12 +228,38 @@ export interface TotalsSpill {
 	fold?: boolean;
 	/** HOUR_WIDTH values per (kind, name, UTC hour); a key may come more than once, and is summed. */
 	hours: unknown[];
+	/** DAY_WIDTH values per row of hunt_days to add, spilled with the triples (folded with them). */
+	days?: unknown[];
 }
 
 /** Most rows (triples or hours) in one TotalsSpill: the messages from the parser thread stay small. */
 const SPILL_ROWS = 16_384;
 
 const HOUR_KINDS = ['src', 'user', 'target'] as const;
+
+/**
+ * A triple's running totals: logons, failures, first and last time, and its rows of hunt_days by
+ * day * 2 + wsec: [logons, failed, first_ts, last_ts, hours, day, wsec].
+ */
+type TripleTotals = [number, number, number, number, Map<number, number[]> | undefined];
+
+const wsecOf = new Map<string, number>();
+
+/**
+ * hunt_days.wsec of a log source type: 1 when it is missing or contains 'windows security' with
+ * ASCII letters case-folded (as the SQL's lower() folds them, and no other letters).
+ */
+export function windowsSecurity(logSourceType: unknown): number {
+	if (logSourceType === null || logSourceType === undefined) return 1;
+	const text = String(logSourceType);
+	let flag = wsecOf.get(text);
+	if (flag === undefined) {
+		flag = text.replace(/[A-Z]+/g, c => c.toLowerCase()).includes('windows security') ? 1 : 0;
+		if (wsecOf.size < 1024) wsecOf.set(text, flag);
+	}
+
+	return flag;
+}
 
 /**
  * A bulk load's running totals, kept in plain memory (no database: the parser thread of a large
@@ -207,7 +270,9 @@ const HOUR_KINDS = ['src', 'user', 'target'] as const;
  *
  * Per (src_ip, user, target): counts, failures, first and last time, in nested maps, so NULL
  * and 'null' and names holding any character stay apart; one pass over the rows as they come
- * instead of a GROUP BY (a sort of every row) after the load. Spilled every `limit` triples.
+ * instead of a GROUP BY (a sort of every row) after the load. Beside each triple, its rows of
+ * hunt_days (per UTC day and wsec, for logons of types 3 and 10 with a source and a user).
+ * Spilled every `limit` triples and day rows.
  *
  * Per name and UTC hour: a log comes in time order (or nearly), so each name holds only the
  * hour of its latest logon, counted in place; a logon in another hour stages the finished hour
@@ -218,8 +283,9 @@ const HOUR_KINDS = ['src', 'user', 'target'] as const;
  * time-ordered file, for a map entry allocated per hour.)
  */
 export class RunningTotals {
-	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, [number, number, number, number]>>>();
+	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, TripleTotals>>>();
 	private triples = 0;
+	private dayRows = 0;
 	/** Per kind, in the order of HOUR_KINDS: name -> its slot in the arrays below. */
 	private readonly slots: [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>] = [new Map(), new Map(), new Map()];
 	private readonly hour: number[] = [];
@@ -234,22 +300,28 @@ export class RunningTotals {
 		this.piece = Math.max(1, Math.min(SPILL_ROWS, Math.floor(limit / 4)));
 	}
 
-	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number): void {
+	add(src: unknown, user: unknown, target: unknown, outcome: unknown, ts: number, logonType?: unknown, logSourceType?: unknown): void {
 		const failed = outcome === 'failure' ? 1 : 0;
 		let byUser = this.bySrc.get(src);
 		if (!byUser) this.bySrc.set(src, byUser = new Map());
 		let byTarget = byUser.get(user);
 		if (!byTarget) byUser.set(user, byTarget = new Map());
-		const t = byTarget.get(target);
+		let t = byTarget.get(target);
 		if (t) {
 			t[0]++;
 			t[1] += failed;
 			if (ts < t[2]) t[2] = ts;
 			if (ts > t[3]) t[3] = ts;
 		} else {
-			byTarget.set(target, [1, failed, ts, ts]);
-			if (++this.triples >= this.limit) this.spillPairs();
+			byTarget.set(target, t = [1, failed, ts, ts, undefined]);
+			this.triples++;
 		}
+
+		if ((logonType === 3 || logonType === 10) && src !== null && src !== undefined && user !== null && user !== undefined) {
+			this.countDay(t, failed, ts, windowsSecurity(logSourceType));
+		}
+
+		if (this.triples + this.dayRows >= this.limit) this.spillPairs();
 
 		const hour = Math.floor(ts / HOUR_MS);
 		if (src !== null && src !== undefined) this.count(0, src, hour, failed);
@@ -259,10 +331,11 @@ export class RunningTotals {
 
 	/**
 	 * add() for the row at `offset` of a parsed batch, laid out as ROW_COLUMNS
-	 * (source/ingest/parse.ts): ts 0, outcome 1, src_ip 4, user 7, target 9.
+	 * (source/ingest/parse.ts): ts 0, outcome 1, logon_type 3, src_ip 4, user 7, target 9,
+	 * log_source_type 14.
 	 */
 	addRow(row: unknown[], offset: number): void {
-		this.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number);
+		this.add(row[offset + 4], row[offset + 7], row[offset + 9], row[offset + 1], row[offset] as number, row[offset + 3], row[offset + 14]);
 	}
 
 	/** Spills everything held and starts over. */
@@ -272,14 +345,43 @@ export class RunningTotals {
 		this.spillHours();
 	}
 
+	/** Counts a logon of a triple's (`t`) into its row of hunt_days for the logon's UTC day. */
+	private countDay(t: TripleTotals, failed: number, ts: number, wsec: number): void {
+		const day = Math.floor(ts / DAY_MS);
+		const bit = 1 << (Math.floor(ts / HOUR_MS) - day * 24);
+		let days = t[4];
+		if (!days) t[4] = days = new Map();
+		const d = days.get(day * 2 + wsec);
+		if (d) {
+			d[0]!++;
+			d[1]! += failed;
+			if (ts < d[2]!) d[2] = ts;
+			if (ts > d[3]!) d[3] = ts;
+			d[4]! |= bit;
+		} else {
+			days.set(day * 2 + wsec, [1, failed, ts, ts, bit, day, wsec]);
+			this.dayRows++;
+		}
+	}
+
 	private spillPairs(): void {
 		if (this.triples === 0) return;
 		const full = this.piece * PAIR_WIDTH;
+		const fullDays = this.piece * DAY_WIDTH;
 		let pairs: unknown[] = [];
+		let days: unknown[] = [];
 		for (const [src, byUser] of this.bySrc) {
 			for (const [user, byTarget] of byUser) {
 				for (const [target, t] of byTarget) {
 					pairs.push(src, user, target, t[0], t[1], t[2], t[3]);
+					for (const d of t[4]?.values() ?? []) {
+						days.push(src, user, target, d[6], d[5], d[0], d[1], d[2], d[3], d[4]);
+						if (days.length === fullDays) {
+							this.spill({pairs: [], hours: [], days});
+							days = [];
+						}
+					}
+
 					if (pairs.length === full) {
 						this.spill({pairs, hours: []});
 						pairs = [];
@@ -290,7 +392,8 @@ export class RunningTotals {
 
 		this.bySrc.clear();
 		this.triples = 0;
-		this.spill({pairs, fold: true, hours: []});
+		this.dayRows = 0;
+		this.spill({pairs, fold: true, hours: [], days});
 	}
 
 	private count(kind: 0 | 1 | 2, name: unknown, hour: number, failed: number): void {
@@ -341,7 +444,7 @@ export class RunningTotals {
 const STAGE_ROWS = 100;
 
 /**
- * Adds a bulk load's spilled running totals to pair_totals, entity_totals and hour_totals, on the
+ * Adds a bulk load's spilled running totals to pair_totals, entity_totals, hour_totals and hunt_days, on the
  * loading thread inside the load's transaction. Triples are staged until the last piece of their
  * spill, then folded. Hour rows are staged, then added in key order every `limit` rows and at the
  * end (one sorted pass over the table's pages instead of a random insert per row; adding each row
@@ -355,10 +458,12 @@ class TotalsTables {
 	constructor(private readonly db: Db, private readonly limit: number) {}
 
 	add(spill: TotalsSpill): void {
-		if (spill.pairs.length > 0) {
+		const days = spill.days ?? [];
+		if (spill.pairs.length > 0 || days.length > 0) {
 			if (!this.folding) startFold(this.db);
 			this.folding = true;
 			this.insertRows(FOLD.fromWriter, spill.pairs, PAIR_WIDTH);
+			this.insertRows(DAYS.fromWriter, days, DAY_WIDTH);
 		}
 
 		if (spill.fold && this.folding) {
@@ -440,7 +545,7 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS,
 			values[i++] = l.log_source_type;
 			values[i++] = datasetId;
 			values[i] = l.raw_ref;
-			totals?.add(l.src_ip, l.user, l.target, l.outcome, l.ts);
+			totals?.add(l.src_ip, l.user, l.target, l.outcome, l.ts, l.logon_type, l.log_source_type);
 			if (++n === BULK_ROWS) {
 				many.run(values);
 				n = 0;

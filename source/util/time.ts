@@ -11,6 +11,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 const offsetCache = new Map<string, Map<number, number>>();
 /** One hour in ms. */
 export const HOUR_MS = 3_600_000;
+/** One day in ms. */
+export const DAY_MS = 86_400_000;
 
 /** Throws a UsageError when `tz` is not an IANA zone name this Node knows. */
 export function checkTimeZone(tz: string): string {
@@ -121,7 +123,7 @@ export function formatIso(ts: number, tz: string): string {
 export function fromLocal(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, tz: string): number {
 	const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
 	// Try the offsets in force a little before and after; pick the first that maps back to wall.
-	const candidates = [offsetAt(wall - 2 * 86_400_000, tz), offsetAt(wall, tz), offsetAt(wall + 2 * 86_400_000, tz)];
+	const candidates = [offsetAt(wall - 2 * DAY_MS, tz), offsetAt(wall, tz), offsetAt(wall + 2 * DAY_MS, tz)];
 	const sorted = [...new Set(candidates)].sort((a, b) => b - a);
 	for (const off of sorted) {
 		const ts = wall - off;
@@ -159,7 +161,7 @@ export function parseTimestamp(text: string, tz = 'UTC'): {ts: number; zoned: bo
 }
 
 const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)$/i;
-const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: HOUR_MS, d: 86_400_000, w: 7 * 86_400_000};
+const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS};
 
 /** Parses `24h`, `7d`, `90m`, `2w` to ms; `all` to undefined (no window). */
 export function parseDuration(text: string): number | undefined {

@@ -130,7 +130,7 @@ test('migrating a schema 7 database fills the hour totals from its logons, and l
 			process.stderr.write = write;
 		}
 
-		assert.equal(db.pragma('user_version', {simple: true}), 8);
+		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 8);
 		assertHoursSameAsRaw(db, 'after the migration');
 		assertTimelinesSameAsRaw(db, ['UTC', 'America/New_York']);
 		addDataset(db, spread(150, 7));
