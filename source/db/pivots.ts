@@ -13,7 +13,7 @@
  * for a timeline in a zone the hour totals cannot answer, they read the logons through their indexes.
  */
 import type {Statement} from 'better-sqlite3';
-import {HOUR_MS, offsetAt} from '../util/time.ts';
+import {HOUR_MS, localHourOf} from '../util/time.ts';
 import type {Db} from './open.ts';
 
 /** The three dimensions a hunter pivots between. */
@@ -283,10 +283,8 @@ export function timelineBuckets(db: Db, subject: TimelineSubject, tz: string, w?
 function localBuckets(hours: HourBucket[], tz: string): HourBucket[] | undefined {
 	const buckets = new Map<number, HourBucket>();
 	for (const row of hours) {
-		const start = row.hour * HOUR_MS;
-		const offset = offsetAt(start, tz);
-		if (offset % HOUR_MS !== 0 || offsetAt(start + HOUR_MS - 1, tz) !== offset) return undefined;
-		const hour = row.hour + offset / HOUR_MS;
+		const hour = localHourOf(row.hour * HOUR_MS, tz);
+		if (hour === undefined) return undefined;
 		const bucket = buckets.get(hour);
 		if (bucket) {
 			bucket.total += row.total;

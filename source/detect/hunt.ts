@@ -10,6 +10,7 @@ import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
 import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
 import {allowlistClause} from './allowlist-sql.ts';
+import {splitWindow} from './seed-days.ts';
 import type {Finding, HuntOptions, HuntResult, Reason} from './types.ts';
 
 type Row = Record<string, unknown>;
@@ -279,7 +280,7 @@ export interface HuntQuery {
 export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQuery {
 	const profile = loadProfile(options.profile);
 	const window = resolveWindow(db, profile, options);
-	const sql = (sqlText ?? querySql(profile.query)).replace('/*ALLOWLIST*/', allowlistClause('l'));
+	const sql = (sqlText ?? querySql(profile.query)).replaceAll('/*ALLOWLIST*/', allowlistClause('l'));
 	const params: Record<string, unknown> = {
 		since: window.since,
 		until: window.until,
@@ -289,7 +290,7 @@ export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQ
 		only_entry: options.onlyEntry ?? null,
 		profile: profile.name,
 		today: Date.now(),
-		...(profile.kind === 'scored' ? scoredParams(profile, window) : {}),
+		...(profile.kind === 'scored' ? scoredParams(profile, window) : splitWindow(db, window.since, window.until, options.tz)),
 	};
 	return {profile, window, sql, params};
 }

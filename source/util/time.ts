@@ -76,6 +76,18 @@ export function offsetAt(ts: number, tz: string): number {
 	return Number.isNaN(offset) ? exactOffset(ts, tz) : offset;
 }
 
+/**
+ * The whole local hour every instant of the UTC hour starting at `start` (epoch ms, a whole hour)
+ * falls in, as hours since 1970-01-01 00:00 local time, or undefined when they fall in two: in zones
+ * off by half or quarter hours (Asia/Kolkata) and in an hour whose offset changes inside it.
+ * Exact for what offsetAt gives: the offset at both ends is the offset of every instant between.
+ */
+export function localHourOf(start: number, tz: string): number | undefined {
+	const offset = offsetAt(start, tz);
+	if (offset % HOUR_MS !== 0 || offsetAt(start + HOUR_MS - 1, tz) !== offset) return undefined;
+	return (start + offset) / HOUR_MS;
+}
+
 /** Local wall-clock fields of epoch ms `ts` in `tz`. */
 export function localParts(ts: number, tz: string): {year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number} {
 	const d = new Date(ts + offsetAt(ts, tz));

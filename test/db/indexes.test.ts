@@ -179,14 +179,17 @@ test('a bulk load that defers the index builds leaves the same indexes, and the 
 	}
 });
 
-test('the seed profiles read a time window through the ts index', async () => {
-	const {querySql} = await import('../../source/detect/profiles.ts');
-	const {allowlistClause} = await import('../../source/detect/allowlist-sql.ts');
-	for (const file of ['hunt-qradar.sql', 'hunt-logscale.sql']) {
-		const sql = querySql(file).replace('/*ALLOWLIST*/', allowlistClause('l'));
-		const params = {since: T0 - 86_400_000, until: T0, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile: 'x', today: T0};
-		const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`:${k}\\b`).test(sql)));
-		const p = (base.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{detail: string}>).map(r => r.detail).join('\n');
-		assert.match(p, /SEARCH l USING INDEX logons_ts/, `${file}:\n${p}`);
+test('the seed profiles read a time window through the ts index, and whole days from hunt_days', async () => {
+	const {huntQuery} = await import('../../source/detect/hunt.ts');
+	for (const profile of ['qradar', 'logscale']) {
+		const plan = (window: number | null, tz = 'UTC') => {
+			const {sql, params} = huntQuery(base, {profile, window, tz});
+			return (base.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{detail: string}>).map(r => r.detail).join('\n');
+		};
+
+		for (const p of [plan(86_400_000), plan(null), plan(null, 'Asia/Kolkata')]) {
+			assert.match(p, /SEARCH l USING INDEX logons_ts/, `${profile}:\n${p}`);
+			assert.match(p, /SCAN hunt_days/, `${profile}:\n${p}`);
+		}
 	}
 });

@@ -1,0 +1,42 @@
+/**
+ * Where a seed hunt reads its window from: the whole UTC days inside the window and inside the
+ * data from hunt_days (migration 0009, one row per pair, target and day), the rest of the window,
+ * before the first of those days and after the last, from the logons. A day is read from hunt_days
+ * only when each of its UTC hours maps whole onto one local hour of the hunt's zone (localHourOf),
+ * so that its hour mask tells exactly whether a logon was after hours; in zones off by half an
+ * hour (Asia/Kolkata) the whole window is read from the logons.
+ */
+import type {Db} from '../db/open.ts';
+import {newestTs, oldestTs} from '../db/store.ts';
+import {DAY_MS, HOUR_MS, localHourOf} from '../util/time.ts';
+
+/** The bound parameters of db/queries/hunt-qradar.sql and hunt-logscale.sql that say so. */
+export interface DaySplit {
+	/** UTC days (floor(ts / 1 day)) read from hunt_days, inclusive; none when days_from > days_to. */
+	days_from: number;
+	days_to: number;
+	/** Epoch ms read from the logons, inclusive: before the days, and after them (empty when from > to). */
+	head_from: number;
+	head_to: number;
+	tail_from: number;
+	tail_to: number;
+}
+
+/** Splits the inclusive window [since, until] (null: unbounded) of a hunt in zone `tz`. */
+export function splitWindow(db: Db, since: number | null, until: number | null, tz: string): DaySplit {
+	const lo = since ?? Number.MIN_SAFE_INTEGER;
+	const hi = until ?? Number.MAX_SAFE_INTEGER;
+	const logonsOnly = {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0};
+	const oldest = oldestTs(db);
+	const newest = newestTs(db);
+	if (oldest === undefined || newest === undefined) return logonsOnly;
+	// The first day starting at or after lo, the last ending at or before hi, within the data.
+	const from = Math.max(Math.ceil(lo / DAY_MS), Math.floor(oldest / DAY_MS));
+	const to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, Math.floor(newest / DAY_MS));
+	if (from > to) return logonsOnly;
+	for (let hour = from * 24; hour < (to + 1) * 24; hour++) {
+		if (localHourOf(hour * HOUR_MS, tz) === undefined) return logonsOnly;
+	}
+
+	return {days_from: from, days_to: to, head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi};
+}
