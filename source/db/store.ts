@@ -228,7 +228,7 @@ export interface TotalsSpill {
 	fold?: boolean;
 	/** HOUR_WIDTH values per (kind, name, UTC hour); a key may come more than once, and is summed. */
 	hours: unknown[];
-	/** DAY_WIDTH values per row of hunt_days to add, spilled with the triples (folded with them). */
+	/** DAY_WIDTH values per row of hunt_days to add (a key may come more than once, and is added up), folded with the triples. */
 	days?: unknown[];
 }
 
@@ -238,10 +238,10 @@ const SPILL_ROWS = 16_384;
 const HOUR_KINDS = ['src', 'user', 'target'] as const;
 
 /**
- * A triple's running totals: logons, failures, first and last time, and its rows of hunt_days by
- * day * 2 + wsec: [logons, failed, first_ts, last_ts, hours, day, wsec].
+ * A triple's running totals: logons, failures, first and last time, and the hunt_days row it is
+ * counting: [day, wsec, logons, failed, first_ts, last_ts, hours].
  */
-type TripleTotals = [number, number, number, number, Map<number, number[]> | undefined];
+type TripleTotals = [number, number, number, number, number[] | undefined];
 
 const wsecOf = new Map<string, number>();
 
@@ -270,9 +270,10 @@ export function windowsSecurity(logSourceType: unknown): number {
  *
  * Per (src_ip, user, target): counts, failures, first and last time, in nested maps, so NULL
  * and 'null' and names holding any character stay apart; one pass over the rows as they come
- * instead of a GROUP BY (a sort of every row) after the load. Beside each triple, its rows of
- * hunt_days (per UTC day and wsec, for logons of types 3 and 10 with a source and a user).
- * Spilled every `limit` triples and day rows.
+ * instead of a GROUP BY (a sort of every row) after the load. Spilled every `limit` triples.
+ * Beside each triple, the row of hunt_days (UTC day and wsec, for logons of types 3 and 10 with a
+ * source and a user) of its latest such logon, counted in place; a logon of another day stages
+ * the finished row and starts the next, as the hours below do.
  *
  * Per name and UTC hour: a log comes in time order (or nearly), so each name holds only the
  * hour of its latest logon, counted in place; a logon in another hour stages the finished hour
@@ -285,7 +286,8 @@ export function windowsSecurity(logSourceType: unknown): number {
 export class RunningTotals {
 	private readonly bySrc = new Map<unknown, Map<unknown, Map<unknown, TripleTotals>>>();
 	private triples = 0;
-	private dayRows = 0;
+	/** Finished rows of hunt_days, DAY_WIDTH values each. */
+	private stagedDays: unknown[] = [];
 	/** Per kind, in the order of HOUR_KINDS: name -> its slot in the arrays below. */
 	private readonly slots: [Map<unknown, number>, Map<unknown, number>, Map<unknown, number>] = [new Map(), new Map(), new Map()];
 	private readonly hour: number[] = [];
@@ -318,10 +320,10 @@ export class RunningTotals {
 		}
 
 		if ((logonType === 3 || logonType === 10) && src !== null && src !== undefined && user !== null && user !== undefined) {
-			this.countDay(t, failed, ts, windowsSecurity(logSourceType));
+			this.countDay(src, user, target, t, failed, ts, windowsSecurity(logSourceType));
 		}
 
-		if (this.triples + this.dayRows >= this.limit) this.spillPairs();
+		if (this.triples >= this.limit) this.spillPairs();
 
 		const hour = Math.floor(ts / HOUR_MS);
 		if (src !== null && src !== undefined) this.count(0, src, hour, failed);
@@ -345,43 +347,41 @@ export class RunningTotals {
 		this.spillHours();
 	}
 
-	/** Counts a logon of a triple's (`t`) into its row of hunt_days for the logon's UTC day. */
-	private countDay(t: TripleTotals, failed: number, ts: number, wsec: number): void {
+	/** Counts a logon of the triple `t` into its row of hunt_days for the logon's UTC day. */
+	private countDay(src: unknown, user: unknown, target: unknown, t: TripleTotals, failed: number, ts: number, wsec: number): void {
 		const day = Math.floor(ts / DAY_MS);
 		const bit = 1 << (Math.floor(ts / HOUR_MS) - day * 24);
-		let days = t[4];
-		if (!days) t[4] = days = new Map();
-		const d = days.get(day * 2 + wsec);
-		if (d) {
-			d[0]!++;
-			d[1]! += failed;
-			if (ts < d[2]!) d[2] = ts;
-			if (ts > d[3]!) d[3] = ts;
-			d[4]! |= bit;
-		} else {
-			days.set(day * 2 + wsec, [1, failed, ts, ts, bit, day, wsec]);
-			this.dayRows++;
+		const d = t[4];
+		if (d && d[0] === day && d[1] === wsec) {
+			d[2]!++;
+			d[3]! += failed;
+			if (ts < d[4]!) d[4] = ts;
+			if (ts > d[5]!) d[5] = ts;
+			d[6]! |= bit;
+			return;
+		}
+
+		if (d) this.stageDay(src, user, target, d);
+		t[4] = [day, wsec, 1, failed, ts, ts, bit];
+	}
+
+	private stageDay(src: unknown, user: unknown, target: unknown, d: number[]): void {
+		this.stagedDays.push(src, user, target, d[1], d[0], d[2], d[3], d[4], d[5], d[6]);
+		if (this.stagedDays.length >= this.piece * DAY_WIDTH) {
+			this.spill({pairs: [], hours: [], days: this.stagedDays});
+			this.stagedDays = [];
 		}
 	}
 
 	private spillPairs(): void {
 		if (this.triples === 0) return;
 		const full = this.piece * PAIR_WIDTH;
-		const fullDays = this.piece * DAY_WIDTH;
 		let pairs: unknown[] = [];
-		let days: unknown[] = [];
 		for (const [src, byUser] of this.bySrc) {
 			for (const [user, byTarget] of byUser) {
 				for (const [target, t] of byTarget) {
 					pairs.push(src, user, target, t[0], t[1], t[2], t[3]);
-					for (const d of t[4]?.values() ?? []) {
-						days.push(src, user, target, d[6], d[5], d[0], d[1], d[2], d[3], d[4]);
-						if (days.length === fullDays) {
-							this.spill({pairs: [], hours: [], days});
-							days = [];
-						}
-					}
-
+					if (t[4]) this.stageDay(src, user, target, t[4]);
 					if (pairs.length === full) {
 						this.spill({pairs, hours: []});
 						pairs = [];
@@ -392,7 +392,8 @@ export class RunningTotals {
 
 		this.bySrc.clear();
 		this.triples = 0;
-		this.dayRows = 0;
+		const days = this.stagedDays;
+		this.stagedDays = [];
 		this.spill({pairs, fold: true, hours: [], days});
 	}
 
