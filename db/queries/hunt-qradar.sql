@@ -1,34 +1,45 @@
 -- hunt-qradar: the QRadar AQL seed (seeds/t1021-qradar-aql.txt) as written, SPEC 4.1.
--- Inputs:  :since  inclusive window start, epoch ms (NULL = no window)
---          :until  inclusive window end ("now"), epoch ms (NULL = no window)
+-- Inputs:  the inclusive window [since, until] (none = every logon) split in two by
+--          source/detect/seed-days.ts:
+--          :days_from, :days_to  the whole UTC days of the window read from hunt_days (none when
+--                  from > to); :head_from .. :head_to and :tail_from .. :tail_to  the rest of the
+--                  window, read from the logons
 --          :tz     IANA zone for the after-hours hour and the formatted times
 --          :limit  maximum rows (-1 = all)
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
---          :days_from, :days_to  the whole UTC days of the window read from hunt_days (none when
---                  from > to); :head_from .. :head_to and :tail_from .. :tail_to  the rest of the
---                  window, read from the logons (source/detect/seed-days.ts works them out)
+--          :night_a, :night_b  the after-hours UTC hour masks
+--                  of the days :night_a_from .. :night_a_to and :night_b_from .. :night_b_to
 -- Output:  one row per (src_ip, user) group with the seed's columns (first_seen .. suspicion_score),
 --          plus helper columns prefixed with _ (epoch times, score parts, targets as JSON).
 -- Quirks kept on purpose: is_privileged uses four name patterns, the score and HAVING use two;
 -- the failure ratio is compared unrounded (2 * failed > total is failed / total > 0.5 exactly).
 -- The same rows as the seed over the logons alone (test/detect/plain/hunt-qradar.sql; a test
--- compares them): a day's row counts its logons, and its UTC hours tell whether one of them was
--- before 06:00 in :tz.
-WITH base AS (
-	SELECT l.src_ip, l.user, l.target, l.logons AS n, l.failed, l.first_ts, l.last_ts,
-		(l.hours & utc_hours_before(l.day, :tz, 6)) <> 0 AS night
+-- compares them).
+WITH days AS (
+	-- hunt_days holds logon types 3 and 10 with a source and a user only. Grouped in the order of
+	-- its key (no sort); a day's UTC hour mask tells whether a logon was before 06:00 in :tz (the
+	-- two longest runs of days with the same mask bound as values, the rest asked of the zone).
+	SELECT l.src_ip, l.user,
+		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
+		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
+		max((l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
+			WHEN l.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
+			ELSE utc_hours_before(l.day, :tz, 6) END) <> 0) AS after_hours
 	FROM (SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_days) l
-	-- hunt_days holds logon types 3 and 10 with a source and a user only.
 	WHERE :days_from <= :days_to AND l.day BETWEEN :days_from AND :days_to
 		AND l.wsec = 1
 		AND l.src_ip NOT IN ('127.0.0.1', '0.0.0.0', '-', '')
 		AND lower(l.user) NOT LIKE '%$'
 		AND l.user NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', '')
 		/*ALLOWLIST*/
-	UNION ALL
-	SELECT l.src_ip, l.user, l.target, 1, l.outcome = 'failure', l.ts, l.ts,
-		local_hour(l.ts, :tz) < 6
+	GROUP BY l.src_ip, l.user
+),
+rest AS (
+	SELECT l.src_ip, l.user,
+		min(l.ts) AS first_ts, max(l.ts) AS last_ts, count(*) AS total, sum(l.outcome = 'failure') AS failed,
+		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
+		max(local_hour(l.ts, :tz) < 6) AS after_hours
 	FROM logons l
 	WHERE l.outcome IN ('success', 'failure')
 		AND l.logon_type IN (3, 10)
@@ -41,22 +52,31 @@ WITH base AS (
 		-- Two ranges on ts, so that the ts index serves them.
 		AND (l.ts BETWEEN :head_from AND :head_to OR l.ts BETWEEN :tail_from AND :tail_to)
 		/*ALLOWLIST*/
+	GROUP BY l.src_ip, l.user
+),
+-- A (src_ip, user) group from the days, the rest of the window, or both: its targets are the union
+-- of both parts' (JSON arrays of distinct names, sorted).
+parts AS (
+	SELECT src_ip, user, min(first_ts) AS first_ts, max(last_ts) AS last_ts, sum(total) AS total, sum(failed) AS failed,
+		min(targets) AS t1, max(targets) AS t2, max(after_hours) AS after_hours
+	FROM (SELECT * FROM days UNION ALL SELECT * FROM rest)
+	GROUP BY src_ip, user
+),
+merged AS (
+	SELECT *,
+		CASE WHEN t1 = t2 THEN t1 ELSE (SELECT json_group_array(value ORDER BY value)
+			FROM (SELECT value FROM json_each(p.t1) UNION SELECT value FROM json_each(p.t2))) END AS targets
+	FROM parts p
 ),
 groups AS (
-	SELECT src_ip, user,
-		min(first_ts) AS first_ts,
-		max(last_ts) AS last_ts,
-		sum(n) AS total,
-		sum(failed) AS failed,
-		sum(n) - sum(failed) AS success,
-		count(DISTINCT target) AS hosts,
-		json_group_array(DISTINCT target ORDER BY target) FILTER (WHERE target IS NOT NULL) AS targets,
-		max(instr(lower(user), 'admin') > 0 OR instr(lower(user), 'svc-') > 0
-			OR instr(lower(user), 'service') > 0 OR instr(lower(user), 'backup') > 0) AS privileged4,
-		max(instr(lower(user), 'admin') > 0 OR instr(lower(user), 'svc-') > 0) AS privileged2,
-		max(night) AS after_hours
-	FROM base
-	GROUP BY src_ip, user
+	SELECT src_ip, user, first_ts, last_ts, total, failed, total - failed AS success,
+		json_array_length(targets) AS hosts,
+		targets,
+		instr(lower(user), 'admin') > 0 OR instr(lower(user), 'svc-') > 0
+			OR instr(lower(user), 'service') > 0 OR instr(lower(user), 'backup') > 0 AS privileged4,
+		instr(lower(user), 'admin') > 0 OR instr(lower(user), 'svc-') > 0 AS privileged2,
+		after_hours
+	FROM merged
 ),
 scored AS (
 	SELECT *,

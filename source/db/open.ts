@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import Database from 'better-sqlite3';
-import {DAY_MS, formatLocal, HOUR_MS, localHourOf, offsetAt} from '../util/time.ts';
+import {DAY_MS, formatLocal, HOUR_MS, offsetAt, utcHoursBefore} from '../util/time.ts';
 import {RuntimeError} from '../util/errors.ts';
 import {registerMatchers} from './functions.ts';
 
@@ -165,21 +165,16 @@ function registerFunctions(db: Db): void {
 	db.function('local_day', opts, (ts: unknown, tz: unknown) =>
 		ts === null ? null : Math.floor((Number(ts) + offsetAt(Number(ts), String(tz))) / DAY_MS));
 	// A mask of the UTC hours of a UTC day (bit h: hour h) whose logons are all before local hour
-	// `before` in the zone (hunt_days.hours & it: a logon of the day was); an hour that does not map
-	// whole onto one local hour (see localHourOf) sets no bit: source/detect/seed-days.ts reads such
-	// days from the logons instead.
+	// `before` in the zone (hunt_days.hours & it: a logon of the day was); 0 for a day with an hour
+	// that does not map whole onto a local hour (utcHoursBefore): source/detect/seed-days.ts reads
+	// such days from the logons instead. Cached per day for the zone and hour last asked.
 	let masksOf = {tz: '', before: 0, masks: new Map<number, number>()};
 	db.function('utc_hours_before', opts, (day: unknown, tz: unknown, before: unknown) => {
 		if (masksOf.tz !== tz || masksOf.before !== before) masksOf = {tz: String(tz), before: Number(before), masks: new Map()};
 		const d = Number(day);
 		let mask = masksOf.masks.get(d);
 		if (mask === undefined) {
-			mask = 0;
-			for (let h = 0; h < 24; h++) {
-				const local = localHourOf(d * DAY_MS + h * HOUR_MS, masksOf.tz);
-				if (local !== undefined && mod(local, 24) < masksOf.before) mask |= 1 << h;
-			}
-
+			mask = utcHoursBefore(d, masksOf.tz, masksOf.before) ?? 0;
 			masksOf.masks.set(d, mask);
 		}
 

@@ -8,7 +8,10 @@
  */
 import type {Db} from '../db/open.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
-import {DAY_MS, HOUR_MS, localHourOf} from '../util/time.ts';
+import {DAY_MS, utcHoursBefore} from '../util/time.ts';
+
+/** The seeds' after-hours: a logon before 06:00 local time. */
+const AFTER_HOURS_BEFORE = 6;
 
 /** The bound parameters of db/queries/hunt-qradar.sql and hunt-logscale.sql that say so. */
 export interface DaySplit {
@@ -20,13 +23,26 @@ export interface DaySplit {
 	head_to: number;
 	tail_from: number;
 	tail_to: number;
+	/**
+	 * The two longest runs of days with the same after-hours mask (utc_hours_before(day, tz, 6)),
+	 * bound as values so that most rows need no call into the zone; empty runs when from > to.
+	 */
+	night_a_from: number;
+	night_a_to: number;
+	night_a: number;
+	night_b_from: number;
+	night_b_to: number;
+	night_b: number;
 }
+
+type Run = {from: number; to: number; mask: number};
+const NO_RUN: Run = {from: 1, to: 0, mask: 0};
 
 /** Splits the inclusive window [since, until] (null: unbounded) of a hunt in zone `tz`. */
 export function splitWindow(db: Db, since: number | null, until: number | null, tz: string): DaySplit {
 	const lo = since ?? Number.MIN_SAFE_INTEGER;
 	const hi = until ?? Number.MAX_SAFE_INTEGER;
-	const logonsOnly = {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0};
+	const logonsOnly = {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0, ...nights([])};
 	const oldest = oldestTs(db);
 	const newest = newestTs(db);
 	if (oldest === undefined || newest === undefined) return logonsOnly;
@@ -34,9 +50,19 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 	const from = Math.max(Math.ceil(lo / DAY_MS), Math.floor(oldest / DAY_MS));
 	const to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, Math.floor(newest / DAY_MS));
 	if (from > to) return logonsOnly;
-	for (let hour = from * 24; hour < (to + 1) * 24; hour++) {
-		if (localHourOf(hour * HOUR_MS, tz) === undefined) return logonsOnly;
+	const runs: Run[] = [];
+	for (let day = from; day <= to; day++) {
+		const mask = utcHoursBefore(day, tz, AFTER_HOURS_BEFORE);
+		if (mask === undefined) return logonsOnly;
+		const last = runs.at(-1);
+		if (last?.mask === mask) last.to = day;
+		else runs.push({from: day, to: day, mask});
 	}
 
-	return {days_from: from, days_to: to, head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi};
+	return {days_from: from, days_to: to, head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi, ...nights(runs)};
+}
+
+function nights(runs: Run[]): Pick<DaySplit, 'night_a_from' | 'night_a_to' | 'night_a' | 'night_b_from' | 'night_b_to' | 'night_b'> {
+	const [a = NO_RUN, b = NO_RUN] = [...runs].sort((x, y) => (y.to - y.from) - (x.to - x.from));
+	return {night_a_from: a.from, night_a_to: a.to, night_a: a.mask, night_b_from: b.from, night_b_to: b.to, night_b: b.mask};
 }

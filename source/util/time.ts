@@ -88,6 +88,22 @@ export function localHourOf(start: number, tz: string): number | undefined {
 	return (start + offset) / HOUR_MS;
 }
 
+/**
+ * A mask of the UTC hours of UTC day `day` (days since 1970-01-01; bit h: hour h) that fall whole
+ * before local hour `before` in `tz`, or undefined when one of its hours does not map whole onto a
+ * local hour (see localHourOf).
+ */
+export function utcHoursBefore(day: number, tz: string, before: number): number | undefined {
+	let mask = 0;
+	for (let h = 0; h < 24; h++) {
+		const local = localHourOf(day * DAY_MS + h * HOUR_MS, tz);
+		if (local === undefined) return undefined;
+		if (((local % 24) + 24) % 24 < before) mask |= 1 << h;
+	}
+
+	return mask;
+}
+
 /** Local wall-clock fields of epoch ms `ts` in `tz`. */
 export function localParts(ts: number, tz: string): {year: number; month: number; day: number; hour: number; minute: number; second: number; weekday: number} {
 	const d = new Date(ts + offsetAt(ts, tz));
