@@ -205,7 +205,7 @@ export interface LogonWriter {
  * Distinct triples a bulk load holds in memory before it folds them into the totals; also the
  * names it holds a running hour of, and the hour rows it stages before adding them to hour_totals.
  */
-export const FOLD_KEYS = 200_000;
+export const FOLD_KEYS = 100_000;
 
 /** Values per triple of a TotalsSpill's pairs: src_ip, user, target, logons, failed, first_ts, last_ts. */
 const PAIR_WIDTH = 7;

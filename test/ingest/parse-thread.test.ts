@@ -88,6 +88,25 @@ test('cancelling a threaded load stops the worker and keeps nothing', async () =
 	db.close();
 });
 
+test('a parser thread that runs out of heap loads the file again on the loading thread, with the same rows', async () => {
+	// Distinct names, all held as running totals (foldKeys above their number), outgrow a 4 MB heap.
+	const lines = Array.from({length: 30_000}, (_, i) => JSON.stringify({EventID: 4624, TimeCreated: new Date(Date.UTC(2026, 10, 5) + i * 1000).toISOString(),
+		Computer: `SRV-${i}`, TargetUserName: `user-${i}-${'x'.repeat(40)}`, LogonType: '3', IpAddress: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`}));
+	const file = write('wide.ndjson', `${lines.join('\n')}\n`);
+	const rows = async (options: {parseThread: boolean; parserHeapMb?: number}) => {
+		const db = openMemoryDb();
+		const result = await loadFile(db, file, {tz: 'UTC', foldKeys: 1_000_000, ...options});
+		const out = {status: result.status, logons: db.prepare('SELECT * FROM logons ORDER BY id').all(), datasets: db.prepare('SELECT count(*) AS n FROM datasets').get()};
+		db.close();
+		return out;
+	};
+
+	const inline = await rows({parseThread: false});
+	assert.equal(inline.status, 'loaded');
+	assert.equal(inline.logons.length, 30_000);
+	assert.deepEqual(await rows({parseThread: true, parserHeapMb: 4}), inline);
+});
+
 /** The totals tables, sorted, and their reference: GROUP BYs over the logons. */
 function totalsOf(db: ReturnType<typeof openMemoryDb>) {
 	const all = (sql: string) => db.prepare(sql).all();
