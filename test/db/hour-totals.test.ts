@@ -15,7 +15,7 @@ import {finishDataset, insertDataset, logonInserter} from '../../source/db/store
 import {loadFile} from '../../source/ingest/load.ts';
 import type {Logon} from '../../source/ingest/types.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
-import {addBulk, oldDatabase, PROBES, spread, T0} from '../helpers/totals.ts';
+import {addBulk, oldDatabase, openUpgraded, PROBES, spread, T0} from '../helpers/totals.ts';
 
 const HOUR = 3_600_000;
 const MATCH: Record<PivotKind, string> = {src: 'src_ip = @value', user: 'user = @value COLLATE NOCASE', target: 'target = @value COLLATE NOCASE'};
@@ -121,14 +121,7 @@ test('migrating a schema 7 database fills the hour totals from its logons, and l
 	try {
 		const file = path.join(dir, 'old.sqlite');
 		oldDatabase(file, [spread(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...spread(100, 6), ...AROUND_EPOCH]], 7);
-		const write = process.stderr.write;
-		process.stderr.write = (() => true) as typeof process.stderr.write;
-		let db: Db;
-		try {
-			db = openDb(file);
-		} finally {
-			process.stderr.write = write;
-		}
+		const {db} = openUpgraded(file);
 
 		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 8);
 		assertHoursSameAsRaw(db, 'after the migration');

@@ -13,7 +13,7 @@ import {finishDataset, insertDataset, logonInserter, windowsSecurity} from '../.
 import {loadFile} from '../../source/ingest/load.ts';
 import type {Logon} from '../../source/ingest/types.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
-import {addBulk, oldDatabase, spread, T0} from '../helpers/totals.ts';
+import {addBulk, oldDatabase, openUpgraded, spread, T0} from '../helpers/totals.ts';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -146,14 +146,7 @@ test('migrating a schema 8 database fills the day totals from its logons, and la
 	try {
 		const file = path.join(dir, 'old.sqlite');
 		oldDatabase(file, [mixed(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...mixed(100, 6), ...AROUND_EPOCH]], 8);
-		const write = process.stderr.write;
-		process.stderr.write = (() => true) as typeof process.stderr.write;
-		let db: Db;
-		try {
-			db = openDb(file);
-		} finally {
-			process.stderr.write = write;
-		}
+		const {db} = openUpgraded(file);
 
 		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 9);
 		assertDaysSameAsRaw(db, 'after the migration');

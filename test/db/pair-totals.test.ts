@@ -15,7 +15,7 @@ import {distinctEntities, entityGroups, entitySummary, OTHER_DIMENSIONS, type Pi
 import {finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
-import {addBulk, oldDatabase, PROBES, spread, T0} from '../helpers/totals.ts';
+import {addBulk, oldDatabase, openUpgraded, PROBES, spread, T0} from '../helpers/totals.ts';
 
 const COLUMN: Record<PivotKind, string> = {src: 'src_ip', user: 'user', target: 'target'};
 const MATCH: Record<PivotKind, string> = {src: 'src_ip = @value', user: 'user = @value COLLATE NOCASE', target: 'target = @value COLLATE NOCASE'};
@@ -142,15 +142,7 @@ test('migrating an old database fills the totals from its logons and drops logon
 	try {
 		const file = path.join(dir, 'old.sqlite');
 		oldDatabase(file, [spread(200, 5), [], spread(100, 6)]);
-		const said: string[] = [];
-		const write = process.stderr.write;
-		process.stderr.write = ((text: string) => said.push(text) > 0) as typeof process.stderr.write;
-		let db: Db;
-		try {
-			db = openDb(file);
-		} finally {
-			process.stderr.write = write;
-		}
+		const {db, said} = openUpgraded(file);
 
 		assert.equal(said.length, 1);
 		assert.match(said[0]!, /^lateral: upgrading .*old\.sqlite to schema \d+ \(once;/);

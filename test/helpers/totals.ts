@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {repoRoot, type Db} from '../../source/db/open.ts';
+import {openDb, repoRoot, type Db} from '../../source/db/open.ts';
 import {bulkLogonWriter, finishDataset, insertDataset} from '../../source/db/store.ts';
 import {ROW_COLUMNS} from '../../source/ingest/parse.ts';
 import type {Logon} from '../../source/ingest/types.ts';
@@ -84,4 +84,16 @@ export function oldDatabase(file: string, datasets: Logon[][], version = 5): voi
 	run(6, version);
 	db.pragma(`user_version = ${version}`);
 	db.close();
+}
+
+/** Opens (so migrates) the database at `file`, keeping what it says on stderr instead of printing it. */
+export function openUpgraded(file: string): {db: Db; said: string[]} {
+	const said: string[] = [];
+	const write = process.stderr.write;
+	process.stderr.write = ((text: string) => said.push(text) > 0) as typeof process.stderr.write;
+	try {
+		return {db: openDb(file), said};
+	} finally {
+		process.stderr.write = write;
+	}
 }
