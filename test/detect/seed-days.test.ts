@@ -9,7 +9,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {insertEntries} from '../../source/db/allowlist.ts';
+import {insertEntries, listEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
 import {huntQuery} from '../../source/detect/hunt.ts';
 import {splitWindow} from '../../source/detect/seed-days.ts';
 import type {Db} from '../../source/db/open.ts';
@@ -92,6 +92,14 @@ test('the seed hunts over hunt_days and the logons give the rows of the seed SQL
 		{kind: 'user', pattern: 'carol', match: 'exact', reason: 'gone', expires: Date.parse('2020-01-01T00:00:00Z')},
 	], 'test');
 	check();
+
+	// A target glob matching every name: a logon without a target (kept in hunt_days as X'') must
+	// not match it, as a NULL target never does.
+	for (const e of listEntries(db)) setEntryEnabled(db, e.id, false);
+	insertEntries(db, [{kind: 'target', pattern: '*', match: 'glob', reason: 'every named target'}], 'test');
+	const before = compared;
+	check();
+	assert.ok(compared > before, 'rows left with no target');
 	db.close();
 });
 
