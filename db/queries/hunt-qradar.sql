@@ -39,7 +39,10 @@ rest AS (
 	SELECT l.src_ip, l.user,
 		min(l.ts) AS first_ts, max(l.ts) AS last_ts, count(*) AS total, sum(l.outcome = 'failure') AS failed,
 		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
-		max(local_hour(l.ts, :tz) < 6) AS after_hours
+		-- The same masks by UTC hour of the logon's day (from 1970 on: integer division truncates).
+		max(CASE WHEN l.ts >= 0 AND l.ts / 86400000 BETWEEN :night_a_from AND :night_a_to THEN (:night_a >> (l.ts / 3600000 % 24)) & 1
+			WHEN l.ts >= 0 AND l.ts / 86400000 BETWEEN :night_b_from AND :night_b_to THEN (:night_b >> (l.ts / 3600000 % 24)) & 1
+			ELSE local_hour(l.ts, :tz) < 6 END) AS after_hours
 	FROM logons l
 	WHERE l.outcome IN ('success', 'failure')
 		AND l.logon_type IN (3, 10)

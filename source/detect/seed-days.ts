@@ -25,7 +25,8 @@ export interface DaySplit {
 	tail_to: number;
 	/**
 	 * The two longest runs of days with the same after-hours mask (utc_hours_before(day, tz, 6)),
-	 * bound as values so that most rows need no call into the zone; empty runs when from > to.
+	 * bound as values so that most rows, of hunt_days and of the logons, need no call into the zone;
+	 * empty runs (from > to) when there are fewer.
 	 */
 	night_a_from: number;
 	night_a_to: number;
@@ -42,24 +43,36 @@ const NO_RUN: Run = {from: 1, to: 0, mask: 0};
 export function splitWindow(db: Db, since: number | null, until: number | null, tz: string): DaySplit {
 	const lo = since ?? Number.MIN_SAFE_INTEGER;
 	const hi = until ?? Number.MAX_SAFE_INTEGER;
-	const logonsOnly = {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0, ...nights([])};
 	const oldest = oldestTs(db);
 	const newest = newestTs(db);
-	if (oldest === undefined || newest === undefined) return logonsOnly;
+	if (oldest === undefined || newest === undefined) return {...logonsOnly(lo, hi), ...nights([])};
 	// The first day starting at or after lo, the last ending at or before hi, within the data.
 	const from = Math.max(Math.ceil(lo / DAY_MS), Math.floor(oldest / DAY_MS));
 	const to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, Math.floor(newest / DAY_MS));
-	if (from > to) return logonsOnly;
+	// Runs of consecutive days with the same after-hours mask, over every day the window and the
+	// data share (whole or in part: the logons of a part read the mask too); a day whose hours do
+	// not all map whole has no mask, and no whole day is read from hunt_days when one of them is such.
 	const runs: Run[] = [];
-	for (let day = from; day <= to; day++) {
+	let whole = true;
+	for (let day = Math.floor(Math.max(lo, oldest) / DAY_MS); day <= Math.floor(Math.min(hi, newest) / DAY_MS); day++) {
 		const mask = utcHoursBefore(day, tz, AFTER_HOURS_BEFORE);
-		if (mask === undefined) return logonsOnly;
+		if (mask === undefined) {
+			if (day >= from && day <= to) whole = false;
+			continue;
+		}
+
 		const last = runs.at(-1);
-		if (last?.mask === mask) last.to = day;
+		if (last?.mask === mask && last.to === day - 1) last.to = day;
 		else runs.push({from: day, to: day, mask});
 	}
 
+	if (from > to || !whole) return {...logonsOnly(lo, hi), ...nights(runs)};
 	return {days_from: from, days_to: to, head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi, ...nights(runs)};
+}
+
+/** The whole window from the logons. */
+function logonsOnly(lo: number, hi: number): Omit<DaySplit, keyof ReturnType<typeof nights>> {
+	return {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0};
 }
 
 function nights(runs: Run[]): Pick<DaySplit, 'night_a_from' | 'night_a_to' | 'night_a' | 'night_b_from' | 'night_b_to' | 'night_b'> {
