@@ -59,7 +59,6 @@ const FOLD = {
 		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
 		GROUP BY src_ip, user, target`,
-	fromWriter: (rows: number) => `INSERT INTO temp.dataset_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
@@ -99,7 +98,6 @@ const DAYS = {
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
 	// Untyped columns: no affinity, so a name such as '10' stays text.
 	stage: 'CREATE TEMP TABLE days_fold_rows (src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours)',
-	fromWriter: (rows: number) => `INSERT INTO temp.days_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
 	// In key order (one sorted pass over the table's pages); a key staged twice (a day spilled in
 	// two pieces) is added twice.
 	apply: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
@@ -145,7 +143,6 @@ const HOURS = {
 	// pages instead of a random insert per row); a key staged more than once (logons out of time
 	// order) is summed. Untyped columns: no affinity, so a name such as '10' stays text.
 	stage: 'DROP TABLE IF EXISTS temp.hour_fold_rows; CREATE TEMP TABLE hour_fold_rows (kind, value, hour, logons, failed)',
-	fromWriter: (rows: number) => `INSERT INTO temp.hour_fold_rows VALUES ${Array.from({length: rows}, () => '(?, ?, ?, ?, ?)').join(', ')}`,
 	apply: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
 		SELECT kind, value, hour, sum(logons), sum(failed) FROM temp.hour_fold_rows WHERE true GROUP BY kind, value, hour
 		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`,
@@ -441,6 +438,12 @@ export class RunningTotals {
 	}
 }
 
+/** A multi-row INSERT into `into` (a table, with its column list or not) of `rows` rows of `width` positional parameters. */
+function valuesInsert(into: string, width: number, rows: number): string {
+	const row = `(${Array.from({length: width}, () => '?').join(', ')})`;
+	return `INSERT INTO ${into} VALUES ${Array.from({length: rows}, () => row).join(', ')}`;
+}
+
 /** Rows per multi-row insert of spilled totals into a staging table. */
 const STAGE_ROWS = 100;
 
@@ -463,8 +466,8 @@ class TotalsTables {
 		if (spill.pairs.length > 0 || days.length > 0) {
 			if (!this.folding) startFold(this.db);
 			this.folding = true;
-			this.insertRows(FOLD.fromWriter, spill.pairs, PAIR_WIDTH);
-			this.insertRows(DAYS.fromWriter, days, DAY_WIDTH);
+			this.insertRows('temp.dataset_fold_rows', spill.pairs, PAIR_WIDTH);
+			this.insertRows('temp.days_fold_rows', days, DAY_WIDTH);
 		}
 
 		if (spill.fold && this.folding) {
@@ -475,7 +478,7 @@ class TotalsTables {
 		if (spill.hours.length > 0) {
 			if (!this.hourStage) this.db.exec(HOURS.stage);
 			this.hourStage = true;
-			this.insertRows(HOURS.fromWriter, spill.hours, HOUR_WIDTH);
+			this.insertRows('temp.hour_fold_rows', spill.hours, HOUR_WIDTH);
 			this.hoursStaged += spill.hours.length / HOUR_WIDTH;
 			if (this.hoursStaged >= this.limit) this.applyHours();
 		}
@@ -496,8 +499,9 @@ class TotalsTables {
 		this.hoursStaged = 0;
 	}
 
-	/** Inserts `values`, `width` a row, with the statements `sql` makes for a number of rows. */
-	private insertRows(sql: (rows: number) => string, values: unknown[], width: number): void {
+	/** Inserts `values`, `width` a row, into the staging table `table`. */
+	private insertRows(table: string, values: unknown[], width: number): void {
+		const sql = (rows: number) => valuesInsert(table, width, rows);
 		const rows = values.length / width;
 		const whole = Math.floor(rows / STAGE_ROWS);
 		if (whole > 0) {
@@ -519,8 +523,7 @@ class TotalsTables {
 export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS, totalsElsewhere = false): LogonWriter {
 	const tables = new TotalsTables(db, foldKeys);
 	const totals = totalsElsewhere ? undefined : new RunningTotals(foldKeys, spill => tables.add(spill));
-	const row = `(${LOGON_COLUMNS.map(() => '?').join(', ')})`;
-	const insert = (rows: number) => db.prepare(`INSERT INTO logons (${LOGON_COLUMNS.join(', ')}) VALUES ${Array.from({length: rows}, () => row).join(', ')}`);
+	const insert = (rows: number) => db.prepare(valuesInsert(`logons (${LOGON_COLUMNS.join(', ')})`, LOGON_COLUMNS.length, rows));
 	const many = insert(BULK_ROWS);
 	const one = insert(1);
 	const width = LOGON_COLUMNS.length;
