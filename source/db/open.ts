@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import Database from 'better-sqlite3';
-import {DAY_MS, formatLocal, HOUR_MS, offsetAt, utcHoursBefore} from '../util/time.ts';
+import {DAY_MS, formatLocal, HOUR_MS, mod, offsetAt, utcHoursBefore} from '../util/time.ts';
 import {RuntimeError} from '../util/errors.ts';
 import {registerMatchers} from './functions.ts';
 
@@ -140,8 +140,6 @@ export function migrate(db: Db): void {
 		}).immediate();
 	}
 }
-
-const mod = (a: number, n: number) => ((a % n) + n) % n;
 
 /** SQL functions: local time in an IANA zone, and allowlist matchers. All deterministic. */
 function registerFunctions(db: Db): void {

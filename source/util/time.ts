@@ -14,6 +14,9 @@ export const HOUR_MS = 3_600_000;
 /** One day in ms. */
 export const DAY_MS = 86_400_000;
 
+/** `a` modulo `n`, in [0, n) for negative `a` too. */
+export const mod = (a: number, n: number) => ((a % n) + n) % n;
+
 /** Throws a UsageError when `tz` is not an IANA zone name this Node knows. */
 export function checkTimeZone(tz: string): string {
 	try {
@@ -98,7 +101,7 @@ export function utcHoursBefore(day: number, tz: string, before: number): number 
 	for (let h = 0; h < 24; h++) {
 		const local = localHourOf(day * DAY_MS + h * HOUR_MS, tz);
 		if (local === undefined) return undefined;
-		if (((local % 24) + 24) % 24 < before) mask |= 1 << h;
+		if (mod(local, 24) < before) mask |= 1 << h;
 	}
 
 	return mask;

@@ -16,6 +16,7 @@ import type {Finding, HuntResult} from '../../detect/types.ts';
 import {KEYMAP, type Binding} from '../keymap.ts';
 import {visibleOffset, type Entity, type Frame, type Subject} from '../state.ts';
 import {pageRows, reasonLines} from '../components/layout.ts';
+import {DAY_MS, mod} from '../../util/time.ts';
 
 /** What the selected row points at. */
 export interface Selection {
@@ -88,8 +89,8 @@ export function timelineDays(buckets: Array<{hour: number; total: number; failed
 	for (let day = first; day <= last; day++) {
 		days.push({
 			day,
-			date: new Date(day * 86_400_000).toISOString().slice(0, 10),
-			weekday: (((day + 4) % 7) + 7) % 7,
+			date: new Date(day * DAY_MS).toISOString().slice(0, 10),
+			weekday: mod(day + 4, 7),
 			hours: Array.from({length: 24}, () => ({total: 0, failed: 0})),
 			total: 0,
 			failed: 0,
@@ -98,7 +99,7 @@ export function timelineDays(buckets: Array<{hour: number; total: number; failed
 
 	for (const b of buckets) {
 		const d = days[Math.floor(b.hour / 24) - first]!;
-		const cell = d.hours[((b.hour % 24) + 24) % 24]!;
+		const cell = d.hours[mod(b.hour, 24)]!;
 		cell.total += b.total;
 		cell.failed += b.failed;
 		d.total += b.total;
