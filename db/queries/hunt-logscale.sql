@@ -9,6 +9,9 @@
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
 --          :night_a, :night_b  the after-hours UTC hour masks
 --                  of the days :night_a_from .. :night_a_to and :night_b_from .. :night_b_to
+--          :every_day 1 when the window holds every day of the data: hunt_targets is read instead
+--                  of the days and the rest (both empty then), with :night_all and :night_any the
+--                  after-hours masks of those days ANDed and ORed
 -- Output:  one row per (src_ip, user) group with the seed's columns (FirstSeen .. SuspicionScore),
 --          plus helper columns prefixed with _ (score parts).
 -- Quirks kept on purpose: 0.0.0.0, '-' sources and an empty user pass the filter (only a missing
@@ -70,6 +73,33 @@ merged AS (
 			FROM (SELECT value FROM json_each(p.t1) UNION SELECT value FROM json_each(p.t2))) END AS targets
 	FROM parts p
 ),
+-- A window over every day of the data (the days and rest above empty): one row per pair and
+-- target from hunt_targets. Its hour mask ORs the days': a logon was after hours when it has an
+-- hour that is before 06:00 in :tz on every day of the data (:night_all), and was not when it has
+-- none that is on any day (:night_any); between the two (a clock change), hunt_days says.
+every_day AS (
+	SELECT l.src_ip, l.user,
+		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
+		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
+		max(CASE WHEN l.hours & :night_all <> 0 THEN 1 WHEN l.hours & :night_any = 0 THEN 0
+			ELSE (SELECT max((d.hours & CASE WHEN d.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
+					WHEN d.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
+					ELSE utc_hours_before(d.day, :tz, 6) END) <> 0)
+				FROM hunt_days d WHERE d.src_ip = l.src_ip AND d.user = l.user AND d.target = l.target_key AND d.wsec = l.wsec) END) AS after_hours
+	FROM (SELECT src_ip, user, nullif(target, X'') AS target, target AS target_key, wsec, logons, failed, first_ts, last_ts, hours
+		FROM hunt_targets) l
+	WHERE :every_day = 1
+		AND l.src_ip NOT IN ('', '127.0.0.1')
+		AND substr(l.user, -1) IS NOT '$'
+		AND l.user NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE')
+		/*ALLOWLIST*/
+	GROUP BY l.src_ip, l.user
+),
+whole AS (
+	SELECT src_ip, user, first_ts, last_ts, total, failed, targets, after_hours FROM merged
+	UNION ALL
+	SELECT src_ip, user, first_ts, last_ts, total, failed, targets, after_hours FROM every_day
+),
 groups AS (
 	SELECT src_ip, user, first_ts, last_ts, total, failed,
 		json_array_length(targets) AS hosts,
@@ -78,7 +108,7 @@ groups AS (
 		instr(lower(user), 'admin') > 0 OR instr(lower(user), 'administrator') > 0
 			OR instr(lower(user), 'svc-') > 0 OR instr(lower(user), 'service') > 0
 			OR instr(lower(user), 'backup') > 0 AS privileged
-	FROM merged
+	FROM whole
 ),
 scored AS (
 	SELECT *,

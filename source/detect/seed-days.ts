@@ -34,10 +34,19 @@ export interface DaySplit {
 	night_b_from: number;
 	night_b_to: number;
 	night_b: number;
+	/**
+	 * 1 when the window holds every day of the data, whole hours in the zone: hunt_targets (all days
+	 * added up) is read instead (days and the rest of the window then hold nothing), with the
+	 * after-hours masks ANDed (night_all) and ORed (night_any) over those days. 0 otherwise.
+	 */
+	every_day: number;
+	night_all: number;
+	night_any: number;
 }
 
 type Run = {from: number; to: number; mask: number};
 const NO_RUN: Run = {from: 1, to: 0, mask: 0};
+const NOT_EVERY_DAY = {every_day: 0, night_all: 0, night_any: 0};
 
 /** Splits the inclusive window [since, until] (null: unbounded) of a hunt in zone `tz`. */
 export function splitWindow(db: Db, since: number | null, until: number | null, tz: string): DaySplit {
@@ -45,7 +54,7 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 	const hi = until ?? Number.MAX_SAFE_INTEGER;
 	const oldest = oldestTs(db);
 	const newest = newestTs(db);
-	if (oldest === undefined || newest === undefined) return {...logonsOnly(lo, hi), ...nights([])};
+	if (oldest === undefined || newest === undefined) return {...logonsOnly(lo, hi), ...nights([]), ...NOT_EVERY_DAY};
 	// The first day starting at or after lo, the last ending at or before hi, within the data.
 	const from = Math.max(Math.ceil(lo / DAY_MS), Math.floor(oldest / DAY_MS));
 	const to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, Math.floor(newest / DAY_MS));
@@ -66,12 +75,18 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 		else runs.push({from: day, to: day, mask});
 	}
 
-	if (from > to || !whole) return {...logonsOnly(lo, hi), ...nights(runs)};
-	return {days_from: from, days_to: to, head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi, ...nights(runs)};
+	if (from > to || !whole) return {...logonsOnly(lo, hi), ...nights(runs), ...NOT_EVERY_DAY};
+	const rest = {head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi};
+	if (from === Math.floor(oldest / DAY_MS) && to === Math.floor(newest / DAY_MS)) {
+		const every = {every_day: 1, night_all: runs.reduce((m, r) => m & r.mask, 0xFF_FFFF), night_any: runs.reduce((m, r) => m | r.mask, 0)};
+		return {days_from: 1, days_to: 0, ...rest, ...nights(runs), ...every};
+	}
+
+	return {days_from: from, days_to: to, ...rest, ...nights(runs), ...NOT_EVERY_DAY};
 }
 
 /** The whole window from the logons. */
-function logonsOnly(lo: number, hi: number): Omit<DaySplit, keyof ReturnType<typeof nights>> {
+function logonsOnly(lo: number, hi: number): Pick<DaySplit, 'days_from' | 'days_to' | 'head_from' | 'head_to' | 'tail_from' | 'tail_to'> {
 	return {days_from: 1, days_to: 0, head_from: lo, head_to: hi, tail_from: 1, tail_to: 0};
 }
 

@@ -1,7 +1,8 @@
 /**
- * The day totals the seed hunts read (migration 0009, hunt_days): they equal the logons counted
- * in JavaScript after every way logons are written, kept or rolled back, whatever the bulk
- * writer's spill size, and after an upgrade from schema 8.
+ * The day totals the seed hunts read (migration 0009, hunt_days) and their sums over every day
+ * (migration 0010, hunt_targets): they equal the logons counted in JavaScript after every way
+ * logons are written, kept or rolled back, whatever the bulk writer's spill size, and after an
+ * upgrade from schema 8 or 9.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,10 +65,37 @@ function keptDays(db: Db): DayRow[] {
 	return (db.prepare(`SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours FROM hunt_days`).all() as DayRow[]).sort(byKey);
 }
 
+type TargetRow = Omit<DayRow, 'day'>;
+
+/** The reference day rows added up per (src_ip, user, target, wsec) over their days, hours ORed. */
+function rawTargets(days: DayRow[]): TargetRow[] {
+	const totals = new Map<string, TargetRow>();
+	for (const {day, ...d} of days) {
+		const key = JSON.stringify([d.src_ip, d.user, d.target, d.wsec]);
+		const t = totals.get(key);
+		totals.set(key, t ? {...t, logons: t.logons + d.logons, failed: t.failed + d.failed, first_ts: Math.min(t.first_ts, d.first_ts),
+			last_ts: Math.max(t.last_ts, d.last_ts), hours: t.hours | d.hours} : d);
+	}
+
+	return [...totals.values()].sort(byTargetKey);
+}
+
+function byTargetKey(a: TargetRow, b: TargetRow): number {
+	return JSON.stringify([a.src_ip, a.user, a.target, a.wsec]) < JSON.stringify([b.src_ip, b.user, b.target, b.wsec]) ? -1 : 1;
+}
+
+function keptTargets(db: Db): TargetRow[] {
+	return (db.prepare(`SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours FROM hunt_targets`).all() as TargetRow[]).sort(byTargetKey);
+}
+
+/** hunt_days is the logons counted per day, and hunt_targets those days added up (migration 0010). */
 function assertDaysSameAsRaw(db: Db, label: string): void {
 	const raw = rawDays(db);
 	assert.ok(raw.length > 0, 'some rows');
 	assert.deepEqual(keptDays(db), raw, `hunt_days is the logons counted per day ${label}`);
+	const targets = rawTargets(raw);
+	assert.ok(targets.length < raw.length, 'some targets on more than one day');
+	assert.deepEqual(keptTargets(db), targets, `hunt_targets is hunt_days over every day ${label}`);
 }
 
 test('wsec folds ASCII letters only, as SQLite lower() does', () => {
@@ -102,6 +130,7 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		addDataset(db, [...mixed(250, 2, (i, k) => T0 - 40 * HOUR + (k % 9000) * 60_000), ...AROUND_EPOCH]);
 		assertDaysSameAsRaw(db, 'after other writers');
 		const before = db.prepare('SELECT * FROM hunt_days').all();
+		const beforeTargets = db.prepare('SELECT * FROM hunt_targets').all();
 
 		assert.throws(() => db.transaction(() => {
 			const id = insertDataset(db, {path: '/fixtures/failed.json', format: 'windows-json', sha256: 'f'.repeat(64)});
@@ -117,6 +146,7 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		fs.writeFileSync(path.join(dir, 'b.ndjson'), `${lines.slice(0, 40).join('\n')}\n{"EventID": 4624}\n`);
 		assert.match(JSON.stringify(await loadFile(db, path.join(dir, 'b.ndjson'), {tz: 'UTC', cancelled: () => true})), /cancelled/);
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_days').all(), before);
+		assert.deepEqual(db.prepare('SELECT * FROM hunt_targets').all(), beforeTargets);
 		assertDaysSameAsRaw(db, 'after loads that kept nothing');
 	} finally {
 		db.close();
@@ -141,20 +171,22 @@ test('the bulk writer spilling every few keys, or holding every key to the end, 
 	}
 });
 
-test('migrating a schema 8 database fills the day totals from its logons, and later loads add to them', () => {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-days-'));
-	try {
-		const file = path.join(dir, 'old.sqlite');
-		oldDatabase(file, [mixed(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...mixed(100, 6), ...AROUND_EPOCH]], 8);
-		const {db} = openUpgraded(file);
+for (const version of [8, 9]) {
+	test(`migrating a schema ${version} database fills the day and target totals from its logons, and later loads add to them`, () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-days-'));
+		try {
+			const file = path.join(dir, 'old.sqlite');
+			oldDatabase(file, [mixed(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...mixed(100, 6), ...AROUND_EPOCH]], version);
+			const {db} = openUpgraded(file);
 
-		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 9);
-		assertDaysSameAsRaw(db, 'after the migration');
-		addDataset(db, mixed(150, 7));
-		addBulk(db, mixed(150, 8, (i, k) => T0 + (k % 50) * HOUR), 4, 'd');
-		assertDaysSameAsRaw(db, 'after loads into the migrated store');
-		db.close();
-	} finally {
-		fs.rmSync(dir, {recursive: true, force: true});
-	}
-});
+			assert.ok((db.pragma('user_version', {simple: true}) as number) >= 10);
+			assertDaysSameAsRaw(db, 'after the migration');
+			addDataset(db, mixed(150, 7));
+			addBulk(db, mixed(150, 8, (i, k) => T0 + (k % 50) * HOUR), 4, 'd');
+			assertDaysSameAsRaw(db, 'after loads into the migrated store');
+			db.close();
+		} finally {
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
+	});
+}

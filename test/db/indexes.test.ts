@@ -179,7 +179,7 @@ test('a bulk load that defers the index builds leaves the same indexes, and the 
 	}
 });
 
-test('the seed profiles read a time window through the ts index, and whole days from hunt_days', async () => {
+test('the seed profiles read a time window through the ts index, whole days from hunt_days, and every day from hunt_targets', async () => {
 	const {huntQuery} = await import('../../source/detect/hunt.ts');
 	for (const profile of ['qradar', 'logscale']) {
 		const plan = (window: number | null, tz = 'UTC') => {
@@ -190,6 +190,10 @@ test('the seed profiles read a time window through the ts index, and whole days 
 		for (const p of [plan(86_400_000), plan(null), plan(null, 'Asia/Kolkata')]) {
 			assert.match(p, /SEARCH l USING INDEX logons_ts/, `${profile}:\n${p}`);
 			assert.match(p, /SCAN hunt_days/, `${profile}:\n${p}`);
+			// Every day: one pass over hunt_targets in key order, hunt_days asked by the pair's key.
+			assert.match(p, /SCAN hunt_targets\n/, `${profile}:\n${p}`);
+			assert.match(p, /SEARCH d USING PRIMARY KEY \(src_ip=\? AND user=\?\)/, `${profile}:\n${p}`);
+			assert.doesNotMatch(p, /CO-ROUTINE every_day\n(.*\n)*?USE TEMP B-TREE FOR GROUP BY/, `${profile}:\n${p}`);
 		}
 	}
 });

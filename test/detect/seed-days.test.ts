@@ -103,32 +103,71 @@ test('the seed hunts over hunt_days and the logons give the rows of the seed SQL
 	db.close();
 });
 
-test('whole days inside the window come from hunt_days in whole-hour zones, and from the logons in others', () => {
+test('over every day of the data, a logon in an hour that is before 06:00 on some days only is after hours on those days only', () => {
+	// New York: UTC 10:30 is 06:30 EDT (not after hours) and 05:30 EST (after hours); UTC 04:30 is
+	// 00:30 EDT (after hours) and 23:30 EST (not). Each pair logs on to two targets as a service account, so it is a row of both seeds.
+	const edt = US_FALL - 2 * DAY;
+	const est = US_FALL + 2 * DAY;
+	const at = (day: number, h: number) => Math.floor(day / DAY) * DAY + h * HOUR + 30 * 60_000;
+	const pairs: Array<[string, number, number]> = [['10.0.0.1', edt, 10], ['10.0.0.2', est, 10], ['10.0.0.3', edt, 4], ['10.0.0.4', est, 4]];
+	const db = dbWith([
+		...pairs.flatMap(([src_ip, day, h]) => ['SRV1', 'SRV2'].map(target => logon({src_ip, user: 'svc-alice', target, ts: at(day, h)}))),
+		// Noon UTC on the first and last day: every pair's hours are the data's first to last day.
+		logon({src_ip: '10.0.0.9', user: 'bob', ts: at(edt - 3 * DAY, 12)}),
+		logon({src_ip: '10.0.0.9', user: 'bob', ts: at(est + 3 * DAY, 12)}),
+	]);
+	const {params} = huntQuery(db, {profile: 'qradar', window: null, tz: 'America/New_York'});
+	assert.equal(params['every_day'], 1);
+	for (const profile of ['qradar', 'logscale']) {
+		const got = rows(db, profile, null, undefined, 'America/New_York');
+		assert.deepEqual(got, rows(db, profile, null, undefined, 'America/New_York', plain(`hunt-${profile}.sql`)), profile);
+		const after = Object.fromEntries((got as Array<Record<string, unknown>>).map(r => [r['source_ip'] ?? r['RemoteAddressIP4'], r['any_after_hours'] ?? r['AnyAfterHours']]));
+		assert.deepEqual(after, {'10.0.0.1': 0, '10.0.0.2': 1, '10.0.0.3': 1, '10.0.0.4': 0}, profile);
+	}
+
+	db.close();
+});
+
+test('whole days inside the window come from hunt_days, and every day from hunt_targets, in whole-hour zones; from the logons in others', () => {
 	const db = dbWith(logons());
-	const poisoned = (profile: string, tz: string) => {
-		const honest = JSON.stringify(rows(db, profile, null, undefined, tz));
+	// Whether the rows change when `table`'s logons are inflated (its triggers left alone: hunt_days
+	// adds to hunt_targets, so poisoning it poisons both).
+	const poisoned = (table: string, profile: string, window: number | null, tz: string) => {
+		const honest = JSON.stringify(rows(db, profile, window, undefined, tz));
 		db.exec('SAVEPOINT poison');
 		try {
-			db.prepare('UPDATE hunt_days SET logons = logons + 1000').run();
-			return JSON.stringify(rows(db, profile, null, undefined, tz)) !== honest;
+			db.prepare(`UPDATE ${table} SET logons = logons + 1000`).run();
+			return JSON.stringify(rows(db, profile, window, undefined, tz)) !== honest;
 		} finally {
 			db.exec('ROLLBACK TO poison; RELEASE poison');
 		}
 	};
 
 	for (const profile of ['qradar', 'logscale']) {
-		for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo']) assert.ok(poisoned(profile, tz), `${profile} ${tz} reads hunt_days`);
-		for (const tz of ['Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham']) assert.ok(!poisoned(profile, tz), `${profile} ${tz} reads the logons`);
+		for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo']) {
+			assert.ok(poisoned('hunt_targets', profile, null, tz), `${profile} ${tz} all reads hunt_targets`);
+			assert.ok(poisoned('hunt_days', profile, 3 * DAY, tz), `${profile} ${tz} 3 days reads hunt_days`);
+			assert.ok(!poisoned('hunt_targets', profile, 3 * DAY, tz), `${profile} ${tz} 3 days does not read hunt_targets`);
+		}
+
+		for (const tz of ['Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham']) {
+			for (const window of [null, 3 * DAY]) assert.ok(!poisoned('hunt_days', profile, window, tz), `${profile} ${tz} ${window} reads the logons`);
+		}
 	}
 
 	// A window of less than a day holds no whole day.
 	const {window: w} = huntQuery(db, {profile: 'qradar', window: 23 * HOUR, tz: 'UTC'});
 	const part = splitWindow(db, w.since, w.until, 'UTC');
 	assert.deepEqual([part.days_from, part.days_to, part.head_from, part.head_to, part.tail_from, part.tail_to], [1, 0, w.since, w.until, 1, 0]);
-	// No window: every day of the data, nothing before or after it from the logons.
+	// No window: every day of the data from hunt_targets, nothing from hunt_days, nothing before or
+	// after it from the logons.
 	const all = splitWindow(db, null, null, 'UTC');
-	assert.equal(all.days_from, Math.floor(START / DAY));
-	assert.equal(all.head_to, all.days_from * DAY - 1);
-	assert.equal(all.tail_from, (all.days_to + 1) * DAY);
+	assert.equal(all.every_day, 1);
+	assert.ok(all.days_from > all.days_to);
+	assert.equal(all.head_to, Math.floor(START / DAY) * DAY - 1);
+	assert.equal(all.tail_from, (Math.floor(START / DAY) + 11) * DAY);
+	// Across New York's clock change: the after-hours masks of EDT and EST days, ANDed and ORed.
+	const ny = splitWindow(db, null, null, 'America/New_York');
+	assert.deepEqual([ny.night_all, ny.night_any], [0b11111 << 5, 0b1111111 << 4]);
 	db.close();
 });
