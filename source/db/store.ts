@@ -626,6 +626,11 @@ export function oldestTs(db: Db): number | undefined {
 	return row.ts ?? undefined;
 }
 
+/** Whether any logon has a time in [from, to] (epoch ms, inclusive). */
+export function anyLogonBetween(db: Db, from: number, to: number): boolean {
+	return db.prepare('SELECT 1 FROM logons WHERE ts BETWEEN ? AND ? LIMIT 1').get(from, to) !== undefined;
+}
+
 export function countLogons(db: Db): number {
 	// Each dataset records how many logons it inserted, in the same transaction as the rows, so
 	// the sum is the row count without scanning millions of rows (a full count takes seconds).

@@ -1,13 +1,14 @@
 /**
- * Where a seed hunt reads its window from: the whole UTC days inside the window and inside the
- * data from hunt_days (migration 0009, one row per pair, target and day), the rest of the window,
+ * Where a seed hunt reads its window from: the UTC days of the data whose logons all fall inside
+ * the window (the whole days inside it, and the days at its ends when it holds all their logons)
+ * from hunt_days (migration 0009, one row per pair, target and day), the rest of the window,
  * before the first of those days and after the last, from the logons. A day is read from hunt_days
  * only when each of its UTC hours maps whole onto one local hour of the hunt's zone (localHourOf),
  * so that its hour mask tells exactly whether a logon was after hours; in zones off by half an
  * hour (Asia/Kolkata) the whole window is read from the logons.
  */
 import type {Db} from '../db/open.ts';
-import {newestTs, oldestTs} from '../db/store.ts';
+import {anyLogonBetween, newestTs, oldestTs} from '../db/store.ts';
 import {DAY_MS, utcHoursBefore} from '../util/time.ts';
 
 /** The seeds' after-hours: a logon before 06:00 local time. */
@@ -55,9 +56,17 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 	const oldest = oldestTs(db);
 	const newest = newestTs(db);
 	if (oldest === undefined || newest === undefined) return {...logonsOnly(lo, hi), ...nights([]), ...NOT_EVERY_DAY};
-	// The first day starting at or after lo, the last ending at or before hi, within the data.
-	const from = Math.max(Math.ceil(lo / DAY_MS), Math.floor(oldest / DAY_MS));
-	const to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, Math.floor(newest / DAY_MS));
+	// The first day starting at or after lo, the last ending at or before hi, within the data; and
+	// the days lo and hi fall in when the window holds every logon of them (none earlier in lo's day,
+	// none later in hi's: a window ending at the newest logon holds all of its day).
+	const first = Math.floor(oldest / DAY_MS);
+	const last = Math.floor(newest / DAY_MS);
+	let from = Math.max(Math.ceil(lo / DAY_MS), first);
+	let to = Math.min(Math.floor((hi + 1) / DAY_MS) - 1, last);
+	const loDay = Math.floor(lo / DAY_MS);
+	if (loDay >= first && loDay < from && !anyLogonBetween(db, loDay * DAY_MS, lo - 1)) from = loDay;
+	const hiDay = Math.floor(hi / DAY_MS);
+	if (hiDay <= last && hiDay > to && !anyLogonBetween(db, hi + 1, (hiDay + 1) * DAY_MS - 1)) to = hiDay;
 	// Runs of consecutive days with the same after-hours mask, over every day the window and the
 	// data share (whole or in part: the logons of a part read the mask too); a day whose hours do
 	// not all map whole has no mask, and no whole day is read from hunt_days when one of them is such.
@@ -77,7 +86,7 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 
 	if (from > to || !whole) return {...logonsOnly(lo, hi), ...nights(runs), ...NOT_EVERY_DAY};
 	const rest = {head_from: lo, head_to: from * DAY_MS - 1, tail_from: (to + 1) * DAY_MS, tail_to: hi};
-	if (from === Math.floor(oldest / DAY_MS) && to === Math.floor(newest / DAY_MS)) {
+	if (from === first && to === last) {
 		const every = {every_day: 1, night_all: runs.reduce((m, r) => m & r.mask, 0xFF_FFFF), night_any: runs.reduce((m, r) => m | r.mask, 0)};
 		return {days_from: 1, days_to: 0, ...rest, ...nights(runs), ...every};
 	}

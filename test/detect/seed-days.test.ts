@@ -128,6 +128,32 @@ test('over every day of the data, a logon in an hour that is before 06:00 on som
 	db.close();
 });
 
+test('the days at the ends of a window come from hunt_days when the window holds all of their logons', () => {
+	// Office hours only (08:00-16:00 UTC) on five days: a window from 05:00 to 20:00 holds the whole
+	// of its first and last days' logons.
+	const day0 = Math.floor(US_FALL / DAY) - 2;
+	const db = dbWith(Array.from({length: 5 * 48}, (_, i) => logon({
+		ts: (day0 + Math.floor(i / 48)) * DAY + 8 * HOUR + (i % 48) * 10 * 60_000,
+		src_ip: `10.0.0.${i % 3}`, user: ['svc-sql', 'alice', 'adm-bob'][i % 5 % 3]!, target: ['SRV1', 'SRV2', 'DC01', 'SRV3'][i % 7 % 4]!,
+		outcome: i % 4 === 0 ? 'failure' : 'success',
+	})));
+	for (const [a, b, whole] of [[1, 3, [1, 3]], [0, 4, [0, 4]], [1, 1, [1, 1]], [2, 3, [2, 3]]] as const) {
+		const since = (day0 + a) * DAY + 5 * HOUR;
+		const now = (day0 + b) * DAY + 20 * HOUR;
+		const split = splitWindow(db, since, now, 'America/New_York');
+		assert.deepEqual([split.days_from, split.days_to, split.head_from > split.head_to, split.tail_from > split.tail_to],
+			a === 0 && b === 4 ? [1, 0, true, true] : [day0 + whole[0], day0 + whole[1], true, true], `days ${a}-${b}`);
+		if (a === 0 && b === 4) assert.equal(split.every_day, 1);
+		for (const profile of ['qradar', 'logscale']) {
+			const got = rows(db, profile, now - since, now, 'America/New_York');
+			assert.ok(got.length > 0, `${profile} ${a}-${b}: rows`);
+			assert.deepEqual(got, rows(db, profile, now - since, now, 'America/New_York', plain(`hunt-${profile}.sql`)), `${profile} days ${a}-${b}`);
+		}
+	}
+
+	db.close();
+});
+
 test('whole days inside the window come from hunt_days, and every day from hunt_targets, in whole-hour zones; from the logons in others', () => {
 	const db = dbWith(logons());
 	// Whether the rows change when `table`'s logons are inflated (its triggers left alone: hunt_days
@@ -155,10 +181,15 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 		}
 	}
 
-	// A window of less than a day holds no whole day.
+	// A window of less than a day ending at the newest logon: the newest's day from hunt_days (none
+	// of its logons is later), the window before that day from the logons.
 	const {window: w} = huntQuery(db, {profile: 'qradar', window: 23 * HOUR, tz: 'UTC'});
 	const part = splitWindow(db, w.since, w.until, 'UTC');
-	assert.deepEqual([part.days_from, part.days_to, part.head_from, part.head_to, part.tail_from, part.tail_to], [1, 0, w.since, w.until, 1, 0]);
+	const d = Math.floor(w.until / DAY);
+	assert.deepEqual([part.days_from, part.days_to, part.head_from, part.head_to, part.tail_from, part.tail_to], [d, d, w.since, d * DAY - 1, (d + 1) * DAY, w.until]);
+	// Ending an hour earlier, that day has logons after the window: no whole day.
+	const early = splitWindow(db, w.since - HOUR, w.until - HOUR, 'UTC');
+	assert.deepEqual([early.days_from, early.days_to, early.head_from, early.head_to, early.tail_from, early.tail_to], [1, 0, w.since - HOUR, w.until - HOUR, 1, 0]);
 	// No window: every day of the data from hunt_targets, nothing from hunt_days, nothing before or
 	// after it from the logons.
 	const all = splitWindow(db, null, null, 'UTC');
