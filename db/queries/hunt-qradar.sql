@@ -75,19 +75,16 @@ merged AS (
 	FROM parts p
 ),
 -- A window over every day of the data (the days and rest above empty): one row per pair and
--- target from hunt_targets. Its hour mask ORs the days': a logon was after hours when it has an
--- hour that is before 06:00 in :tz on every day of the data (:night_all), and was not when it has
--- none that is on any day (:night_any); between the two (a clock change), hunt_days says.
+-- target from hunt_targets. Its hour mask ORs the days': a pair logged on after hours when one of
+-- its targets has an hour that is before 06:00 in :tz on every day of the data (:night_all), and
+-- did not when none has one that is on any day (:night_any); between the two (a clock change),
+-- the pair's rows of hunt_days say, once per pair.
 every_day AS (
 	SELECT l.src_ip, l.user,
 		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
 		json_group_array(l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
-		max(CASE WHEN l.hours & :night_all <> 0 THEN 1 WHEN l.hours & :night_any = 0 THEN 0
-			ELSE (SELECT max((d.hours & CASE WHEN d.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
-					WHEN d.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
-					ELSE utc_hours_before(d.day, :tz, 6) END) <> 0)
-				FROM hunt_days d WHERE d.src_ip = l.src_ip AND d.user = l.user AND d.target = l.target_key AND d.wsec = l.wsec) END) AS after_hours
-	FROM (SELECT src_ip, user, nullif(target, X'') AS target, target AS target_key, wsec, logons, failed, first_ts, last_ts, hours
+		max(l.hours & :night_all <> 0) AS after_sure, max(l.hours & :night_any <> 0) AS after_maybe
+	FROM (SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_targets) l
 	WHERE :every_day = 1
 		AND l.wsec = 1
@@ -100,7 +97,15 @@ every_day AS (
 whole AS (
 	SELECT src_ip, user, first_ts, last_ts, total, failed, targets, after_hours FROM merged
 	UNION ALL
-	SELECT src_ip, user, first_ts, last_ts, total, failed, targets, after_hours FROM every_day
+	SELECT src_ip, user, first_ts, last_ts, total, failed, targets,
+		CASE WHEN after_sure THEN 1 WHEN NOT after_maybe THEN 0
+			ELSE EXISTS (SELECT 1 FROM (SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, hours FROM hunt_days) l
+				WHERE l.src_ip = e.src_ip AND l.user = e.user AND l.wsec = 1
+					AND (l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
+						WHEN l.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
+						ELSE utc_hours_before(l.day, :tz, 6) END) <> 0
+					/*ALLOWLIST*/) END
+	FROM every_day e
 ),
 groups AS (
 	SELECT src_ip, user, first_ts, last_ts, total, failed, total - failed AS success,

@@ -192,7 +192,7 @@ test('the seed profiles read a time window through the ts index, whole days from
 			assert.match(p, /SCAN hunt_days/, `${profile}:\n${p}`);
 			// Every day: one pass over hunt_targets in key order, hunt_days asked by the pair's key.
 			assert.match(p, /SCAN hunt_targets\n/, `${profile}:\n${p}`);
-			assert.match(p, /SEARCH d USING PRIMARY KEY \(src_ip=\? AND user=\?\)/, `${profile}:\n${p}`);
+			assert.match(p, /SEARCH hunt_days USING PRIMARY KEY \(src_ip=\? AND user=\?\)/, `${profile}:\n${p}`);
 			assert.doesNotMatch(p, /CO-ROUTINE every_day\n(.*\n)*?USE TEMP B-TREE FOR GROUP BY/, `${profile}:\n${p}`);
 		}
 	}

@@ -105,26 +105,36 @@ test('the seed hunts over hunt_days and the logons give the rows of the seed SQL
 
 test('over every day of the data, a logon in an hour that is before 06:00 on some days only is after hours on those days only', () => {
 	// New York: UTC 10:30 is 06:30 EDT (not after hours) and 05:30 EST (after hours); UTC 04:30 is
-	// 00:30 EDT (after hours) and 23:30 EST (not). Each pair logs on to two targets as a service account, so it is a row of both seeds.
+	// 00:30 EDT (after hours) and 23:30 EST (not). Each pair logs on to two targets as a service
+	// account, so it is a row of both seeds. 10.0.0.5 was after hours only on SRV9, at 10:30 EST;
+	// 10.0.0.6 only in a logon from a log source other than Windows Security, which qradar leaves out.
 	const edt = US_FALL - 2 * DAY;
 	const est = US_FALL + 2 * DAY;
 	const at = (day: number, h: number) => Math.floor(day / DAY) * DAY + h * HOUR + 30 * 60_000;
-	const pairs: Array<[string, number, number]> = [['10.0.0.1', edt, 10], ['10.0.0.2', est, 10], ['10.0.0.3', edt, 4], ['10.0.0.4', est, 4]];
+	const pairs: Array<[string, number, number]> = [['10.0.0.1', edt, 10], ['10.0.0.2', est, 10], ['10.0.0.3', edt, 4], ['10.0.0.4', est, 4], ['10.0.0.5', edt, 10], ['10.0.0.6', edt, 10]];
 	const db = dbWith([
 		...pairs.flatMap(([src_ip, day, h]) => ['SRV1', 'SRV2'].map(target => logon({src_ip, user: 'svc-alice', target, ts: at(day, h)}))),
+		logon({src_ip: '10.0.0.5', user: 'svc-alice', target: 'SRV9', ts: at(est, 10)}),
+		logon({src_ip: '10.0.0.6', user: 'svc-alice', target: 'SRV1', ts: at(est, 10), log_source_type: 'Linux OS'}),
 		// Noon UTC on the first and last day: every pair's hours are the data's first to last day.
 		logon({src_ip: '10.0.0.9', user: 'bob', ts: at(edt - 3 * DAY, 12)}),
 		logon({src_ip: '10.0.0.9', user: 'bob', ts: at(est + 3 * DAY, 12)}),
 	]);
 	const {params} = huntQuery(db, {profile: 'qradar', window: null, tz: 'America/New_York'});
 	assert.equal(params['every_day'], 1);
-	for (const profile of ['qradar', 'logscale']) {
-		const got = rows(db, profile, null, undefined, 'America/New_York');
-		assert.deepEqual(got, rows(db, profile, null, undefined, 'America/New_York', plain(`hunt-${profile}.sql`)), profile);
-		const after = Object.fromEntries((got as Array<Record<string, unknown>>).map(r => [r['source_ip'] ?? r['RemoteAddressIP4'], r['any_after_hours'] ?? r['AnyAfterHours']]));
-		assert.deepEqual(after, {'10.0.0.1': 0, '10.0.0.2': 1, '10.0.0.3': 1, '10.0.0.4': 0}, profile);
-	}
+	const check = (expected: Record<string, number>) => {
+		for (const profile of ['qradar', 'logscale']) {
+			const got = rows(db, profile, null, undefined, 'America/New_York');
+			assert.deepEqual(got, rows(db, profile, null, undefined, 'America/New_York', plain(`hunt-${profile}.sql`)), profile);
+			const after = Object.fromEntries((got as Array<Record<string, unknown>>).map(r => [r['source_ip'] ?? r['RemoteAddressIP4'], r['any_after_hours'] ?? r['AnyAfterHours']]));
+			assert.deepEqual(after, {...expected, '10.0.0.6': profile === 'qradar' ? 0 : 1}, profile);
+		}
+	};
 
+	check({'10.0.0.1': 0, '10.0.0.2': 1, '10.0.0.3': 1, '10.0.0.4': 0, '10.0.0.5': 1});
+	// With SRV9 allowlisted, its logon is not counted, after hours or not.
+	insertEntries(db, [{kind: 'target', pattern: 'SRV9', match: 'exact', reason: 'test'}], 'test');
+	check({'10.0.0.1': 0, '10.0.0.2': 1, '10.0.0.3': 1, '10.0.0.4': 0, '10.0.0.5': 0});
 	db.close();
 });
 
