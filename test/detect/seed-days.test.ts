@@ -193,13 +193,14 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 
 	// A window of less than a day ending at the newest logon: the newest's day from hunt_days (none
 	// of its logons is later), the window before that day from the logons.
-	const {window: w} = huntQuery(db, {profile: 'qradar', window: 23 * HOUR, tz: 'UTC'});
-	const part = splitWindow(db, w.since, w.until, 'UTC');
-	const d = Math.floor(w.until / DAY);
-	assert.deepEqual([part.days_from, part.days_to, part.head_from, part.head_to, part.tail_from, part.tail_to], [d, d, w.since, d * DAY - 1, (d + 1) * DAY, w.until]);
+	const {window: {since, until}} = huntQuery(db, {profile: 'qradar', window: 23 * HOUR, tz: 'UTC'});
+	assert.ok(since !== null && until !== null);
+	const part = splitWindow(db, since, until, 'UTC');
+	const d = Math.floor(until / DAY);
+	assert.deepEqual([part.days_from, part.days_to, part.head_from, part.head_to, part.tail_from, part.tail_to], [d, d, since, d * DAY - 1, (d + 1) * DAY, until]);
 	// Ending an hour earlier, that day has logons after the window: no whole day.
-	const early = splitWindow(db, w.since - HOUR, w.until - HOUR, 'UTC');
-	assert.deepEqual([early.days_from, early.days_to, early.head_from, early.head_to, early.tail_from, early.tail_to], [1, 0, w.since - HOUR, w.until - HOUR, 1, 0]);
+	const early = splitWindow(db, since - HOUR, until - HOUR, 'UTC');
+	assert.deepEqual([early.days_from, early.days_to, early.head_from, early.head_to, early.tail_from, early.tail_to], [1, 0, since - HOUR, until - HOUR, 1, 0]);
 	// No window: every day of the data from hunt_targets, nothing from hunt_days, nothing before or
 	// after it from the logons.
 	const all = splitWindow(db, null, null, 'UTC');
