@@ -83,7 +83,7 @@ every_day AS (
 	SELECT l.src_ip, l.user,
 		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
 		json_group_array(l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
-		max(l.hours & :night_all <> 0) AS after_sure, max(l.hours & :night_any <> 0) AS after_maybe
+		max((l.hours & :night_all) <> 0) AS after_sure, max((l.hours & :night_any) <> 0) AS after_maybe
 	FROM (SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_targets) l
 	WHERE :every_day = 1
