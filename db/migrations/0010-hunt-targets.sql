@@ -3,12 +3,12 @@
 -- all`) reads one row per pair and target instead of one per day (qradar over all of 1.13M
 -- logons: 250 ms of CPU on hunt_days, 100 ms on these rows).
 -- Inputs: hunt_days. Creates: hunt_targets, filled from hunt_days, and the two triggers that keep
--- it equal to the GROUP BY below whatever writes hunt_days (source/db/store.ts).
+-- it equal to hunt_days added up over its days, whatever writes hunt_days (source/db/store.ts).
 --
 -- hours ORs the days' UTC hour masks: a bit says that some day had a logon in that UTC hour, not
 -- which day. That answers after-hours alone while every day of the data has the same after-hours
--- mask in the hunt's zone; around a clock change db/queries/hunt-*.sql ask hunt_days for the few
--- rows it leaves open.
+-- mask in the hunt's zone; around a clock change db/queries/hunt-*.sql ask hunt_days about the
+-- few pairs it leaves open.
 
 CREATE TABLE hunt_targets (
   src_ip   TEXT    NOT NULL,
