@@ -78,7 +78,7 @@ merged AS (
 -- its targets has an hour that is before 06:00 in :tz on every day of the data (:night_all), and
 -- did not when none has one that is on any day (:night_any); between the two (a clock change),
 -- the pair's rows of hunt_days say, once per pair.
-every_day AS (
+every_day_pairs AS MATERIALIZED (
 	SELECT l.src_ip, l.user,
 		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
 		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
@@ -86,11 +86,16 @@ every_day AS (
 	FROM (SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_targets) l
 	WHERE :every_day = 1
-		AND l.src_ip NOT IN ('', '127.0.0.1')
-		AND substr(l.user, -1) IS NOT '$'
-		AND l.user NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE')
 		/*ALLOWLIST*/
 	GROUP BY l.src_ip, l.user
+),
+-- The seed's filters on the source and the user hold for all of a pair: asked once per pair
+-- (MATERIALIZED: not pushed back down to every target's row).
+every_day AS (
+	SELECT * FROM every_day_pairs l
+	WHERE l.src_ip NOT IN ('', '127.0.0.1')
+		AND substr(l.user, -1) IS NOT '$'
+		AND l.user NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE')
 ),
 whole AS (
 	SELECT src_ip, user, first_ts, last_ts, total, failed, targets, after_hours FROM merged
