@@ -1,9 +1,9 @@
 -- hunt-logscale: the CrowdStrike LogScale CQL seed (seeds/t1021-logscale-cql.txt) as written, SPEC 4.2.
 -- Inputs:  the inclusive window [since, until] (none = every logon, the seed's default) split in
 --          two by source/detect/seed-days.ts:
---          :days_from, :days_to  the whole UTC days of the window read from hunt_days (none when
---                  from > to); :head_from .. :head_to and :tail_from .. :tail_to  the rest of the
---                  window, read from the logons
+--          :days_from, :days_to  the UTC days of the window read from hunt_days (days whose
+--                  logons all fall inside the window; none when from > to); :head_from .. :head_to
+--                  and :tail_from .. :tail_to  the rest of the window, read from the logons
 --          :tz     IANA zone for the after-hours hour
 --          :limit  maximum rows (-1 = all; LogScale's sort would keep 200)
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
