@@ -79,8 +79,8 @@ export function splitWindow(db: Db, since: number | null, until: number | null, 
 			continue;
 		}
 
-		const last = runs.at(-1);
-		if (last?.mask === mask && last.to === day - 1) last.to = day;
+		const prev = runs.at(-1);
+		if (prev?.mask === mask && prev.to === day - 1) prev.to = day;
 		else runs.push({from: day, to: day, mask});
 	}
 
