@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
-import {openDb, repoRoot, type Db} from '../source/db/open.ts';
+import {openDb, repoRoot, withSmallSortRuns, type Db} from '../source/db/open.ts';
 import {hunt} from '../source/detect/hunt.ts';
 import {clearHuntCache} from '../source/db/hunt-cache.ts';
 import {allowlistClause} from '../source/detect/allowlist-sql.ts';
@@ -281,7 +281,8 @@ for (const size of SIZES) {
 			const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
 			const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
 			const stmt = db.prepare(plainSql);
-			const p = bench(() => stmt.all({since, until: since === null ? null : now, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile, today: Date.now()}), Math.min(RUNS, 3));
+			// With the page cache hunt() runs its statement with (withSmallSortRuns), as a fair baseline.
+			const p = bench(() => withSmallSortRuns(db, () => stmt.all({since, until: since === null ? null : now, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile, today: Date.now()})), Math.min(RUNS, 3));
 			plain = both(p);
 			ratio = `${fmt(p.cpu / t.cpu, 2)}`;
 		}

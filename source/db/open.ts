@@ -33,6 +33,30 @@ export function resolveDbPath(flag?: string): string {
 	return path.resolve(flag || process.env['LATERAL_DB'] || path.join(repoRoot, 'db', 'lateral.sqlite'));
 }
 
+/** The connection's page cache, in KiB (as cache_size takes it when negative). */
+const CACHE_KIB = -65_536;
+/** SQLite's own default page cache, in KiB: what a hunt runs with. */
+const HUNT_CACHE_KIB = -2000;
+
+/**
+ * Runs `work` (a hunt) with a 2 MiB page cache, then gives the connection its own back. SQLite's
+ * sorter holds rows in memory up to the page cache's size before it writes them out as one sorted
+ * run, and merges the runs at the end. A hunt sorts up to every logon of its window (its GROUP BYs,
+ * ORDER BYs and window functions). In runs of 2 MiB that took less time and less memory than in
+ * runs of 64 MiB. On 10.4M logons, lateral took 84 s and peaked at 642 MB RSS instead of 102 s and
+ * 1.05 GB (one run each). qradar over a 24-hour window ending mid-day took 1.0 s of CPU instead of
+ * 1.2-1.4 s (alternating runs). The runs written out go to temporary files, which the OS caches.
+ */
+export function withSmallSortRuns<T>(db: Db, work: () => T): T {
+	const own = db.pragma('cache_size', {simple: true}) as number;
+	db.pragma(`cache_size = ${HUNT_CACHE_KIB}`);
+	try {
+		return work();
+	} finally {
+		db.pragma(`cache_size = ${own}`);
+	}
+}
+
 export interface OpenOptions {
 	/** Open without writing (hunt and browse a read-only file). */
 	readOnly?: boolean;
@@ -62,9 +86,10 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
 	}
 
 	db.pragma(`busy_timeout = ${busyTimeout()}`);
-	// 64 MiB of page cache (the default is 2 MiB): bulk loads, index builds and hunts over
-	// millions of rows touch far more pages than that; memory stays well under the 500 MB budget.
-	db.pragma('cache_size = -65536');
+	// 64 MiB of page cache (the default is 2 MiB): bulk loads and index builds touch far more
+	// pages than that; memory stays well under the 500 MB budget. Hunts run with less
+	// (withSmallSortRuns).
+	db.pragma(`cache_size = ${CACHE_KIB}`);
 	if (!readOnly) {
 		db.pragma('journal_mode = WAL');
 		db.pragma('synchronous = NORMAL');

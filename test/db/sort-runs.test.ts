@@ -1,0 +1,56 @@
+/**
+ * Hunts run with a 2 MiB page cache (withSmallSortRuns), so that SQLite sorts in small runs; the
+ * connection gets its own 64 MiB back afterwards, whether the hunt returned or threw.
+ */
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {openDb, withSmallSortRuns, type Db} from '../../source/db/open.ts';
+import {hunt} from '../../source/detect/hunt.ts';
+import {addDataset, logon} from '../helpers/logons.ts';
+
+const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
+
+function fileDb(t: {after: (fn: () => void) => void}): Db {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-sort-runs-'));
+	const db = openDb(path.join(dir, 'db.sqlite'));
+	t.after(() => {
+		db.close();
+		fs.rmSync(dir, {recursive: true, force: true});
+	});
+	return db;
+}
+
+test('withSmallSortRuns runs its work with 2 MiB of page cache and gives the connection its own back', t => {
+	const db = fileDb(t);
+	assert.equal(cacheSize(db), -65_536);
+	assert.equal(withSmallSortRuns(db, () => cacheSize(db)), -2000);
+	assert.equal(cacheSize(db), -65_536);
+	assert.throws(() => withSmallSortRuns(db, () => {
+		throw new Error('hunt failed');
+	}), /hunt failed/);
+	assert.equal(cacheSize(db), -65_536, 'restored after a throw');
+});
+
+test('every profile runs its statement with the small cache, cached or not', t => {
+	const db = fileDb(t);
+	addDataset(db, ['SRV1', 'SRV2', 'SRV3'].map((target, i) => logon({src_ip: '10.0.0.9', user: 'admin', target, ts: Date.parse('2026-11-05T02:00:00Z') + i * 60_000})));
+	// The cache size at the moment the hunt's own statement (the one binding :limit) is prepared.
+	const seen: number[] = [];
+	const prepare = db.prepare.bind(db);
+	db.prepare = ((sql: string) => {
+		if (sql.includes(':limit')) seen.push(cacheSize(db));
+		return prepare(sql);
+	}) as typeof db.prepare;
+	for (const profile of ['qradar', 'logscale', 'lateral']) {
+		for (const cache of [false, true]) {
+			seen.length = 0;
+			const result = hunt(db, {profile, tz: 'UTC', window: null, cache});
+			assert.ok(result.findings.length > 0, `${profile} finds the fan-out`);
+			assert.deepEqual(seen, [-2000], `${profile}, cache ${cache}`);
+			assert.equal(cacheSize(db), -65_536, `${profile}: the connection's cache is back`);
+		}
+	}
+});
