@@ -2,7 +2,7 @@
  * Named statements over the store: writing datasets and logons, reading what is loaded.
  * Every value is bound as a parameter.
  */
-import type {Db} from './open.ts';
+import {withSmallSortRuns, type Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -593,8 +593,11 @@ export function dropIndexes(db: Db, indexes: Array<{name: string}>): void {
 	for (const index of indexes) db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
 }
 
+/** Builds the indexes, each one sort of the table's rows: in small runs (withSmallSortRuns). */
 export function createIndexes(db: Db, indexes: Array<{sql: string}>): void {
-	for (const index of indexes) db.exec(index.sql);
+	withSmallSortRuns(db, () => {
+		for (const index of indexes) db.exec(index.sql);
+	});
 }
 
 /** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */

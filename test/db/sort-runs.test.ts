@@ -1,14 +1,16 @@
 /**
- * Hunts run with a 2 MiB page cache (withSmallSortRuns), so that SQLite sorts in small runs; the
- * connection gets its own 64 MiB back afterwards, whether the hunt returned or threw.
+ * Hunts and a bulk load's index builds run with a 2 MiB page cache (withSmallSortRuns), so that
+ * SQLite sorts in small runs; the connection gets its own 64 MiB back afterwards, whether the work
+ * returned or threw.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {openDb, withSmallSortRuns, type Db} from '../../source/db/open.ts';
+import {openDb, repoRoot, withSmallSortRuns, type Db} from '../../source/db/open.ts';
 import {hunt} from '../../source/detect/hunt.ts';
+import {loadFile} from '../../source/ingest/load.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
 
 const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
@@ -53,4 +55,21 @@ test('every profile runs its statement with the small cache, cached or not', t =
 			assert.equal(cacheSize(db), -65_536, `${profile}: the connection's cache is back`);
 		}
 	}
+});
+
+test('a bulk load builds its deferred indexes with the small cache, and keeps its own for the rest', async t => {
+	const db = fileDb(t);
+	const seen: Array<[string, number]> = [];
+	const exec = db.exec.bind(db);
+	db.exec = ((sql: string) => {
+		if (/^CREATE INDEX/i.test(sql.trim())) seen.push([sql, cacheSize(db)]);
+		return exec(sql);
+	}) as typeof db.exec;
+	const result = await loadFile(db, path.join(repoRoot, 'test', 'fixtures', 'formats', 'lanl-auth.txt'), {tz: 'UTC'});
+	assert.equal(result.status, 'loaded');
+	const indexes = db.prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'logons' AND sql IS NOT NULL`).get() as {n: number};
+	assert.ok(indexes.n >= 4, 'the logons indexes are back');
+	assert.equal(seen.length, indexes.n, 'an empty table: every index was dropped and built again');
+	for (const [sql, size] of seen) assert.equal(size, -2000, sql);
+	assert.equal(cacheSize(db), -65_536);
 });
