@@ -43,10 +43,10 @@ const SORT_CACHE_KIB = -2000;
  * connection its own back. SQLite's sorter holds rows in memory up to the page cache's size before
  * it writes them out as one sorted run, and merges the runs at the end. A hunt sorts up to every
  * logon of its window (its GROUP BYs, ORDER BYs and window functions); an index build sorts every
- * row. In runs of 2 MiB that took less time and less memory than in runs of 64 MiB:
- * - on 10.4M logons, lateral took 84 s and peaked at 642 MB RSS instead of 102 s and 1.05 GB (one
- *   run each); qradar over a 24-hour window ending mid-day took 1.0 s of CPU instead of 1.2-1.4 s
- *   (alternating runs);
+ * row. In runs of 2 MiB that took less memory, and no more time, than in runs of 64 MiB:
+ * - on 10.4M logons, lateral peaked at 585 MB RSS instead of 992 MB, in 101-106 s instead of
+ *   103-122 s (two alternating pairs of runs); qradar over 24 hours ending 1, 12 or 23 hours into
+ *   a UTC day took 0.9-1.1 s of CPU instead of 1.1-1.4 s (alternating runs);
  * - building the four logons indexes of a 1.13M-logon load took 2.9-3.4 s instead of 4.8-5.1 s
  *   (alternating loads), and of a 10.4M-logon load 37 s instead of 51 s (one load each).
  * The runs written out go to temporary files, which the OS caches. The rest of a load keeps the
