@@ -7,7 +7,7 @@
 --          :dc_share                     a domain controller: targets logged on to from this share of all sources
 --          :min_days, :night_end
 -- Output:  class, src_ip, user, target, users, hosts, days, night_share: one row per suggestion.
-WITH remote AS (
+WITH remote AS MATERIALIZED (
 	SELECT ts, src_ip, user, target, src_host, logon_type, local_hour(ts, :tz) AS hour, local_day(ts, :tz) AS day
 	FROM logons
 	WHERE outcome = 'success' AND logon_type IN (3, 10)
@@ -34,14 +34,27 @@ sweep AS (
 	HAVING hosts >= :sweep_min AND hosts >= :sweep_share * (SELECT n FROM all_targets)
 		AND days >= :min_days AND night_share >= 0.5
 ),
-jump AS (
-	SELECT 'jump-server' AS class, o.src_ip, NULL AS user, NULL AS target,
-		(SELECT count(DISTINCT i.user) FROM remote i WHERE i.logon_type = 10 AND lower(i.target) = lower(o.src_host)) AS users,
+-- A jump server: a source (named by one of its workstation names) that the users counted in
+-- rdp_in RDP into. The users are counted once per host name, for every host at once, and joined:
+-- a subquery per source would read every logon again for each source.
+outbound AS (
+	SELECT o.src_ip, o.src_host AS host,
 		count(DISTINCT o.target) AS hosts, count(DISTINCT o.day) AS days, avg(o.hour < :night_end) AS night_share
 	FROM remote o
 	WHERE o.src_host IS NOT NULL AND o.src_host NOT IN ('', '-')
 	GROUP BY o.src_ip
-	HAVING users >= :jump_users AND hosts >= :jump_hosts
+),
+rdp_in AS (
+	SELECT lower(target) AS host, count(DISTINCT user) AS users
+	FROM remote WHERE logon_type = 10 AND target IS NOT NULL
+	GROUP BY lower(target)
+),
+jump AS (
+	SELECT 'jump-server' AS class, o.src_ip, NULL AS user, NULL AS target,
+		coalesce(r.users, 0) AS users, o.hosts, o.days, o.night_share
+	FROM outbound o
+	LEFT JOIN rdp_in r ON r.host = lower(o.host)
+	WHERE coalesce(r.users, 0) >= :jump_users AND o.hosts >= :jump_hosts
 ),
 dc AS (
 	SELECT 'domain-controller' AS class, NULL AS src_ip, NULL AS user, target,

@@ -3,7 +3,7 @@
  * software distribution and backup accounts, jump servers, domain controllers), found in the data
  * and offered disabled: a hunter confirms them host by host (`allow enable ID`).
  */
-import type {Db} from '../db/open.ts';
+import {withSmallSortRuns, type Db} from '../db/open.ts';
 import {querySql} from '../detect/profiles.ts';
 import type {Entry} from './entry.ts';
 
@@ -31,7 +31,8 @@ const REASONS: Record<Suggestion['class'], string> = {
 
 /** What the data suggests, as disabled entries with their evidence. */
 export function suggestEntries(db: Db, tz: string): Suggestion[] {
-	const rows = db.prepare(querySql('allowlist-suggestions.sql')).all({...SUGGEST_DEFAULTS, tz}) as Row[];
+	// It groups every remote logon several ways: sorted in small runs, as a hunt is.
+	const rows = withSmallSortRuns(db, () => db.prepare(querySql('allowlist-suggestions.sql')).all({...SUGGEST_DEFAULTS, tz}) as Row[]);
 	return rows.map(r => {
 		const base = {match: 'exact' as const, reason: REASONS[r.class], enabled: false};
 		let entry: Entry;

@@ -201,3 +201,13 @@ test('the seed profiles read a time window through the ts index, whole days from
 		}
 	}
 });
+
+test('allowlist suggestions read the logons once, with no subquery per source', async () => {
+	const {querySql} = await import('../../source/detect/profiles.ts');
+	const {SUGGEST_DEFAULTS} = await import('../../source/allowlist/suggest.ts');
+	const p = (base.prepare(`EXPLAIN QUERY PLAN ${querySql('allowlist-suggestions.sql')}`).all({...SUGGEST_DEFAULTS, tz: 'UTC'}) as Array<{detail: string}>)
+		.map(r => r.detail).join('\n');
+	// A subquery per group of a source over every logon made this minutes long on 100,000 logons.
+	assert.doesNotMatch(p, /CORRELATED/, p);
+	assert.equal(p.match(/SCAN logons/g)?.length, 1, p);
+});
