@@ -35,12 +35,12 @@ export function resolveDbPath(flag?: string): string {
 
 /** The connection's page cache, in KiB (as cache_size takes it when negative). */
 const CACHE_KIB = -65_536;
-/** SQLite's own default page cache, in KiB: what hunts and index builds run with. */
+/** SQLite's own default page cache, in KiB: what the big sorts run with (withSmallSortRuns). */
 const SORT_CACHE_KIB = -2000;
 
 /**
- * Runs `work` (a hunt, or a bulk load's index builds) with a 2 MiB page cache, then gives the
- * connection its own back. SQLite's sorter holds rows in memory up to the page cache's size before
+ * Runs `work` (a hunt, the allowlist suggestions, a bulk load's index builds) with a 2 MiB page
+ * cache, then gives the connection its own back. SQLite's sorter holds rows in memory up to the page cache's size before
  * it writes them out as one sorted run, and merges the runs at the end. A hunt sorts up to every
  * logon of its window (its GROUP BYs, ORDER BYs and window functions); an index build sorts every
  * row. In runs of 2 MiB that took less memory, and no more time, than in runs of 64 MiB:
