@@ -43,7 +43,8 @@ const SORT_CACHE_KIB = -2000;
  * cache, then gives the connection its own back. SQLite's sorter holds rows in memory up to the
  * page cache's size before it writes them out as one sorted run, and merges the runs at the end.
  * A hunt sorts up to every logon of its window (its GROUP BYs, ORDER BYs and window functions);
- * an index build sorts every row. In runs of 2 MiB that took less memory, and no more time, than in runs of 64 MiB:
+ * an index build sorts every row. In runs of 2 MiB that took less memory, and no more time, than
+ * in runs of 64 MiB:
  * - on 10.4M logons, lateral peaked at 585 MB RSS instead of 992 MB, in 101-106 s instead of
  *   103-122 s (two alternating pairs of runs); qradar over 24 hours ending 1, 12 or 23 hours into
  *   a UTC day took 0.9-1.1 s of CPU instead of 1.1-1.4 s (alternating runs);
