@@ -1,6 +1,6 @@
 /**
- * Hunts and a bulk load's index builds run with a 2 MiB page cache (withSmallSortRuns), so that
- * SQLite sorts in small runs; the connection gets its own 64 MiB back afterwards, whether the work
+ * Hunts, the allowlist suggestions and a bulk load's index builds run with a 2 MiB page cache
+ * (withSmallSortRuns), so that SQLite sorts in small runs; the connection gets its own 64 MiB back afterwards, whether the work
  * returned or threw.
  */
 import {test} from 'node:test';
@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {openDb, repoRoot, withSmallSortRuns, type Db} from '../../source/db/open.ts';
+import {suggestEntries} from '../../source/allowlist/suggest.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
@@ -71,5 +72,19 @@ test('a bulk load builds its deferred indexes with the small cache, and keeps it
 	assert.ok(indexes.n >= 4, 'the logons indexes are back');
 	assert.equal(seen.length, indexes.n, 'an empty table: every index was dropped and built again');
 	for (const [sql, size] of seen) assert.equal(size, -2000, sql);
+	assert.equal(cacheSize(db), -65_536);
+});
+
+test('the allowlist suggestions run with the small cache', t => {
+	const db = fileDb(t);
+	addDataset(db, [logon({src_ip: '10.0.0.9', user: 'admin', target: 'SRV1'})]);
+	const seen: number[] = [];
+	const prepare = db.prepare.bind(db);
+	db.prepare = ((sql: string) => {
+		if (sql.includes(':jump_users')) seen.push(cacheSize(db));
+		return prepare(sql);
+	}) as typeof db.prepare;
+	suggestEntries(db, 'UTC');
+	assert.deepEqual(seen, [-2000]);
 	assert.equal(cacheSize(db), -65_536);
 });
