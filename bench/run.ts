@@ -22,7 +22,9 @@ import {clearHuntCache} from '../source/db/hunt-cache.ts';
 import {allowlistClause} from '../source/detect/allowlist-sql.ts';
 import {entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../source/db/pivots.ts';
 import {searchIndexFor} from '../source/search/index.ts';
+import type {Finding} from '../source/detect/types.ts';
 import {datasetFile, EVTX_MAX, type BenchFormat} from './data.ts';
+import {duckBaseline, firstDifference, seedKey, type SeedKey} from './duckdb.ts';
 
 const {values: args} = parseArgs({
 	options: {
@@ -63,12 +65,17 @@ function childLoad(db: string, file: string, format?: string): LoadRun {
 
 const COLUMNS = 'ts, outcome, event_id, logon_type, src_ip, src_port, src_host, user, domain, target, dst_host, dst_ip, service, auth_package, log_source_type, dataset_id, raw_ref';
 
-/** sqlite3 CLI: export the loaded rows as CSV, then time `.import` of them into a fresh table. */
-function sqliteImport(db: string, scratch: string): {rows: number; ms: number; cpuMs: number; csvBytes: number} {
+/** The loaded rows as CSV (sqlite3 CLI), for the baselines: sqlite3's `.import` and DuckDB. */
+function exportCsv(db: string, scratch: string): string {
 	const csv = path.join(scratch, 'logons.csv');
 	const fd = fs.openSync(csv, 'w');
 	spawnSync('sqlite3', ['-csv', db, `SELECT ${COLUMNS} FROM logons`], {stdio: ['ignore', fd, 'inherit']});
 	fs.closeSync(fd);
+	return csv;
+}
+
+/** sqlite3 CLI: time `.import` of the CSV into a fresh table. */
+function sqliteImport(csv: string, scratch: string): {rows: number; ms: number; cpuMs: number; csvBytes: number} {
 	const target = path.join(scratch, 'import.sqlite');
 	const runs: number[] = [];
 	const cpus: number[] = [];
@@ -87,9 +94,7 @@ function sqliteImport(db: string, scratch: string): {rows: number; ms: number; c
 	}
 
 	fs.rmSync(target, {force: true});
-	const csvBytes = fs.statSync(csv).size;
-	fs.rmSync(csv, {force: true});
-	return {rows, ms: median(runs), cpuMs: median(cpus), csvBytes};
+	return {rows, ms: median(runs), cpuMs: median(cpus), csvBytes: fs.statSync(csv).size};
 }
 
 /** Wall-clock and CPU time of one call, in ms. */
@@ -110,6 +115,21 @@ function bench(fn: () => unknown, runs = RUNS): {wall: number; cpu: number} {
 	const first = timed(fn);
 	let xs = [first];
 	if (runs > 1) xs = first.wall > 3000 ? [first, timed(fn)] : Array.from({length: runs}, () => timed(fn));
+	return {wall: median(xs.map(x => x.wall)), cpu: median(xs.map(x => x.cpu))};
+}
+
+/** bench() for an async call (DuckDB's): the same runs and medians, the time until it settles. */
+async function benchAsync(fn: () => Promise<unknown>, runs = RUNS): Promise<{wall: number; cpu: number}> {
+	const xs: Array<{wall: number; cpu: number}> = [];
+	while (xs.length < (runs === 1 ? 1 : xs[0] && xs[0].wall > 3000 ? 2 : runs)) {
+		const c = process.cpuUsage();
+		const t = performance.now();
+		await fn();
+		const wall = performance.now() - t;
+		const u = process.cpuUsage(c);
+		xs.push({wall, cpu: (u.user + u.system) / 1000});
+	}
+
 	return {wall: median(xs.map(x => x.wall)), cpu: median(xs.map(x => x.cpu))};
 }
 
@@ -241,11 +261,17 @@ for (const size of SIZES) {
 	}
 
 	log('sqlite3 .import baseline ...');
-	const imp = sqliteImport(mainDb, scratch);
+	const csv = exportCsv(mainDb, scratch);
+	const imp = sqliteImport(csv, scratch);
 	const importRate = imp.rows / (imp.ms / 1000);
 	const importCpuRate = imp.rows / (imp.cpuMs / 1000);
 	out(`Baseline: sqlite3 CLI \`.import\` of the same ${fmt(imp.rows)} rows as CSV (${fmt(imp.csvBytes / 1e6, 0)} MB, into a table without indexes): ${ms(imp.ms)}, ${fmt(importRate)} rows/s; CPU ${ms(imp.cpuMs)}, ${fmt(importCpuRate)} rows per CPU-s.`);
 	out(`**windows-json load rate / sqlite3 .import rate = ${fmt(ndjsonRate / importRate, 2)}** wall clock, ${fmt(ndjsonCpuRate / importCpuRate, 2)} per CPU-second (target >= 0.70).`);
+	log('DuckDB baseline ...');
+	const duck = await duckBaseline(path.join(scratch, 'duck.duckdb'), csv, COLUMNS);
+	fs.rmSync(csv, {force: true});
+	if (typeof duck === 'string') out(`DuckDB baseline: ${duck}.`);
+	else out(`Baseline: DuckDB ${duck.version} (${duck.threads} threads), the same rows loaded from that CSV into a table of a database file in ${ms(duck.loadMs)}; the seed queries in its SQL (bench/duckdb/) are timed below.`);
 	out();
 
 	const db = openDb(mainDb, {readOnly: true});
@@ -255,31 +281,34 @@ for (const size of SIZES) {
 	out();
 	out('Cold: `--no-cache`, the query runs. Repeat: the same hunt again over the same data, answered from the hunt cache.');
 	out();
-	out('| profile | window | findings | median time (cold) | plain seed SQL on raw rows | speed-up (CPU) | repeat (hunt cache) |');
-	out('| --- | --- | --- | --- | --- | --- | --- |');
+	out('| profile | window | findings | median time (cold) | plain seed SQL on raw rows | speed-up (CPU) | DuckDB on raw rows | DuckDB time / ours (wall) | repeat (hunt cache) |');
+	out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 	// The measured database is opened read-only (nothing measured writes); the repeat column needs
 	// a connection that may write the cache. The cache is emptied first so that every cold run is cold.
 	const rw = openDb(mainDb);
 	clearHuntCache(rw);
 	for (const [profile, window] of [['qradar', undefined], ['qradar', null], ['logscale', undefined], ['lateral', undefined]] as const) {
 		log(`hunt ${profile} ...`);
-		let findings = 0;
+		let found: Finding[] = [];
 		let t: {wall: number; cpu: number};
 		try {
 			t = bench(() => {
-				findings = hunt(db, {profile, tz: 'UTC', window, cache: false}).findings.length;
+				found = hunt(db, {profile, tz: 'UTC', window, cache: false}).findings;
 			});
 		} catch (error) {
-			out(`| ${profile} | ${window === null ? 'all' : 'default'} | failed: ${(error as Error).message} | | | | |`);
+			out(`| ${profile} | ${window === null ? 'all' : 'default'} | failed: ${(error as Error).message} | | | | | | |`);
 			continue;
 		}
 
+		const findings = found.length;
+
+		// The window hunt() used: qradar's default is the 24 hours up to the newest logon.
+		const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
+		const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
 		let plain = '';
 		let ratio = '';
 		const plainSql = profile === 'lateral' ? undefined : plainSeedSql(profile);
 		if (plainSql) {
-			const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
-			const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
 			const stmt = db.prepare(plainSql);
 			// With the page cache hunt() runs its statement with (withSmallSortRuns), as a fair baseline.
 			const p = bench(() => withSmallSortRuns(db, () => stmt.all({since, until: since === null ? null : now, tz: 'UTC', limit: -1, allowlist: 1, only_entry: null, profile, today: Date.now()})), Math.min(RUNS, 3));
@@ -287,12 +316,26 @@ for (const size of SIZES) {
 			ratio = `${fmt(p.cpu / t.cpu, 2)}`;
 		}
 
+		let duckTime = typeof duck === 'string' ? 'not measured' : '';
+		let duckRatio = '';
+		if (typeof duck !== 'string' && profile !== 'lateral') {
+			let theirs: SeedKey[] = [];
+			const d = await benchAsync(async () => {
+				theirs = await duck.hunt(profile, since, since === null ? null : now);
+			}, Math.min(RUNS, 3));
+			const ours = found.map(f => seedKey(f.src_ip, f.user, f.total, f.failed, f.target_count, f.score, JSON.stringify(f.targets)));
+			const difference = firstDifference(ours, theirs);
+			duckTime = `${both(d)}; ${difference === null ? `same ${fmt(theirs.length)} rows` : `DIFFERENT, ${difference}`}`;
+			duckRatio = fmt(d.wall / t.wall, 2);
+		}
+
 		hunt(rw, {profile, tz: 'UTC', window});
 		const repeat = bench(() => hunt(rw, {profile, tz: 'UTC', window}));
-		out(`| ${profile} | ${window === null ? 'all' : 'default'} | ${fmt(findings)} | ${both(t)} | ${plain} | ${ratio} | ${both(repeat)} |`);
+		out(`| ${profile} | ${window === null ? 'all' : 'default'} | ${fmt(findings)} | ${both(t)} | ${plain} | ${ratio} | ${duckTime} | ${duckRatio} | ${both(repeat)} |`);
 	}
 
 	clearHuntCache(rw);
+	if (typeof duck !== 'string') duck.close();
 
 	out();
 	out('### Console, pivots and search');
