@@ -19,11 +19,14 @@ interface DuckModule {
 	DuckDBInstance: {create(file: string): Promise<{connect(): Promise<DuckConnection>; closeSync(): void}>};
 }
 
-/** One seed row as both engines give it, for the comparison: pair, counts, score and target list. */
+/**
+ * One seed row as both engines give it, for the comparison: pair, first and last time, counts,
+ * score, and the list of targets where the seed has one (logscale's TargetHosts; null for qradar).
+ */
 export type SeedKey = string;
 
-export const seedKey = (src: unknown, user: unknown, total: unknown, failed: unknown, hosts: unknown, score: unknown, targets: string): SeedKey =>
-	[src, user, Number(total), Number(failed), Number(hosts), Number(score), targets].join('\t');
+export const seedKey = (row: {src: unknown; user: unknown; first: unknown; last: unknown; total: unknown; failed: unknown; hosts: unknown; score: unknown; targets: string | null}): SeedKey =>
+	[row.src, row.user, Number(row.first), Number(row.last), Number(row.total), Number(row.failed), Number(row.hosts), Number(row.score), row.targets ?? '-'].join('\t');
 
 export interface DuckBaseline {
 	version: string;
@@ -58,7 +61,7 @@ export async function duckBaseline(file: string, csv: string, columns: string): 
 	const instance = await duck.DuckDBInstance.create(file);
 	const db = await instance.connect();
 	const start = performance.now();
-	await db.run(`CREATE TABLE logons AS SELECT * FROM read_csv($csv, header = false, columns = ${structLiteral(columnTypes(columns))})`, {csv});
+	await db.run(`CREATE TABLE logons AS SELECT * FROM read_csv($csv, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = ${structLiteral(columnTypes(columns))})`, {csv});
 	await db.run('CHECKPOINT');
 	const loadMs = performance.now() - start;
 	const about = (await db.runAndReadAll('SELECT version() AS v, current_setting(\'threads\') AS t')).getRowObjectsJson()[0]!;
@@ -72,7 +75,7 @@ export async function duckBaseline(file: string, csv: string, columns: string): 
 		loadMs,
 		async hunt(profile, since, until) {
 			const rows = (await db.runAndReadAll(queries[profile], {since, until})).getRowObjectsJson();
-			return rows.map(r => seedKey(r['src_ip'], r['user'], r['total'], r['failed'], r['hosts'], r['score'], String(r['targets'])));
+			return rows.map(r => seedKey({src: r['src_ip'], user: r['user'], first: r['first_ts'], last: r['last_ts'], total: r['total'], failed: r['failed'], hosts: r['hosts'], score: r['score'], targets: r['targets'] === null ? null : String(r['targets'])}));
 		},
 		close() {
 			db.closeSync();

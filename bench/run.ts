@@ -323,7 +323,7 @@ for (const size of SIZES) {
 			const d = await benchAsync(async () => {
 				theirs = await duck.hunt(profile, since, since === null ? null : now);
 			}, Math.min(RUNS, 3));
-			const ours = found.map(f => seedKey(f.src_ip, f.user, f.total, f.failed, f.target_count, f.score, JSON.stringify(f.targets)));
+			const ours = found.map(f => seedKey({src: f.src_ip, user: f.user, first: f.first_seen, last: f.last_seen, total: f.total, failed: f.failed, hosts: f.target_count, score: f.score, targets: profile === 'logscale' ? JSON.stringify(f.targets) : null}));
 			const difference = firstDifference(ours, theirs);
 			duckTime = `${both(d)}; ${difference === null ? `same ${fmt(theirs.length)} rows` : `DIFFERENT, ${difference}`}`;
 			duckRatio = fmt(d.wall / t.wall, 2);

@@ -18,6 +18,8 @@ WITH base AS (
 ),
 groups AS (
 	SELECT src_ip, "user",
+		min(ts) AS first_ts,
+		max(ts) AS last_ts,
 		count(*) AS total,
 		count(*) FILTER (WHERE outcome = 'failure') AS failed,
 		count(DISTINCT target) AS hosts,
@@ -36,7 +38,7 @@ scored AS (
 			+ CASE WHEN (200 * failed + total) // (2 * total) > 50 AND total - failed > 0 THEN 2 ELSE 0 END AS score
 	FROM groups
 )
-SELECT src_ip, "user", total, failed, hosts, targets, score
+SELECT src_ip, "user", first_ts, last_ts, total, failed, hosts, targets, score
 FROM scored
 WHERE score >= 2 OR hosts > 3
 ORDER BY score DESC, src_ip, "user"

@@ -1,5 +1,6 @@
 -- The QRadar AQL seed (SPEC 4.1) in DuckDB's SQL over the raw logons, for the bench's DuckDB
--- baseline: the same filter, grouping, score and order as test/detect/plain/hunt-qradar.sql.
+-- baseline: the same filter, grouping, score and order as test/detect/plain/hunt-qradar.sql,
+-- and the seed's columns (no list of targets: the seed has none; lateral's hunt builds one).
 -- The hour is the UTC hour (the bench hunts in UTC); the bench's database has no allowlist entry.
 -- Inputs: $since, $until inclusive window in epoch ms, or NULL for none.
 WITH base AS (
@@ -24,13 +25,14 @@ groups AS (
 		count(*) FILTER (WHERE outcome = 'failure') AS failed,
 		count(*) FILTER (WHERE outcome = 'success') AS success,
 		count(DISTINCT target) AS hosts,
-		coalesce(to_json(list_sort(list(DISTINCT target) FILTER (WHERE target IS NOT NULL))), '[]') AS targets,
+		max(CASE WHEN contains(lower("user"), 'admin') OR contains(lower("user"), 'svc-')
+			OR contains(lower("user"), 'service') OR contains(lower("user"), 'backup') THEN 1 ELSE 0 END) AS privileged4,
 		max(CASE WHEN contains(lower("user"), 'admin') OR contains(lower("user"), 'svc-') THEN 1 ELSE 0 END) AS privileged2,
 		max(CASE WHEN hour < 6 THEN 1 ELSE 0 END) AS after_hours
 	FROM base
 	GROUP BY src_ip, "user"
 )
-SELECT src_ip, "user", total, failed, hosts, targets,
+SELECT src_ip, "user", first_ts, last_ts, total, failed, success, hosts, privileged4, after_hours, NULL AS targets,
 	hosts + privileged2 + after_hours + CASE WHEN 2 * failed > total AND success > 0 THEN 2 ELSE 0 END AS score
 FROM groups
 WHERE hosts > 1 OR (privileged2 = 1 AND after_hours = 1)
