@@ -59,12 +59,15 @@ const FOLD = {
 		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
 		GROUP BY src_ip, user, target`,
+	// In the order of pair_totals' key, which the lookups here and the upserts below then walk in
+	// one pass instead of jumping about it: a fold of 230k triples into the totals of 10M logons
+	// took 2.3 s of upserts sorted, 6.1-6.4 s in the order the running totals hand them over.
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
-		FROM temp.dataset_fold_rows f`,
+		FROM temp.dataset_fold_rows f ORDER BY ifnull(f.src_ip, 0), ifnull(f.user, 0), ifnull(f.target, 0)`,
 	apply: [`INSERT INTO pair_totals (src_ip, user, target, logons, failed, first_ts, last_ts)
-		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true
+		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true ORDER BY rowid
 		ON CONFLICT (ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) DO UPDATE SET
 			logons = logons + excluded.logons, failed = failed + excluded.failed,
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)`,
@@ -581,12 +584,19 @@ export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS,
 }
 
 /**
- * The definitions of the logons indexes, for a bulk load into an empty (or much smaller) table
- * to drop them and build them once at the end: one sorted pass instead of millions of random
- * B-tree inserts. Run inside the load's transaction, so a rollback restores them.
+ * The definitions of the indexes a bulk load into an empty (or much smaller) table drops and
+ * builds once at the end: one sorted pass instead of millions of random B-tree inserts. Run
+ * inside the load's transaction, so a rollback restores them. Those of the logons, and the
+ * pivots' indexes of pair_totals (by source, user and target, each with last_ts): a fold that
+ * moves a triple's last_ts moves its entry in all three, so with them a fold of 230k triples into
+ * the totals of 10M logons took 2.3 s, without them 0.45 s, and building them at the end 4.3-4.7 s.
+ * Unique indexes stay (pair_totals_key: every fold looks triples up in it).
  */
-export function logonIndexes(db: Db): Array<{name: string; sql: string}> {
-	return db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'logons' AND sql IS NOT NULL ORDER BY name`).all() as Array<{name: string; sql: string}>;
+export function deferredIndexes(db: Db): Array<{name: string; sql: string}> {
+	return db.prepare(`SELECT name, sql FROM sqlite_schema
+		WHERE type = 'index' AND sql IS NOT NULL
+			AND tbl_name IN ('logons', 'pair_totals') AND sql NOT LIKE 'CREATE UNIQUE INDEX%'
+		ORDER BY tbl_name, name`).all() as Array<{name: string; sql: string}>;
 }
 
 export function dropIndexes(db: Db, indexes: Array<{name: string}>): void {

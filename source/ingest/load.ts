@@ -8,7 +8,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
 import type {Db} from '../db/open.ts';
-import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, logonIndexes, logonSpan, rejectInserter, type TotalsSpill} from '../db/store.ts';
+import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, rejectInserter, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
@@ -213,8 +213,9 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		// The parser thread keeps the running totals of what it parses (less work on this thread).
 		const writer = bulkLogonWriter(db, datasetId, options.foldKeys ?? FOLD_KEYS, thread);
 		// A file that brings at least as many rows as the table holds loads faster without the
-		// indexes, built once at the end (inside this transaction: a rollback restores them).
-		const deferred = size / 200 >= logonSpan(db) ? logonIndexes(db) : [];
+		// indexes of the logons and of their totals, built once at the end (inside this
+		// transaction: a rollback restores them).
+		const deferred = size / 200 >= logonSpan(db) ? deferredIndexes(db) : [];
 		dropIndexes(db, deferred);
 		const linesIn = estimateLines(file, size);
 		const insertReject = rejectInserter(db, datasetId);

@@ -162,13 +162,18 @@ test('a bulk load that defers the index builds leaves the same indexes, and the 
 		fs.writeFileSync(first, `${lines.slice(0, 200).join('\n')}\n`);
 		fs.writeFileSync(second, `${lines.slice(200).join('\n')}\n`);
 		const db = openDb(path.join(dir, 'x.sqlite'));
-		const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'logons' ORDER BY name`).all();
+		const indexes = () => db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('logons', 'pair_totals') ORDER BY name`).all();
 		const before = indexes();
+		assert.deepEqual(before.map(i => (i as {name: string}).name), ['logons_src', 'logons_target', 'logons_ts', 'logons_user', 'pair_totals_key', 'pair_totals_src', 'pair_totals_target', 'pair_totals_user']);
+		// A cancelled load into an empty table (deferred builds) gives every dropped index back.
+		assert.equal((await loadFile(db, first, {tz: 'UTC', cancelled: () => true})).status, 'refused');
+		assert.deepEqual(indexes(), before);
 		// The first file goes into an empty table (deferred builds); the second into a larger one.
 		assert.equal((await loadFile(db, first, {tz: 'UTC'})).status, 'loaded');
 		assert.deepEqual(indexes(), before);
 		assert.equal((await loadFile(db, second, {tz: 'UTC'})).status, 'loaded');
 		assert.deepEqual(indexes(), before);
+		// Every index holds every row of its table (the rebuilt ones included).
 		assert.equal((db.prepare('PRAGMA integrity_check').get() as {integrity_check: string}).integrity_check, 'ok');
 		const rows = db.prepare('SELECT raw_ref, ts, user, target, outcome FROM logons ORDER BY id').all() as Array<{raw_ref: number}>;
 		assert.equal(rows.length, 300);
