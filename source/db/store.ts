@@ -100,7 +100,7 @@ const DAYS = {
 		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
 	// Untyped columns: no affinity, so a name such as '10' stays text.
-	stage: 'CREATE TEMP TABLE days_fold_rows (src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours)',
+	stage: 'DROP TABLE IF EXISTS temp.days_fold_rows; CREATE TEMP TABLE days_fold_rows (src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours)',
 	// In key order (one sorted pass over the table's pages); a key staged twice (a day spilled in
 	// two pieces) is added twice.
 	apply: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
@@ -118,17 +118,15 @@ function fold(db: Db, fill: () => void): void {
 }
 
 function startFold(db: Db): void {
-	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows; DROP TABLE IF EXISTS temp.days_fold_rows');
+	db.exec('DROP TABLE IF EXISTS temp.dataset_fold; DROP TABLE IF EXISTS temp.dataset_fold_rows');
 	db.exec(FOLD.stage);
-	db.exec(DAYS.stage);
 }
 
 /** Folds the triples staged since startFold (each once) into the totals, and drops the scratch tables. */
 function endFold(db: Db): void {
 	db.prepare(FOLD.collect).run();
 	for (const sql of FOLD.apply) db.prepare(sql).run();
-	db.prepare(DAYS.apply).run();
-	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows; DROP TABLE temp.days_fold_rows');
+	db.exec('DROP TABLE temp.dataset_fold; DROP TABLE temp.dataset_fold_rows');
 }
 
 /**
@@ -447,30 +445,85 @@ function valuesInsert(into: string, width: number, rows: number): string {
 	return `INSERT INTO ${into} VALUES ${Array.from({length: rows}, () => row).join(', ')}`;
 }
 
+/**
+ * Rows a bulk load stages for one of the totals keyed by name first (hour_totals: kind, name,
+ * hour; hunt_days: source, user, day, ...), added in key order once `limit` are staged, and at
+ * the end. The rows of a stretch of time are spread over the whole table, one or a few per name,
+ * so each addition walks most of its pages: the more rows it adds at once, the fewer pages per
+ * row. Into the hour totals of 10M logons, 271k rows took 12.8 us each, 2.9M rows 4.2 us each.
+ */
+class StagedRows {
+	private staged = 0;
+	private created = false;
+
+	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; apply: string; width: number}, private readonly limit: number) {}
+
+	add(values: unknown[]): void {
+		if (values.length === 0) return;
+		if (!this.created) this.db.exec(this.sql.stage);
+		this.created = true;
+		insertRows(this.db, this.sql.table, values, this.sql.width);
+		this.staged += values.length / this.sql.width;
+		if (this.staged >= this.limit) this.apply();
+	}
+
+	/** Adds what is staged, and drops the staging table. */
+	finish(): void {
+		if (this.staged > 0) this.apply();
+		if (this.created) this.db.exec(`DROP TABLE ${this.sql.table}`);
+		this.created = false;
+	}
+
+	private apply(): void {
+		this.db.prepare(this.sql.apply).run();
+		this.db.prepare(`DELETE FROM ${this.sql.table}`).run();
+		this.staged = 0;
+	}
+}
+
 /** Rows per multi-row insert of spilled totals into a staging table. */
 const STAGE_ROWS = 100;
+
+/** Inserts `values`, `width` a row, into the staging table `table`. */
+function insertRows(db: Db, table: string, values: unknown[], width: number): void {
+	const sql = (rows: number) => valuesInsert(table, width, rows);
+	const rows = values.length / width;
+	const whole = Math.floor(rows / STAGE_ROWS);
+	if (whole > 0) {
+		const many = db.prepare(sql(STAGE_ROWS));
+		const chunk = STAGE_ROWS * width;
+		for (let r = 0; r < whole; r++) many.run(values.slice(r * chunk, (r + 1) * chunk));
+	}
+
+	const rest = rows - whole * STAGE_ROWS;
+	if (rest > 0) db.prepare(sql(rest)).run(values.slice(whole * STAGE_ROWS * width));
+}
+
+/** Rows of hour_totals and of hunt_days staged before they are added: so many folds' worth of keys. */
+const STAGED_FOLDS = 10;
 
 /**
  * Adds a bulk load's spilled running totals to pair_totals, entity_totals, hour_totals and hunt_days, on the
  * loading thread inside the load's transaction. Triples are staged until the last piece of their
- * spill, then folded. Hour rows are staged, then added in key order every `limit` rows and at the
- * end (one sorted pass over the table's pages instead of a random insert per row; adding each row
- * as it comes, in time order, costs about twice as much as sorting them first).
+ * spill, then folded. Hour and day rows are staged, then added in key order every STAGED_FOLDS
+ * times `limit` rows and at the end (StagedRows; adding each row as it comes, in time order,
+ * costs about twice as much as sorting them first).
  */
 class TotalsTables {
 	private folding = false;
-	private hourStage = false;
-	private hoursStaged = 0;
+	private readonly hours: StagedRows;
+	private readonly days: StagedRows;
 
-	constructor(private readonly db: Db, private readonly limit: number) {}
+	constructor(private readonly db: Db, limit: number) {
+		this.hours = new StagedRows(db, {table: 'temp.hour_fold_rows', stage: HOURS.stage, apply: HOURS.apply, width: HOUR_WIDTH}, limit * STAGED_FOLDS);
+		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, apply: DAYS.apply, width: DAY_WIDTH}, limit * STAGED_FOLDS);
+	}
 
 	add(spill: TotalsSpill): void {
-		const days = spill.days ?? [];
-		if (spill.pairs.length > 0 || days.length > 0) {
+		if (spill.pairs.length > 0) {
 			if (!this.folding) startFold(this.db);
 			this.folding = true;
-			this.insertRows('temp.dataset_fold_rows', spill.pairs, PAIR_WIDTH);
-			this.insertRows('temp.days_fold_rows', days, DAY_WIDTH);
+			insertRows(this.db, 'temp.dataset_fold_rows', spill.pairs, PAIR_WIDTH);
 		}
 
 		if (spill.fold && this.folding) {
@@ -478,43 +531,16 @@ class TotalsTables {
 			this.folding = false;
 		}
 
-		if (spill.hours.length > 0) {
-			if (!this.hourStage) this.db.exec(HOURS.stage);
-			this.hourStage = true;
-			this.insertRows('temp.hour_fold_rows', spill.hours, HOUR_WIDTH);
-			this.hoursStaged += spill.hours.length / HOUR_WIDTH;
-			if (this.hoursStaged >= this.limit) this.applyHours();
-		}
+		this.days.add(spill.days ?? []);
+		this.hours.add(spill.hours);
 	}
 
 	/** Adds what is staged, and drops the staging tables. */
 	finish(): void {
 		if (this.folding) endFold(this.db);
 		this.folding = false;
-		if (this.hoursStaged > 0) this.applyHours();
-		if (this.hourStage) this.db.exec('DROP TABLE temp.hour_fold_rows');
-		this.hourStage = false;
-	}
-
-	private applyHours(): void {
-		this.db.prepare(HOURS.apply).run();
-		this.db.prepare('DELETE FROM temp.hour_fold_rows').run();
-		this.hoursStaged = 0;
-	}
-
-	/** Inserts `values`, `width` a row, into the staging table `table`. */
-	private insertRows(table: string, values: unknown[], width: number): void {
-		const sql = (rows: number) => valuesInsert(table, width, rows);
-		const rows = values.length / width;
-		const whole = Math.floor(rows / STAGE_ROWS);
-		if (whole > 0) {
-			const many = this.db.prepare(sql(STAGE_ROWS));
-			const chunk = STAGE_ROWS * width;
-			for (let r = 0; r < whole; r++) many.run(values.slice(r * chunk, (r + 1) * chunk));
-		}
-
-		const rest = rows - whole * STAGE_ROWS;
-		if (rest > 0) this.db.prepare(sql(rest)).run(values.slice(whole * STAGE_ROWS * width));
+		this.days.finish();
+		this.hours.finish();
 	}
 }
 
