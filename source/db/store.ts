@@ -475,7 +475,7 @@ class StagedRows {
 	}
 
 	private apply(): void {
-		this.db.prepare(this.sql.apply).run();
+		withSmallSortRuns(this.db, () => this.db.prepare(this.sql.apply).run());
 		this.db.prepare(`DELETE FROM ${this.sql.table}`).run();
 		this.staged = 0;
 	}

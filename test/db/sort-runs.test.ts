@@ -1,5 +1,6 @@
 /**
- * Hunts, the allowlist suggestions and a bulk load's index builds run with a 2 MiB page cache
+ * Hunts, the allowlist suggestions, a bulk load's index builds and its additions of staged hour and
+ * day rows run with a 2 MiB page cache
  * (withSmallSortRuns), so that SQLite sorts in small runs; the connection gets its own 64 MiB back afterwards, whether the work
  * returned or threw.
  */
@@ -13,6 +14,7 @@ import {suggestEntries} from '../../source/allowlist/suggest.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
+import {addBulk} from '../helpers/totals.ts';
 
 const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
 
@@ -73,6 +75,24 @@ test('a bulk load builds its deferred indexes with the small cache, and keeps it
 	assert.ok(indexes.n >= 7, 'the indexes of the logons and of pair_totals are back');
 	assert.equal(seen.length, indexes.n, 'an empty table: every index was dropped and built again');
 	for (const [sql, size] of seen) assert.equal(size, -2000, sql);
+	assert.equal(cacheSize(db), -65_536);
+});
+
+test('a bulk load adds its staged hour and day rows with the small cache', t => {
+	const db = fileDb(t);
+	const seen: Array<[string, number]> = [];
+	const prepare = db.prepare.bind(db);
+	db.prepare = ((sql: string) => {
+		const table = /^\s*INSERT INTO (hour_totals|hunt_days)\b[\s\S]*FROM temp\./.exec(sql)?.[1];
+		if (table) seen.push([table, cacheSize(db)]);
+		return prepare(sql);
+	}) as typeof db.prepare;
+	// Two folds' keys a stage: more names and hours than that, so rows are added during the load too.
+	const rows = Array.from({length: 120}, (_, i) => logon({src_ip: `10.0.0.${i % 9}`, user: `user${i % 13}`, target: `SRV${i % 5}`, ts: Date.parse('2026-11-01T00:00:00Z') + i * 3_600_000}));
+	addBulk(db, rows, 2, 'sha-staged');
+	assert.ok(seen.filter(([table]) => table === 'hour_totals').length > 1, 'hour rows added more than once');
+	assert.ok(seen.filter(([table]) => table === 'hunt_days').length > 1, 'day rows added more than once');
+	for (const [table, size] of seen) assert.equal(size, -2000, table);
 	assert.equal(cacheSize(db), -65_536);
 });
 
