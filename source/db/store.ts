@@ -59,9 +59,9 @@ const FOLD = {
 		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
 		GROUP BY src_ip, user, target`,
-	// In the order of pair_totals' key, which the lookups here and the upserts below then walk in
-	// one pass instead of jumping about it: a fold of 230k triples into the totals of 10M logons
-	// took 2.3 s of upserts sorted, 6.1-6.4 s in the order the running totals hand them over.
+	// In the order of pair_totals' key, which the upserts below then walk in one pass instead of
+	// jumping about it: a fold of 230k triples into the totals of 10M logons took 2.3 s of upserts
+	// sorted, 6.1-6.4 s in the order the running totals hand them over.
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
