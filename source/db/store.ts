@@ -59,13 +59,15 @@ const FOLD = {
 		SELECT src_ip, user, target, count(*), sum(outcome = 'failure'), min(ts), max(ts)
 		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
 		GROUP BY src_ip, user, target`,
-	// In the order of pair_totals' key, which the upserts below then walk in one pass instead of
-	// jumping about it: a fold of 230k triples into the totals of 10M logons took 2.3 s of upserts
-	// sorted, 6.1-6.4 s in the order the running totals hand them over.
+	// In the order of pair_totals' key, which the lookups here and the upserts below then walk in
+	// one pass instead of jumping about it: a fold of 230k triples into the totals of 10M logons
+	// took 2.3 s of upserts sorted, 6.1-6.4 s in the order the running totals hand them over; the
+	// lookups of 113k triples 0.48 s sorted first, 0.84 s sorted after. (Sorted in the subquery,
+	// so the lookups see that order; SQLite reads it in order, and another order would only be slower.)
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
-		FROM temp.dataset_fold_rows f ORDER BY ifnull(f.src_ip, 0), ifnull(f.user, 0), ifnull(f.target, 0)`,
+		FROM (SELECT * FROM temp.dataset_fold_rows ORDER BY ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) f`,
 	apply: [`INSERT INTO pair_totals (src_ip, user, target, logons, failed, first_ts, last_ts)
 		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true ORDER BY rowid
 		ON CONFLICT (ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) DO UPDATE SET
