@@ -37,16 +37,11 @@ export interface DuckBaseline {
 	close(): void;
 }
 
-/** The CSV's columns (sqlite3 -csv of the bench's COLUMNS) with DuckDB types. */
-function columnTypes(columns: string): Record<string, string> {
-	return Object.fromEntries(columns.split(', ').map(c => [c, /^(ts|event_id|logon_type|src_port|dataset_id|raw_ref)$/.test(c) ? 'BIGINT' : 'VARCHAR']));
-}
-
 /**
  * Opens a DuckDB database file at `file`, loads `csv` into its table logons, and returns the
  * baseline, or a one-line reason when DuckDB is not installed.
  */
-export async function duckBaseline(file: string, csv: string, columns: string): Promise<DuckBaseline | string> {
+export async function duckBaseline(file: string, csv: string, columns: Array<{name: string; integer: boolean}>): Promise<DuckBaseline | string> {
 	let duck: DuckModule;
 	try {
 		// A name in a variable: TypeScript does not look for the package, which is not installed
@@ -61,7 +56,7 @@ export async function duckBaseline(file: string, csv: string, columns: string): 
 	const instance = await duck.DuckDBInstance.create(file);
 	const db = await instance.connect();
 	const start = performance.now();
-	await db.run(`CREATE TABLE logons AS SELECT * FROM read_csv($csv, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = ${structLiteral(columnTypes(columns))})`, {csv});
+	await db.run(`CREATE TABLE logons AS SELECT * FROM read_csv($csv, header = false, delim = ',', quote = '"', escape = '"', auto_detect = false, columns = ${structLiteral(columns)})`, {csv});
 	await db.run('CHECKPOINT');
 	const loadMs = performance.now() - start;
 	const about = (await db.runAndReadAll('SELECT version() AS v, current_setting(\'threads\') AS t')).getRowObjectsJson()[0]!;
@@ -86,8 +81,8 @@ export async function duckBaseline(file: string, csv: string, columns: string): 
 }
 
 /** {'name': 'TYPE', ...}: read_csv's columns argument (names and types are ours, not data). */
-function structLiteral(types: Record<string, string>): string {
-	return `{${Object.entries(types).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
+function structLiteral(columns: Array<{name: string; integer: boolean}>): string {
+	return `{${columns.map(c => `'${c.name}': '${c.integer ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
 }
 
 /** Where two seed results first differ, or null when they are the same rows in the same order. */

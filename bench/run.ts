@@ -64,6 +64,8 @@ function childLoad(db: string, file: string, format?: string): LoadRun {
 }
 
 const COLUMNS = 'ts, outcome, event_id, logon_type, src_ip, src_port, src_host, user, domain, target, dst_host, dst_ip, service, auth_package, log_source_type, dataset_id, raw_ref';
+/** The CSV's columns, each with whether it holds integers (the rest text): for .import's table and DuckDB's. */
+const CSV_COLUMNS = COLUMNS.split(', ').map(name => ({name, integer: /^(ts|event_id|logon_type|src_port|dataset_id|raw_ref)$/.test(name)}));
 
 /** The loaded rows as CSV (sqlite3 CLI), for the baselines: sqlite3's `.import` and DuckDB. */
 function exportCsv(db: string, scratch: string): string {
@@ -82,7 +84,7 @@ function sqliteImport(csv: string, scratch: string): {rows: number; ms: number; 
 	let rows = 0;
 	for (let i = 0; i < RUNS; i++) {
 		fs.rmSync(target, {force: true});
-		const script = `CREATE TABLE logons (${COLUMNS.split(', ').map(c => `${c} ${/^(ts|event_id|logon_type|src_port|dataset_id|raw_ref)$/.test(c) ? 'INTEGER' : 'TEXT'}`).join(', ')});\n.mode csv\n.import ${csv} logons\n`;
+		const script = `CREATE TABLE logons (${CSV_COLUMNS.map(c => `${c.name} ${c.integer ? 'INTEGER' : 'TEXT'}`).join(', ')});\n.mode csv\n.import ${csv} logons\n`;
 		const t = performance.now();
 		// bash's `times` prints the CPU time of its children: the sqlite3 process.
 		const r = spawnSync('bash', ['-c', `sqlite3 '${target}' && times`], {input: script, encoding: 'utf8'});
@@ -97,43 +99,55 @@ function sqliteImport(csv: string, scratch: string): {rows: number; ms: number; 
 	return {rows, ms: median(runs), cpuMs: median(cpus), csvBytes: fs.statSync(csv).size};
 }
 
-/** Wall-clock and CPU time of one call, in ms. */
-function timed(fn: () => unknown): {wall: number; cpu: number} {
+type Time = {wall: number; cpu: number};
+
+/** Starts measuring; the function returned gives the wall-clock and CPU time since, in ms. */
+function stopwatch(): () => Time {
 	const c = process.cpuUsage();
 	const t = performance.now();
-	fn();
-	const wall = performance.now() - t;
-	const u = process.cpuUsage(c);
-	return {wall, cpu: (u.user + u.system) / 1000};
+	return () => {
+		const wall = performance.now() - t;
+		const u = process.cpuUsage(c);
+		return {wall, cpu: (u.user + u.system) / 1000};
+	};
 }
+
+/** Wall-clock and CPU time of one call, in ms. */
+function timed(fn: () => unknown): Time {
+	const stop = stopwatch();
+	fn();
+	return stop();
+}
+
+const medians = (xs: Time[]): Time => ({wall: median(xs.map(x => x.wall)), cpu: median(xs.map(x => x.cpu))});
 
 /**
  * Medians (wall clock and CPU) over RUNS of fn. The first run is a warm-up when there are several
  * runs; a figure whose first run takes over 3 s is the median of that run and one more.
  */
-function bench(fn: () => unknown, runs = RUNS): {wall: number; cpu: number} {
+function bench(fn: () => unknown, runs = RUNS): Time {
 	const first = timed(fn);
-	let xs = [first];
-	if (runs > 1) xs = first.wall > 3000 ? [first, timed(fn)] : Array.from({length: runs}, () => timed(fn));
-	return {wall: median(xs.map(x => x.wall)), cpu: median(xs.map(x => x.cpu))};
+	if (runs === 1) return first;
+	return medians(first.wall > 3000 ? [first, timed(fn)] : Array.from({length: runs}, () => timed(fn)));
 }
 
-/** bench() for an async call (DuckDB's): the same runs and medians, the time until it settles. */
-async function benchAsync(fn: () => Promise<unknown>, runs = RUNS): Promise<{wall: number; cpu: number}> {
-	const xs: Array<{wall: number; cpu: number}> = [];
-	while (xs.length < (runs === 1 ? 1 : xs[0] && xs[0].wall > 3000 ? 2 : runs)) {
-		const c = process.cpuUsage();
-		const t = performance.now();
+/** bench() for an async call (DuckDB's), timed until it settles: the same runs and medians. */
+async function benchAsync(fn: () => Promise<unknown>, runs = RUNS): Promise<Time> {
+	const timedAsync = async () => {
+		const stop = stopwatch();
 		await fn();
-		const wall = performance.now() - t;
-		const u = process.cpuUsage(c);
-		xs.push({wall, cpu: (u.user + u.system) / 1000});
-	}
+		return stop();
+	};
 
-	return {wall: median(xs.map(x => x.wall)), cpu: median(xs.map(x => x.cpu))};
+	const first = await timedAsync();
+	if (runs === 1) return first;
+	if (first.wall > 3000) return medians([first, await timedAsync()]);
+	const xs: Time[] = [];
+	for (let i = 0; i < runs; i++) xs.push(await timedAsync());
+	return medians(xs);
 }
 
-const both = (t: {wall: number; cpu: number}) => `${ms(t.wall)} (CPU ${ms(t.cpu)})`;
+const both = (t: Time) => `${ms(t.wall)} (CPU ${ms(t.cpu)})`;
 
 /** A tmux server of the bench's own, so other tmux users on the machine cannot end it. */
 const SOCKET = ['-L', `lateral-bench-${process.pid}`];
@@ -268,7 +282,7 @@ for (const size of SIZES) {
 	out(`Baseline: sqlite3 CLI \`.import\` of the same ${fmt(imp.rows)} rows as CSV (${fmt(imp.csvBytes / 1e6, 0)} MB, into a table without indexes): ${ms(imp.ms)}, ${fmt(importRate)} rows/s; CPU ${ms(imp.cpuMs)}, ${fmt(importCpuRate)} rows per CPU-s.`);
 	out(`**windows-json load rate / sqlite3 .import rate = ${fmt(ndjsonRate / importRate, 2)}** wall clock, ${fmt(ndjsonCpuRate / importCpuRate, 2)} per CPU-second (target >= 0.70).`);
 	log('DuckDB baseline ...');
-	const duck = await duckBaseline(path.join(scratch, 'duck.duckdb'), csv, COLUMNS);
+	const duck = await duckBaseline(path.join(scratch, 'duck.duckdb'), csv, CSV_COLUMNS);
 	fs.rmSync(csv, {force: true});
 	if (typeof duck === 'string') out(`DuckDB baseline: ${duck}.`);
 	else out(`Baseline: DuckDB ${duck.version} (${duck.threads} threads), the same rows loaded from that CSV into a table of a database file in ${ms(duck.loadMs)}; the seed queries in its SQL (bench/duckdb/) are timed below.`);
@@ -287,6 +301,7 @@ for (const size of SIZES) {
 	// a connection that may write the cache. The cache is emptied first so that every cold run is cold.
 	const rw = openDb(mainDb);
 	clearHuntCache(rw);
+	const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
 	for (const [profile, window] of [['qradar', undefined], ['qradar', null], ['logscale', undefined], ['lateral', undefined]] as const) {
 		log(`hunt ${profile} ...`);
 		let found: Finding[] = [];
@@ -303,7 +318,6 @@ for (const size of SIZES) {
 		const findings = found.length;
 
 		// The window hunt() used: qradar's default is the 24 hours up to the newest logon.
-		const now = (db.prepare('SELECT max(ts) AS t FROM logons').get() as {t: number}).t;
 		const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
 		let plain = '';
 		let ratio = '';
