@@ -1,8 +1,7 @@
 /**
  * Hunts, the allowlist suggestions, a bulk load's index builds and its additions of staged hour and
- * day rows run with a 2 MiB page cache
- * (withSmallSortRuns), so that SQLite sorts in small runs; the connection gets its own 64 MiB back afterwards, whether the work
- * returned or threw.
+ * day rows run with a 2 MiB page cache (withSmallSortRuns), so that SQLite sorts in small runs; the
+ * connection gets its own 64 MiB back afterwards, whether the work returned or threw.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +16,15 @@ import {addDataset, logon} from '../helpers/logons.ts';
 import {addBulk} from '../helpers/totals.ts';
 
 const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
+
+/** Calls `see` with each statement `db` prepares from now on, and the cache size at that moment. */
+function onPrepare(db: Db, see: (sql: string, cache: number) => void): void {
+	const prepare = db.prepare.bind(db);
+	db.prepare = ((sql: string) => {
+		see(sql, cacheSize(db));
+		return prepare(sql);
+	}) as typeof db.prepare;
+}
 
 function fileDb(t: {after: (fn: () => void) => void}): Db {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-sort-runs-'));
@@ -44,11 +52,9 @@ test('every profile runs its statement with the small cache, cached or not', t =
 	addDataset(db, ['SRV1', 'SRV2', 'SRV3'].map((target, i) => logon({src_ip: '10.0.0.9', user: 'admin', target, ts: Date.parse('2026-11-05T02:00:00Z') + i * 60_000})));
 	// The cache size at the moment the hunt's own statement (the one binding :limit) is prepared.
 	const seen: number[] = [];
-	const prepare = db.prepare.bind(db);
-	db.prepare = ((sql: string) => {
-		if (sql.includes(':limit')) seen.push(cacheSize(db));
-		return prepare(sql);
-	}) as typeof db.prepare;
+	onPrepare(db, (sql, cache) => {
+		if (sql.includes(':limit')) seen.push(cache);
+	});
 	for (const profile of ['qradar', 'logscale', 'lateral']) {
 		for (const cache of [false, true]) {
 			seen.length = 0;
@@ -81,12 +87,10 @@ test('a bulk load builds its deferred indexes with the small cache, and keeps it
 test('a bulk load adds its staged hour and day rows with the small cache', t => {
 	const db = fileDb(t);
 	const seen: Array<[string, number]> = [];
-	const prepare = db.prepare.bind(db);
-	db.prepare = ((sql: string) => {
+	onPrepare(db, (sql, cache) => {
 		const table = /^\s*INSERT INTO (hour_totals|hunt_days)\b[\s\S]*FROM temp\./.exec(sql)?.[1];
-		if (table) seen.push([table, cacheSize(db)]);
-		return prepare(sql);
-	}) as typeof db.prepare;
+		if (table) seen.push([table, cache]);
+	});
 	// Two folds' keys a stage: more names and hours than that, so rows are added during the load too.
 	const rows = Array.from({length: 120}, (_, i) => logon({src_ip: `10.0.0.${i % 9}`, user: `user${i % 13}`, target: `SRV${i % 5}`, ts: Date.parse('2026-11-01T00:00:00Z') + i * 3_600_000}));
 	addBulk(db, rows, 2, 'sha-staged');
@@ -100,11 +104,9 @@ test('the allowlist suggestions run with the small cache', t => {
 	const db = fileDb(t);
 	addDataset(db, [logon({src_ip: '10.0.0.9', user: 'admin', target: 'SRV1'})]);
 	const seen: number[] = [];
-	const prepare = db.prepare.bind(db);
-	db.prepare = ((sql: string) => {
-		if (sql.includes(':jump_users')) seen.push(cacheSize(db));
-		return prepare(sql);
-	}) as typeof db.prepare;
+	onPrepare(db, (sql, cache) => {
+		if (sql.includes(':jump_users')) seen.push(cache);
+	});
 	suggestEntries(db, 'UTC');
 	assert.deepEqual(seen, [-2000]);
 	assert.equal(cacheSize(db), -65_536);
