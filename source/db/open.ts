@@ -40,8 +40,9 @@ const SORT_CACHE_KIB = -2000;
 
 /**
  * Runs `work` (a hunt, the allowlist suggestions, a bulk load's index builds and its additions of
- * staged hour and day rows) with a 2 MiB page cache, then gives the connection its own back. SQLite's sorter holds rows in memory up to the
- * page cache's size before it writes them out as one sorted run, and merges the runs at the end.
+ * staged hour and day rows) with a 2 MiB page cache, then gives the connection its own back.
+ * SQLite's sorter holds rows in memory up to the page cache's size before it writes them out as
+ * one sorted run, and merges the runs at the end.
  * A hunt sorts up to every logon of its window (its GROUP BYs, ORDER BYs and window functions);
  * an index build sorts every row. In runs of 2 MiB that took less memory, and no more time, than
  * in runs of 64 MiB:
