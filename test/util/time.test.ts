@@ -47,3 +47,31 @@ test('durations and instants from flags', () => {
 	assert.throws(() => parseInstant('tomorrow', '--now'), /--now: "tomorrow" is not an ISO 8601 time/);
 	assert.throws(() => checkTimeZone('Mars/Olympus'), /unknown time zone/);
 });
+
+test('formatLocal agrees with Intl at random instants and around offset changes in eight zones', () => {
+	const zones = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+	// Intl is the oracle: it formats whole seconds, and formatLocal drops the milliseconds.
+	const formats = new Map(zones.map(tz => [tz, new Intl.DateTimeFormat('en-US', {timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'})]));
+	const byIntl = (ts: number, tz: string) => {
+		const parts = formats.get(tz)!.formatToParts(new Date(ts - (((ts % 1000) + 1000) % 1000)));
+		const get = (type: string) => parts.find(p => p.type === type)!.value;
+		return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+	};
+
+	let seed = 7;
+	const random = () => {
+		seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return seed / 2_147_483_648;
+	};
+
+	const instants: number[] = [];
+	for (let i = 0; i < 400; i++) instants.push(Math.floor(Date.UTC(1950, 0, 1) + random() * 150 * 365 * 86_400_000));
+	// Every 7.5 minutes across the 2026 spring and autumn changes (northern and southern).
+	for (const start of [Date.UTC(2026, 2, 7), Date.UTC(2026, 3, 4), Date.UTC(2026, 8, 26), Date.UTC(2026, 9, 24)]) {
+		for (let t = start; t < start + 3 * 86_400_000; t += 450_000) instants.push(t, t + 999, t - 1);
+	}
+
+	for (const tz of zones) {
+		for (const ts of instants) assert.equal(formatLocal(ts, tz), byIntl(ts, tz), `${new Date(ts).toISOString()} in ${tz}`);
+	}
+});
