@@ -308,7 +308,7 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 		now: window.now,
 		since: window.since,
 		tz: options.tz,
-		rows: raw.map((r, i) => presenter.row(r, findings[i]!, options.tz)),
+		rows: options.findingsOnly ? [] : raw.map((r, i) => presenter.row(r, findings[i]!, options.tz)),
 		findings,
 	};
 }

@@ -60,6 +60,8 @@ export interface HuntOptions {
 	onlyEntry?: number;
 	/** Answer from the hunt cache when the same hunt ran over the same data (default true). */
 	cache?: boolean;
+	/** Only the findings: leave `rows` empty (the console shows findings, and sends them between processes). */
+	findingsOnly?: boolean;
 }
 
 export interface HuntResult {
@@ -69,7 +71,7 @@ export interface HuntResult {
 	/** Inclusive window start, epoch ms; null without a window. */
 	since: number | null;
 	tz: string;
-	/** Rows exactly as the profile's JSON output names them (SPEC 4.1, 4.2, 4.3). */
+	/** Rows exactly as the profile's JSON output names them (SPEC 4.1, 4.2, 4.3); empty with `findingsOnly`. */
 	rows: Array<Record<string, unknown>>;
 	/** The same findings in the shared shape, same order as rows. */
 	findings: Finding[];

@@ -21,6 +21,7 @@ import {openDb, openMemoryDb} from '../../source/db/open.ts';
 import {insertEntries} from '../../source/db/allowlist.ts';
 import {clearHuntCache} from '../../source/db/hunt-cache.ts';
 import {validateEntry} from '../../source/allowlist/entry.ts';
+import {hunt} from '../../source/detect/hunt.ts';
 import {App} from '../../source/ui/app.tsx';
 import {databaseFile, HuntProcess, runHunt, type HuntInput} from '../../source/ui/hooks/use-hunt.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
@@ -30,6 +31,18 @@ import {linesOf} from './harness.tsx';
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hunt-process-'));
 after(() => fs.rmSync(scratch, {recursive: true, force: true}));
 afterEach(() => cleanup());
+
+/** Every hunt process a test starts, stopped after it even when an assertion failed midway (else the file never ends). */
+const hunters: HuntProcess[] = [];
+const startHunter = (file: string, readOnly: boolean) => {
+	const hunter = new HuntProcess(file, readOnly);
+	hunters.push(hunter);
+	return hunter;
+};
+
+afterEach(async () => {
+	for (const hunter of hunters.splice(0)) await hunter.stop();
+});
 
 /** The hunt processes killed (the hook kills a superseded hunt's). */
 const killed: ChildProcess[] = [];
@@ -97,11 +110,14 @@ const cached = (db: Database.Database) => (db.prepare('SELECT count(*) AS n FROM
 
 test('the hunt process answers exactly what the main thread computes, hunt after hunt', async () => {
 	const {file, db} = walDb('same.sqlite');
-	const hunter = new HuntProcess(file, false);
+	const hunter = startHunter(file, false);
 	for (const profile of ['lateral', 'qradar', 'logscale']) {
 		for (const input of [{profile, tz: 'UTC'}, {profile, tz: 'Europe/Paris', window: null, showSuppressed: true}] as HuntInput[]) {
 			const expected = runHunt(db, input);
 			assert.ok(expected.result, `${profile} ran`);
+			// The console shows findings only: the rows the CLI prints are neither made nor sent.
+			assert.deepEqual(expected.result.rows, []);
+			assert.deepEqual(expected.result.findings, hunt(db, {profile, tz: input.tz, ...(input.window === undefined ? {} : {window: input.window})}).findings);
 			// The process computes its own answer, not the one the main thread just cached.
 			clearHuntCache(db);
 			assert.deepEqual(await hunter.run(input), expected, JSON.stringify(input));
@@ -132,7 +148,7 @@ test('a read-only hunt process answers the same and writes nothing', async () =>
 	const input = {profile: 'lateral', tz: 'UTC', showSuppressed: true};
 	const expected = runHunt(db, input);
 	clearHuntCache(db);
-	const hunter = new HuntProcess(file, true);
+	const hunter = startHunter(file, true);
 	assert.deepEqual(await hunter.run(input), expected);
 	assert.equal(cached(db), 0);
 	await hunter.stop();
@@ -140,7 +156,7 @@ test('a read-only hunt process answers the same and writes nothing', async () =>
 });
 
 test('a database the hunt process cannot open answers with one line, not a crash', async () => {
-	const hunter = new HuntProcess(path.join(scratch, 'missing', 'gone.sqlite'), true);
+	const hunter = startHunter(path.join(scratch, 'missing', 'gone.sqlite'), true);
 	const state = await hunter.run({profile: 'qradar', tz: 'UTC'});
 	assert.equal(state.result, undefined);
 	assert.match(state.error ?? '', /^cannot open database .*gone\.sqlite/);
@@ -149,7 +165,7 @@ test('a database the hunt process cannot open answers with one line, not a crash
 
 test('stopping a hunt stuck inside SQLite kills its process at once; it never answers', async () => {
 	const {db, release} = lockedDb('stop.sqlite');
-	const hunter = new HuntProcess(databaseFile(db)!, false);
+	const hunter = startHunter(databaseFile(db)!, false);
 	let answered = false;
 	void hunter.run({profile: 'qradar', tz: 'UTC'}).then(() => {
 		answered = true;

@@ -54,7 +54,7 @@ export function huntFailure(error: unknown, logons: number): HuntState {
 export function runHunt(db: Db, input: HuntInput): HuntState {
 	const logons = countLogons(db);
 	try {
-		const options = {profile: input.profile, tz: input.tz, ...(input.now === undefined ? {} : {now: input.now}), ...(input.window === undefined ? {} : {window: input.window})};
+		const options = {profile: input.profile, tz: input.tz, findingsOnly: true, ...(input.now === undefined ? {} : {now: input.now}), ...(input.window === undefined ? {} : {window: input.window})};
 		const result = hunt(db, options);
 		let suppressed: Finding[] = [];
 		if (input.showSuppressed) {
