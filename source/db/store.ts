@@ -23,6 +23,8 @@ export interface DatasetRow {
 	first_id: number;
 	/** Null until finishDataset. */
 	last_id: number | null;
+	/** The file's size; null for a file loaded before it was recorded (migration 0011), or rows written otherwise. */
+	bytes: number | null;
 }
 
 export function findDatasetBySha(db: Db, sha256: string): DatasetRow | undefined {
@@ -37,10 +39,23 @@ export function listDatasets(db: Db): DatasetRow[] {
  * Inserts the dataset row for a file about to be loaded (inside the load's transaction). Its
  * logons get ids above every id in the table now: first_id.
  */
-export function insertDataset(db: Db, row: {path: string; format: FormatName; sha256: string}): number {
-	const info = db.prepare(`INSERT INTO datasets (path, format, sha256, loaded_at, first_id)
-		VALUES (@path, @format, @sha256, @loaded_at, (SELECT coalesce(max(id), 0) + 1 FROM logons))`).run({...row, loaded_at: Date.now()});
+export function insertDataset(db: Db, row: {path: string; format: FormatName; sha256: string; bytes?: number}): number {
+	const info = db.prepare(`INSERT INTO datasets (path, format, sha256, bytes, loaded_at, first_id)
+		VALUES (@path, @format, @sha256, @bytes, @loaded_at, (SELECT coalesce(max(id), 0) + 1 FROM logons))`).run({bytes: null, ...row, loaded_at: Date.now()});
 	return Number(info.lastInsertRowid);
+}
+
+/** Records the sha256 of a dataset's file once it is known (a load hashes the file alongside its parse). */
+export function setDatasetSha(db: Db, id: number, sha256: string): void {
+	db.prepare('UPDATE datasets SET sha256 = ? WHERE id = ?').run(sha256, id);
+}
+
+/**
+ * True when a file of `bytes` bytes may hold a loaded file's bytes: a dataset has that size, or
+ * one's size was never recorded.
+ */
+export function maybeLoaded(db: Db, bytes: number): boolean {
+	return db.prepare('SELECT 1 FROM datasets WHERE bytes = ? OR bytes IS NULL LIMIT 1').get(bytes) !== undefined;
 }
 
 /**

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import {execFileSync} from 'node:child_process';
 import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readJsonRecords} from '../../source/ingest/json-records.ts';
@@ -163,6 +164,47 @@ describe('loading', () => {
 		assert.equal(second.status, 'duplicate');
 		assert.equal(countLogons(db), 2);
 		assert.equal(listDatasets(db).length, 1);
+	});
+
+	test('a file is hashed alongside its parse: its sha256 (as sha256sum gives it) and size are recorded', async () => {
+		for (const parseThread of [false, true]) {
+			const db = openMemoryDb();
+			const file = write(`${WINDOWS_LINE(1)}\n${WINDOWS_LINE(2)}\n${WINDOWS_LINE(3)}\n`);
+			const result = await loadFile(db, file, {tz: 'UTC', parseThread});
+			assert.equal(result.status, 'loaded');
+			const [dataset] = listDatasets(db);
+			assert.equal(dataset!.sha256, execFileSync('sha256sum', [file], {encoding: 'utf8'}).split(' ')[0]);
+			assert.equal(dataset!.bytes, fs.statSync(file).size);
+		}
+	});
+
+	test('a file the size of a loaded one is hashed first: a duplicate is answered before any parse, other bytes load', async () => {
+		const db = openMemoryDb();
+		const first = write(`${WINDOWS_LINE(1)}\n${WINDOWS_LINE(2)}\n`);
+		const other = write(`${WINDOWS_LINE(3)}\n${WINDOWS_LINE(4)}\n`);
+		assert.equal(fs.statSync(first).size, fs.statSync(other).size);
+		assert.equal((await loadFile(db, first, {tz: 'UTC'})).status, 'loaded');
+		// No batch parsed, no progress reported: the duplicate is answered first.
+		let progress = 0;
+		assert.equal((await loadFile(db, write(fs.readFileSync(first)), {tz: 'UTC', onProgress: () => progress++})).status, 'duplicate');
+		assert.equal(progress, 0);
+		assert.equal((await loadFile(db, other, {tz: 'UTC'})).status, 'loaded');
+		assert.equal(countLogons(db), 4);
+		assert.equal(listDatasets(db).length, 2);
+	});
+
+	test('the same bytes found only once parsed (recorded under another size, or before sizes were) load nothing', async () => {
+		for (const bytes of [1, null]) {
+			const db = openMemoryDb();
+			const file = write(`${WINDOWS_LINE(5)}\n${WINDOWS_LINE(6)}\n`);
+			const sha256 = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+			db.prepare(`INSERT INTO datasets (path, format, sha256, bytes, loaded_at, first_id) VALUES ('/elsewhere.json', 'windows-json', ?, ?, 0, 1)`).run(sha256, bytes);
+			const result = await loadFile(db, file, {tz: 'UTC'});
+			assert.equal(result.status, 'duplicate', `bytes ${bytes}`);
+			assert.equal(countLogons(db), 0);
+			assert.equal((db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n, 0);
+			assert.deepEqual(listDatasets(db).map(d => d.path), ['/elsewhere.json']);
+		}
 	});
 
 	test('a file that is not the forced format is refused whole: no dataset, no logons', async () => {
