@@ -6,7 +6,7 @@ import {parseMapOption} from '../ingest/csv-map.ts';
 import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
-import {formatLocal, parseInstant} from '../util/time.ts';
+import {formatDuration, formatLocal, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {openFromFlags, positiveInt, tzOf} from './options.ts';
@@ -151,7 +151,7 @@ function progressReporter(stderr: NodeJS.WriteStream) {
 			const rate = Math.round(records / (elapsed / 1000));
 			const size = safeSize(file);
 			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
-			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${duration((elapsed / fraction - elapsed) / 1000)} left` : '';
+			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${formatDuration((elapsed / fraction - elapsed) / 1000)} left` : '';
 			const text = `loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
 			stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
 			shown = true;
@@ -162,12 +162,6 @@ function progressReporter(stderr: NodeJS.WriteStream) {
 			started = 0;
 		},
 	};
-}
-
-/** `42 s`, `3 min 5 s`. */
-function duration(seconds: number): string {
-	const s = Math.max(0, Math.round(seconds));
-	return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
 function safeSize(file: string): number | undefined {

@@ -62,19 +62,31 @@ export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
 		rows = db.prepare(sql).all(params) as Row[];
 		ms = performance.now() - start;
 	})();
-	if (!hit && !db.readonly) remember(db, key, rows!, ms);
+	if (!hit && !db.readonly) remember(db, key, rows!, ms, typeof params['profile'] === 'string' ? params['profile'] : null);
 	return rows!;
 }
 
+/** lastHuntMs's statement: answered from the index hunt_cache_profile alone (migration 0012). */
+export const LAST_HUNT_SQL = 'SELECT ms FROM hunt_cache WHERE profile = ? ORDER BY created_at DESC, rowid DESC LIMIT 1';
+
+/**
+ * How long the latest kept hunt of the profile named `profile` took to run, in ms (not counting
+ * answers from the cache), or undefined when none is kept.
+ */
+export function lastHuntMs(db: Db, profile: string): number | undefined {
+	const row = db.prepare(LAST_HUNT_SQL).get(profile) as {ms: number} | undefined;
+	return row?.ms;
+}
+
 /** Stores an entry without waiting for a lock: a busy database (a load under way) just skips it. */
-function remember(db: Db, key: string, rows: Row[], ms: number): void {
+function remember(db: Db, key: string, rows: Row[], ms: number, profile: string | null): void {
 	const json = JSON.stringify(rows);
 	if (json.length > MAX_JSON) return;
 	const timeout = db.pragma('busy_timeout', {simple: true}) as number;
 	db.pragma('busy_timeout = 0');
 	try {
 		db.transaction(() => {
-			db.prepare('INSERT OR REPLACE INTO hunt_cache (key, rows, ms, created_at) VALUES (?, ?, ?, ?)').run(key, json, ms, Date.now());
+			db.prepare('INSERT OR REPLACE INTO hunt_cache (key, rows, ms, created_at, profile) VALUES (?, ?, ?, ?, ?)').run(key, json, ms, Date.now(), profile);
 			db.prepare('DELETE FROM hunt_cache WHERE key NOT IN (SELECT key FROM hunt_cache ORDER BY created_at DESC, rowid DESC LIMIT ?)').run(KEEP);
 		})();
 	} catch {

@@ -122,7 +122,7 @@ function ViewBody({model, cursor, width, height, tz, profile, hunt}: ViewBodyPro
 	const common = {offset: model.offset, cursor, width, height};
 	switch (model.view) {
 		case 'findings':
-			return <FindingsView {...common} findings={model.findings} marked={model.marked} suppressed={model.suppressed} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} />;
+			return <FindingsView {...common} findings={model.findings} marked={model.marked} suppressed={model.suppressed} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} lastMs={hunt.lastMs} />;
 		case 'finding':
 			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} suppressed={model.suppressed} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
 		case 'entity':

@@ -138,6 +138,13 @@ export interface Hint {
 	pinned: boolean;
 }
 
+/** How the first key of a command is written on screen (`/`, `Tab`). */
+export function keyFor(command: CommandName): string {
+	const binding = KEYMAP.find(b => b.command === command);
+	if (!binding) throw new Error(`no key runs ${command}`);
+	return keyLabel(binding.keys[0]!);
+}
+
 /** The status-bar hints of a context, in table order. */
 export function hintsFor(context: KeyContext): Hint[] {
 	return bindingsFor(context)

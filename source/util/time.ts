@@ -158,6 +158,12 @@ export function formatLocal(ts: number, tz: string): string {
 	return `${date}${TWO_DIGITS[Math.floor(second / 3600)]!}:${TWO_DIGITS[Math.floor(second / 60) % 60]!}:${TWO_DIGITS[second % 60]!}`;
 }
 
+/** A length of time as said: `42 s`, `3 min 5 s`. */
+export function formatDuration(seconds: number): string {
+	const s = Math.max(0, Math.round(seconds));
+	return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 /** ISO 8601 with the zone's offset, e.g. `2024-03-10T03:15:00-04:00`; `Z` in UTC. */
 export function formatIso(ts: number, tz: string): string {
 	const off = offsetAt(ts, tz);

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {insertEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
-import {clearHuntCache, dataRevision} from '../../source/db/hunt-cache.ts';
+import {clearHuntCache, dataRevision, LAST_HUNT_SQL, lastHuntMs} from '../../source/db/hunt-cache.ts';
 import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {addDataset, logon, logons} from '../helpers/logons.ts';
@@ -133,4 +133,29 @@ test('a hunt while another process writes answers without waiting for the lock, 
 	} finally {
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
+});
+
+test('lastHuntMs: how long the latest hunt of a profile ran, kept with its entry; answers from the cache do not count', () => {
+	const db = store();
+	assert.equal(lastHuntMs(db, 'qradar'), undefined);
+	hunt(db, {profile: 'qradar', tz: 'UTC', window: null});
+	const ran = db.prepare(`SELECT ms FROM hunt_cache WHERE profile = 'qradar'`).pluck().all() as number[];
+	assert.equal(ran.length, 1);
+	assert.equal(lastHuntMs(db, 'qradar'), ran[0]);
+	assert.equal(lastHuntMs(db, 'lateral'), undefined);
+	// Known durations: the latest entry of the profile is the one, whatever the others took.
+	db.prepare(`UPDATE hunt_cache SET ms = 1500, created_at = 10`).run();
+	db.prepare(`INSERT INTO hunt_cache (key, rows, ms, created_at, profile) VALUES ('a', '[]', 2500, 20, 'qradar'), ('b', '[]', 9000, 30, 'lateral'), ('c', '[]', 7000, 5, 'qradar')`).run();
+	assert.equal(lastHuntMs(db, 'qradar'), 2500);
+	assert.equal(lastHuntMs(db, 'lateral'), 9000);
+	// A hit adds no entry and changes no duration.
+	db.prepare(`DELETE FROM hunt_cache WHERE key IN ('a', 'b', 'c')`).run();
+	hunt(db, {profile: 'qradar', tz: 'UTC', window: null});
+	assert.equal(entries(db), 1);
+	assert.equal(lastHuntMs(db, 'qradar'), 1500);
+});
+
+test('lastHuntMs reads its index alone, not the kept rows (tens of MB per entry at 10M logons)', () => {
+	const plan = (store().prepare(`EXPLAIN QUERY PLAN ${LAST_HUNT_SQL}`).all('qradar') as Array<{detail: string}>).map(r => r.detail).join('\n');
+	assert.match(plan, /USING COVERING INDEX hunt_cache_profile/);
 });

@@ -187,6 +187,8 @@ test('stopping a hunt stuck inside SQLite kills its process at once; it never an
 
 test('while a hunt runs, keys work and the status line counts seconds; q quits at once and kills the hunt process', async () => {
 	const {db, release} = lockedDb('quit.sqlite');
+	// Hunts kept from before: the view says how long the latest of this profile took.
+	db.prepare(`INSERT INTO hunt_cache (key, rows, ms, created_at, profile) VALUES ('a', '[]', 4000, 1, 'qradar'), ('b', '[]', 125000, 2, 'qradar'), ('c', '[]', 999000, 3, 'lateral')`).run();
 	let quit = 0;
 	const r = render(<App db={db} dbPath="/cases/quit.sqlite" profile="qradar" tz="UTC" noColor width={80} height={24} onQuit={() => quit++} />);
 	const frame = () => r.lastFrame() ?? '';
@@ -194,7 +196,13 @@ test('while a hunt runs, keys work and the status line counts seconds; q quits a
 	// Any count of seconds: on a loaded machine the first tick can come late and read 2 s (the count
 	// is the time since the hunt began, not the ticks).
 	await until(() => /^quit\.sqlite · qradar · hunting… [1-9]\d* s /.test(status()), 'a second of hunting on the status line');
-	assert.equal(linesOf(frame())[1], 'findings · profile qradar · hunting…');
+	assert.deepEqual(linesOf(frame()).slice(1, 6), [
+		'findings · profile qradar · hunting…',
+		'',
+		'  The last qradar hunt of this database took 2 min 5 s.',
+		'  While it runs, / searches sources, users and hosts, p picks another profile,',
+		'  Tab shows the allowlist, shortlist and datasets, q quits.',
+	]);
 
 	r.stdin.write('?');
 	await until(() => /\nkeys · \d+ commands/.test(frame()), 'the help view while the hunt runs');

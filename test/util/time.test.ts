@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {checkTimeZone, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp} from '../../source/util/time.ts';
+import {checkTimeZone, formatDuration, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp} from '../../source/util/time.ts';
 import {UsageError} from '../../source/util/errors.ts';
 
 test('local hour and formatting follow DST in America/New_York (2026-03-08 02:00 EST -> 03:00 EDT)', () => {
@@ -74,4 +74,8 @@ test('formatLocal agrees with Intl at random instants and around offset changes 
 	for (const tz of zones) {
 		for (const ts of instants) assert.equal(formatLocal(ts, tz), byIntl(ts, tz), `${new Date(ts).toISOString()} in ${tz}`);
 	}
+});
+
+test('formatDuration says seconds, then minutes and seconds', () => {
+	assert.deepEqual([0, 42, 59.4, 59.6, 185, -3].map(formatDuration), ['0 s', '42 s', '59 s', '1 min 0 s', '3 min 5 s', '0 s']);
 });

@@ -10,12 +10,14 @@
  * database cannot be shared with another process, so it is hunted on the main thread, after the
  * frame that announces the hunt.
  */
-import {useEffect, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import {fileURLToPath} from 'node:url';
 import {fork, type ChildProcess} from 'node:child_process';
 import type {Db} from '../../db/open.ts';
 import {countLogons} from '../../db/store.ts';
+import {lastHuntMs} from '../../db/hunt-cache.ts';
 import {hunt} from '../../detect/hunt.ts';
+import {loadProfile} from '../../detect/profiles.ts';
 import type {Finding, HuntResult} from '../../detect/types.ts';
 import {neutralize} from '../../util/sanitize.ts';
 import {entryModule} from '../../util/runtime.ts';
@@ -40,6 +42,8 @@ export interface HuntState {
 	pending: boolean;
 	/** While pending: whole seconds since the running hunt started. */
 	elapsed?: number;
+	/** While pending: how long the profile's last kept hunt of this database took (ms), if one is kept. */
+	lastMs?: number;
 	/** With showSuppressed: the findings that only exist without the allowlist; else empty. */
 	suppressed: Finding[];
 }
@@ -236,7 +240,15 @@ export function useHunt(db: Db, input: HuntInput, revision: number): HuntState {
 			if (hunter.busy) void hunter.stop();
 		};
 	}, [db, key]); // eslint-disable-line react-hooks/exhaustive-deps
+	// Asked once per hunt (a broken profile file has none: its hunt fails at once).
+	const lastMs = useMemo(() => {
+		try {
+			return lastHuntMs(db, loadProfile(input.profile).name);
+		} catch {
+			return undefined;
+		}
+	}, [db, key]); // eslint-disable-line react-hooks/exhaustive-deps
 	if (done && done.db === db && done.key === key) return done.state;
 	const elapsed = clock && clock.db === db && clock.key === key ? clock.elapsed : 0;
-	return {result: done?.state.result, error: undefined, logons: done?.state.logons ?? -1, pending: true, elapsed, suppressed: done?.state.suppressed ?? []};
+	return {result: done?.state.result, error: undefined, logons: done?.state.logons ?? -1, pending: true, elapsed, ...(lastMs === undefined ? {} : {lastMs}), suppressed: done?.state.suppressed ?? []};
 }

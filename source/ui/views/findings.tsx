@@ -5,10 +5,12 @@
 import React from 'react';
 import {Box} from 'ink';
 import type {Finding, HuntResult} from '../../detect/types.ts';
+import {formatDuration} from '../../util/time.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, shortTime} from '../components/format.ts';
 import {pairKey} from '../hooks/use-view-data.ts';
+import {keyFor} from '../keymap.ts';
 import {severityOf, useTheme} from '../theme.ts';
 
 const COLUMNS: Column[] = [
@@ -41,6 +43,8 @@ export interface FindingsViewProps {
 	logons: number;
 	/** A hunt is running. */
 	pending: boolean;
+	/** While the first hunt runs: how long the profile's last hunt of this database took (ms), if known. */
+	lastMs?: number | undefined;
 }
 
 /** `all loaded time` or the window's two ends. */
@@ -50,12 +54,20 @@ export function windowLabel(hunt: HuntResult | undefined, tz: string): string {
 }
 
 export function FindingsView(props: FindingsViewProps) {
-	const {findings, marked, suppressed = new Set<string>(), offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending} = props;
+	const {findings, marked, suppressed = new Set<string>(), offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending, lastMs} = props;
 	const theme = useTheme();
 	if (pending && !hunt) {
+		// A hunt over millions of logons takes a while: say how long, and what works meanwhile.
+		const lines = [
+			'',
+			...(lastMs !== undefined && lastMs >= 1000 ? [`The last ${profile} hunt of this database took ${formatDuration(lastMs / 1000)}.`] : []),
+			`While it runs, ${keyFor('search')} searches sources, users and hosts, ${keyFor('profile')} picks another profile,`,
+			`${keyFor('cycle')} shows the allowlist, shortlist and datasets, ${keyFor('quit')} quits.`,
+		];
 		return (
 			<Box flexDirection="column" width={width} height={height}>
 				<Line width={width} bold>{fit(`findings · profile ${profile} · hunting…`, width)}</Line>
+				{lines.slice(0, Math.max(0, height - 1)).map((l, i) => <Line key={i} width={width} dim>{fit(l && `  ${l}`, width)}</Line>)}
 			</Box>
 		);
 	}
