@@ -137,6 +137,21 @@ test('NULL is a value of its own in the totals key: (NULL, u, t), (\'\', u, t) a
 	assert.deepEqual(entitySummary(db, 'src', ''), rawSummary(db, 'src', ''));
 });
 
+test('an upgrade that reads no logons says so: no minutes promised (schema 10 -> 12 adds columns and an index)', () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-totals-'));
+	try {
+		const file = path.join(dir, 'ten.sqlite');
+		oldDatabase(file, [spread(50, 5)], 10);
+		const {db, said} = openUpgraded(file);
+		assert.deepEqual(said.map(line => line.replace(/ \S*ten\.sqlite /, ' FILE ')), ['lateral: upgrading FILE to schema 12 (once)\n']);
+		// Loaded before sizes were recorded: their size is unknown.
+		assert.deepEqual(db.prepare('SELECT bytes FROM datasets').all(), [{bytes: null}]);
+		db.close();
+	} finally {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
 test('migrating an old database fills the totals from its logons and drops logons_dataset', () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-totals-'));
 	try {
@@ -145,7 +160,7 @@ test('migrating an old database fills the totals from its logons and drops logon
 		const {db, said} = openUpgraded(file);
 
 		assert.equal(said.length, 1);
-		assert.match(said[0]!, /^lateral: upgrading .*old\.sqlite to schema \d+ \(once;/);
+		assert.match(said[0]!, /^lateral: upgrading .*old\.sqlite to schema \d+ \(once; a few minutes for 10 million logons\)\n$/);
 		assertSameAsRaw(db);
 		assert.deepEqual(db.prepare('SELECT id, first_id, last_id FROM datasets ORDER BY id').all(), [
 			{id: 1, first_id: 1, last_id: 200},
