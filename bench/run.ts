@@ -239,7 +239,7 @@ for (const size of SIZES) {
 
 	out(`## ${fmt(size)} logons (target size; actual counts below)`);
 	out();
-	out('### Load (child process per run: sha256, detect, parse, normalize, insert, index, commit)');
+	out('### Load (child process per run: detect, parse and normalize with sha256 alongside, insert, index, commit)');
 	out();
 	out('| format | file | logons | median time | logons/s | CPU time | logons per CPU-s | peak RSS | DB bytes/logon |');
 	out('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
