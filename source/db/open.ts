@@ -159,18 +159,17 @@ function pendingMigrations(db: Db): Array<{version: number; file: string}> {
 
 /** Runs each pending migration in its own transaction that also bumps user_version. */
 export function migrate(db: Db): void {
-	const pending = pendingMigrations(db);
+	const pending = pendingMigrations(db).map(m => ({...m, sql: fs.readFileSync(m.file, 'utf8')}));
 	// A store made by an older version: say so, and when a step reads or indexes the logons (or the
 	// day rows made from them), that it takes minutes at 10 million; adding a column takes none.
 	if (pending.length > 0 && (db.pragma('user_version', {simple: true}) as number) > 0) {
-		const slow = pending.some(m => /\b(logons|hunt_days)\b/.test(fs.readFileSync(m.file, 'utf8').replace(/--.*$/gm, '')));
+		const slow = pending.some(m => /\b(logons|hunt_days)\b/.test(m.sql.replace(/--.*$/gm, '')));
 		process.stderr.write(`lateral: upgrading ${db.name} to schema ${pending.at(-1)!.version} (once${slow ? '; a few minutes for 10 million logons' : ''})\n`);
 	}
 
 	for (const m of pending) {
-		const sql = fs.readFileSync(m.file, 'utf8');
 		db.transaction(() => {
-			db.exec(sql);
+			db.exec(m.sql);
 			db.pragma(`user_version = ${m.version}`);
 		}).immediate();
 	}
