@@ -96,7 +96,7 @@ routine_days AS MATERIALIZED (
 -- The window's logons in (src_ip, user, local day, clock hour) order: every GROUP BY below on a
 -- prefix of that order reads win once without sorting. hb: the clock hour (UTC hours since 1970).
 win AS MATERIALIZED (
-	SELECT b.src_ip, b.user, b.day, b.ts / 3600000 AS hb, b.ts, b.ok, b.user_l, b.target, b.off, b.night, b.weekend,
+	SELECT b.src_ip, b.user, b.day, b.ts / 3600000 AS hb, b.ts, b.ok, b.target, b.off, b.night, b.weekend,
 		coalesce((r.mask >> b.hour) & 1, 0) AS routine
 	FROM base b
 	LEFT JOIN routine_days r ON b.ok AND r.user_l = b.user_l AND r.day = b.day
@@ -112,7 +112,7 @@ bl_pair AS MATERIALIZED (SELECT DISTINCT src_ip, user_l FROM bl_trip),
 -- Per (src_ip, user) of the window: totals, the targets (all; and those logged on to
 -- successfully, for novelty), the after-hours counts with and without the routine logons.
 pairs AS MATERIALIZED (
-	SELECT src_ip, user, user_l,
+	SELECT src_ip, user, lower(user) AS user_l,
 		min(ts) AS first_ts,
 		max(ts) AS last_ts,
 		count(*) AS total,
@@ -274,7 +274,7 @@ bl_relays AS MATERIALIZED (
 ),
 -- Moves out of a candidate to a target it never reached in the baseline.
 onward AS MATERIALIZED (
-	SELECT w.src_ip, w.user, w.user_l, w.ts
+	SELECT w.src_ip, w.user, lower(w.user) AS user_l, w.ts
 	FROM win w
 	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
 	WHERE w.ok AND w.target IS NOT NULL AND b.src_ip IS NULL
