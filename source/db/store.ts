@@ -646,11 +646,22 @@ export function dropIndexes(db: Db, indexes: Array<{name: string}>): void {
 	for (const index of indexes) db.exec(`DROP INDEX "${index.name.replace(/"/g, '""')}"`);
 }
 
-/** Builds the indexes, each one sort of the table's rows: in small runs (withSmallSortRuns). */
+/**
+ * Builds the indexes, each one sort of the table's rows: in small runs (withSmallSortRuns), each
+ * run sorted by a helper thread of SQLite's (PRAGMA threads) while the main one reads on. The
+ * parse is over by then, so the machine's second core is free: two indexes of 1.13M logons took
+ * 2.4-3.2 s instead of 3.3-3.4 s (three alternating builds each), for about 0.4 s more CPU.
+ */
 export function createIndexes(db: Db, indexes: Array<{sql: string}>): void {
-	withSmallSortRuns(db, () => {
-		for (const index of indexes) db.exec(index.sql);
-	});
+	const threads = db.pragma('threads', {simple: true}) as number;
+	db.pragma('threads = 1');
+	try {
+		withSmallSortRuns(db, () => {
+			for (const index of indexes) db.exec(index.sql);
+		});
+	} finally {
+		db.pragma(`threads = ${threads}`);
+	}
 }
 
 /** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */
