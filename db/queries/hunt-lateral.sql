@@ -27,7 +27,7 @@
 -- - every CTE read more than once is MATERIALIZED, every lookup an equi-join SQLite answers
 --   through an automatic index; no subquery runs per logon (but the allowlist's, when an entry
 --   applies).
--- On 1.13M logons about 8.5-10 s of CPU: reading the logons (base) ~1.5 s, the routine days ~1 s
+-- On 1.13M logons about 8.5-10 s of CPU: reading the logons (base) ~1.5 s, the routine days ~1.5 s
 -- (sorting every success by hour and account), sorting the window (win) with its routine lookup
 -- ~2.5 s, the rest ~4 s.
 -- win is kept narrow (no lower(user): it is worked out where needed): the width of what is
