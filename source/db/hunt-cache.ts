@@ -26,6 +26,23 @@ const REVISION_SQL = `SELECT
 	(SELECT json_group_array(id) FROM (SELECT id FROM allowlist
 		WHERE enabled = 1 AND (expires IS NULL OR expires > @today) ORDER BY id)) AS active`;
 
+/**
+ * Runs a hunt's statement: its rows as objects keyed by column name, as better-sqlite3's `all()`
+ * gives them, but built here from its raw arrays. better-sqlite3 sets each property of each row
+ * through V8's API; an object filled in JavaScript is cheaper. Over all of 10.4M logons,
+ * alternating runs of the statement, CPU medians: qradar (101k rows of 16 columns, 6 runs) 2.23 s
+ * against 2.44 s, logscale (93k rows, 4 runs) 2.02 s against 2.17 s.
+ */
+export function huntRows(db: Db, sql: string, params: Row): Row[] {
+	const statement = db.prepare(sql).raw(true);
+	const names = statement.columns().map(c => c.name);
+	return (statement.all(params) as unknown[][]).map(values => {
+		const row: Row = {};
+		for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+		return row;
+	});
+}
+
 /** What a hunt's rows depend on besides its query and parameters: the data and the allowlist at `today`. */
 export function dataRevision(db: Db, today: number): Row {
 	return db.prepare(REVISION_SQL).get({today}) as Row;
@@ -59,7 +76,7 @@ export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
 		}
 
 		const start = performance.now();
-		rows = db.prepare(sql).all(params) as Row[];
+		rows = huntRows(db, sql, params);
 		ms = performance.now() - start;
 	})();
 	if (!hit && !db.readonly) remember(db, key, rows!, ms, typeof params['profile'] === 'string' ? params['profile'] : null);

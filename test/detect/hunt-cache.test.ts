@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {insertEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
-import {clearHuntCache, dataRevision, LAST_HUNT_SQL, lastHuntMs} from '../../source/db/hunt-cache.ts';
+import {clearHuntCache, dataRevision, huntRows, LAST_HUNT_SQL, lastHuntMs} from '../../source/db/hunt-cache.ts';
 import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {addDataset, logon, logons} from '../helpers/logons.ts';
@@ -27,6 +27,26 @@ function store(): Db {
 
 const entries = (db: Db) => (db.prepare('SELECT count(*) AS n FROM hunt_cache').get() as {n: number}).n;
 const poison = (db: Db) => db.prepare(`UPDATE hunt_cache SET rows = '[]'`).run();
+
+test('huntRows gives the rows better-sqlite3 gives, from its raw arrays', () => {
+	const db = openMemoryDb();
+	// Every storage class, a repeated column name (the last one wins in both), bound parameters, no rows.
+	const sql = `SELECT 1 AS a, 2.5 AS b, 'x' || char(0) || 'y' AS c, NULL AS d, X'00ff' AS e, 9007199254740991 AS f, 'first' AS a, @p AS p
+		UNION ALL SELECT -3, 0.0, '', 'd', X'', -9007199254740991, 'second', @p`;
+	const rows = huntRows(db, sql, {p: 'bound'});
+	assert.deepEqual(rows, db.prepare(sql).all({p: 'bound'}));
+	assert.deepEqual(Object.keys(rows[0]!), ['a', 'b', 'c', 'd', 'e', 'f', 'p']);
+	assert.equal(rows[1]!['a'], 'second');
+	assert.deepEqual(huntRows(db, 'SELECT 1 AS a WHERE 0', {}), []);
+	// The hunts themselves: every profile's rows, with and without the cache, as all() gives them.
+	addDataset(db, attack());
+	for (const profile of ['qradar', 'logscale', 'lateral']) {
+		const plain = hunt(db, {profile, tz: 'UTC', window: null, cache: false});
+		const cached = hunt(db, {profile, tz: 'UTC', window: null});
+		assert.deepEqual(cached, plain, profile);
+		assert.ok(plain.findings.length > 0, profile);
+	}
+});
 
 test('a repeated hunt answers from the cache with the same findings', () => {
 	const db = store();
