@@ -12,7 +12,7 @@ import path from 'node:path';
 import {insertEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
 import {clearHuntCache, dataRevision, huntRows, LAST_HUNT_SQL, lastHuntMs} from '../../source/db/hunt-cache.ts';
 import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
-import {hunt} from '../../source/detect/hunt.ts';
+import {hunt, huntQuery} from '../../source/detect/hunt.ts';
 import {addDataset, logon, logons} from '../helpers/logons.ts';
 
 const NIGHT = Date.parse('2026-11-05T02:00:00Z');
@@ -38,13 +38,15 @@ test('huntRows gives the rows better-sqlite3 gives, from its raw arrays', () => 
 	assert.deepEqual(Object.keys(rows[0]!), ['a', 'b', 'c', 'd', 'e', 'f', 'p']);
 	assert.equal(rows[1]!['a'], 'second');
 	assert.deepEqual(huntRows(db, 'SELECT 1 AS a WHERE 0', {}), []);
-	// The hunts themselves: every profile's rows, with and without the cache, as all() gives them.
+	// Every profile's statement gives all()'s rows, and its hunt the same findings with and without the cache.
 	addDataset(db, attack());
 	for (const profile of ['qradar', 'logscale', 'lateral']) {
+		const q = huntQuery(db, {profile, tz: 'UTC', window: null});
+		const rows = huntRows(db, q.sql, q.params);
+		assert.ok(rows.length > 0, profile);
+		assert.deepEqual(rows, db.prepare(q.sql).all(q.params), profile);
 		const plain = hunt(db, {profile, tz: 'UTC', window: null, cache: false});
-		const cached = hunt(db, {profile, tz: 'UTC', window: null});
-		assert.deepEqual(cached, plain, profile);
-		assert.ok(plain.findings.length > 0, profile);
+		assert.deepEqual(hunt(db, {profile, tz: 'UTC', window: null}), plain, profile);
 	}
 });
 
