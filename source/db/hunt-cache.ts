@@ -9,7 +9,7 @@
  * hunt's clock. The key is read in the same read transaction as the rows it describes.
  */
 import {createHash} from 'node:crypto';
-import type {Db} from './open.ts';
+import {withPragma, type Db} from './open.ts';
 
 type Row = Record<string, unknown>;
 
@@ -99,17 +99,13 @@ export function lastHuntMs(db: Db, profile: string): number | undefined {
 function remember(db: Db, key: string, rows: Row[], ms: number, profile: string | null): void {
 	const json = JSON.stringify(rows);
 	if (json.length > MAX_JSON) return;
-	const timeout = db.pragma('busy_timeout', {simple: true}) as number;
-	db.pragma('busy_timeout = 0');
 	try {
-		db.transaction(() => {
+		withPragma(db, 'busy_timeout', 0, () => db.transaction(() => {
 			db.prepare('INSERT OR REPLACE INTO hunt_cache (key, rows, ms, created_at, profile) VALUES (?, ?, ?, ?, ?)').run(key, json, ms, Date.now(), profile);
 			db.prepare('DELETE FROM hunt_cache WHERE key NOT IN (SELECT key FROM hunt_cache ORDER BY created_at DESC, rowid DESC LIMIT ?)').run(KEEP);
-		})();
+		})());
 	} catch {
 		// Locked by another writer, or out of space: the answer stands, it is just not kept.
-	} finally {
-		db.pragma(`busy_timeout = ${timeout}`);
 	}
 }
 

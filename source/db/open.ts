@@ -56,12 +56,17 @@ const SORT_CACHE_KIB = -2000;
  * took 521 s instead of 418-427 s.
  */
 export function withSmallSortRuns<T>(db: Db, work: () => T): T {
-	const own = db.pragma('cache_size', {simple: true}) as number;
-	db.pragma(`cache_size = ${SORT_CACHE_KIB}`);
+	return withPragma(db, 'cache_size', SORT_CACHE_KIB, work);
+}
+
+/** Runs `work` with the integer pragma `name` set to `value`, then gives the connection its own back. */
+export function withPragma<T>(db: Db, name: 'cache_size' | 'busy_timeout' | 'threads', value: number, work: () => T): T {
+	const own = db.pragma(name, {simple: true}) as number;
+	db.pragma(`${name} = ${value}`);
 	try {
 		return work();
 	} finally {
-		db.pragma(`cache_size = ${own}`);
+		db.pragma(`${name} = ${own}`);
 	}
 }
 

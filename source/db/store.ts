@@ -2,7 +2,7 @@
  * Named statements over the store: writing datasets and logons, reading what is loaded.
  * Every value is bound as a parameter.
  */
-import {withSmallSortRuns, type Db} from './open.ts';
+import {withPragma, withSmallSortRuns, type Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -653,15 +653,9 @@ export function dropIndexes(db: Db, indexes: Array<{name: string}>): void {
  * 2.4-3.2 s instead of 3.3-3.4 s (three alternating builds each), for about 0.4 s more CPU.
  */
 export function createIndexes(db: Db, indexes: Array<{sql: string}>): void {
-	const threads = db.pragma('threads', {simple: true}) as number;
-	db.pragma('threads = 1');
-	try {
-		withSmallSortRuns(db, () => {
-			for (const index of indexes) db.exec(index.sql);
-		});
-	} finally {
-		db.pragma(`threads = ${threads}`);
-	}
+	withPragma(db, 'threads', 1, () => withSmallSortRuns(db, () => {
+		for (const index of indexes) db.exec(index.sql);
+	}));
 }
 
 /** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */
