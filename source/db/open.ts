@@ -217,5 +217,58 @@ function registerFunctions(db: Db): void {
 
 		return mask;
 	});
+	// routine_hours(hours, min_days, share) OVER (PARTITION BY account ORDER BY day): one row per
+	// day an account logged on successfully, with bit h of hours set for a local hour h it did. Its
+	// value for a day is the mask of the hours h at which the account logged on successfully on at
+	// least min_days of the earlier days, and on at least share of all the earlier days (the
+	// routine of db/queries/hunt-lateral.sql). The frame runs up to the current row, so it is
+	// taken back out: SQLite hands a window function its arguments only as rows enter the frame.
+	// Rest parameters, hence varargs: @types/better-sqlite3 declares step and inverse with one
+	// argument, and better-sqlite3 takes the number of arguments from step.length otherwise.
+	db.aggregate<RoutineHours>('routine_hours', {
+		deterministic: true,
+		varargs: true,
+		start: () => ({counts: new Array<number>(24).fill(0), days: 0, last: 0, minDays: 0, share: 0}),
+		step(acc: RoutineHours, ...[hours, minDays, share]: unknown[]) {
+			const h = Number(hours);
+			for (let i = 0; i < 24; i++) acc.counts[i]! += (h >> i) & 1;
+			acc.days++;
+			acc.last = h;
+			acc.minDays = Number(minDays);
+			acc.share = Number(share);
+			return acc;
+		},
+		inverse(acc: RoutineHours, ...[hours]: unknown[]) {
+			const h = Number(hours);
+			for (let i = 0; i < 24; i++) acc.counts[i]! -= (h >> i) & 1;
+			acc.days--;
+			return acc;
+		},
+		result: routineMask,
+	});
 	registerMatchers(db);
+}
+
+/** routine_hours' running state: days with a success per local hour, over the frame's rows. */
+interface RoutineHours {
+	counts: number[];
+	/** Rows (days) in the frame, the current one included. */
+	days: number;
+	/** The current (last added) row's hours. */
+	last: number;
+	minDays: number;
+	share: number;
+}
+
+/** The routine hours of the current day, judged on the days before it (the frame less its last row). */
+function routineMask({counts, days, last, minDays, share}: RoutineHours): number {
+	if (days === 0) return 0;
+	const earlier = days - 1;
+	let mask = 0;
+	for (let i = 0; i < 24; i++) {
+		const atHour = counts[i]! - ((last >> i) & 1);
+		if (atHour >= minDays && atHour >= share * earlier) mask |= 1 << i;
+	}
+
+	return mask;
 }
