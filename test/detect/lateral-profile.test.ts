@@ -180,6 +180,20 @@ test('hop chain: the account that just logged on to a host moves on from it to n
 	assert.equal(points(find(findings, '10.0.1.2', 'adm-x'), 'hop-chain'), 0);
 });
 
+test('hop chain: only a successful logon is a way in, and the host is known by its name in any case', () => {
+	const d = db([
+		// SRV3 (10.0.1.3): the account only failed to log on to it before it moved on from it.
+		L('10.0.0.9', 'adm-y', 'SRV3', at(3, 2, 0), {src_host: 'WS-9', outcome: 'failure', event_id: 4625}),
+		L('10.0.1.3', 'adm-y', 'DB1', at(3, 2, 30), {src_host: 'SRV3'}),
+		// SRV4 (10.0.1.4) names itself SRV4 and is logged on to as srv4.
+		L('10.0.0.9', 'adm-z', 'srv4', at(3, 3, 0), {src_host: 'WS-9'}),
+		L('10.0.1.4', 'adm-z', 'DB1', at(3, 3, 30), {src_host: 'SRV4'}),
+	]);
+	const {findings} = run(d);
+	assert.equal(points(find(findings, '10.0.1.3', 'adm-y'), 'hop-chain'), 0);
+	assert.deepEqual(find(findings, '10.0.1.4', 'adm-z')?.hop, {from_ip: '10.0.0.9', from_user: 'adm-z', via: 'srv4', ts: at(3, 3, 0)});
+});
+
 test('hop chain: not through a host that relayed the same way in the baseline (a jump server), nor a shared one', () => {
 	const d = db([
 		// JUMP (10.0.2.2) relayed ops on day 1; on day 3 ops goes through it to a new target.
