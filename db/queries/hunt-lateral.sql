@@ -29,7 +29,8 @@
 --   applies).
 -- On 1.13M logons about 8-10 s of CPU: reading the logons (base) ~1.5 s, the routine days ~0.5 s
 -- (sorting every success by account, day and hour), sorting the window (win) with its routine lookup
--- ~2.5 s, the rest ~4 s.
+-- ~2.5 s, the rest ~4 s. On 10.4M about 70-90 s: base ~16 s, routine days ~6 s, win ~24 s (the
+-- routine lookup ~13 s, the sort ~11 s), the hop chain ~15 s, the rest each under ~4 s.
 -- win is kept narrow (no lower(user): it is worked out where needed): the width of what is
 -- sorted counts.
 -- test/detect/lateral-oracle.test.ts compares the result with the first, plainer formulation
