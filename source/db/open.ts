@@ -230,20 +230,12 @@ function registerFunctions(db: Db): void {
 		varargs: true,
 		start: () => ({counts: new Array<number>(24).fill(0), days: 0, last: 0, minDays: 0, share: 0}),
 		step(acc: RoutineHours, ...[hours, minDays, share]: unknown[]) {
-			const h = Number(hours);
-			for (let i = 0; i < 24; i++) acc.counts[i]! += (h >> i) & 1;
-			acc.days++;
-			acc.last = h;
+			acc.last = Number(hours);
 			acc.minDays = Number(minDays);
 			acc.share = Number(share);
-			return acc;
+			return countDay(acc, acc.last, 1);
 		},
-		inverse(acc: RoutineHours, ...[hours]: unknown[]) {
-			const h = Number(hours);
-			for (let i = 0; i < 24; i++) acc.counts[i]! -= (h >> i) & 1;
-			acc.days--;
-			return acc;
-		},
+		inverse: (acc: RoutineHours, ...[hours]: unknown[]) => countDay(acc, Number(hours), -1),
 		result: routineMask,
 	});
 	registerMatchers(db);
@@ -258,6 +250,13 @@ interface RoutineHours {
 	last: number;
 	minDays: number;
 	share: number;
+}
+
+/** Adds a day with the hours `hours` to routine_hours' counts (by 1), or takes one out (by -1). */
+function countDay(acc: RoutineHours, hours: number, by: 1 | -1): RoutineHours {
+	for (let i = 0; i < 24; i++) acc.counts[i]! += by * ((hours >> i) & 1);
+	acc.days += by;
+	return acc;
 }
 
 /** The routine hours of the current day, judged on the days before it (the frame less its last row). */

@@ -10,12 +10,12 @@ import {openMemoryDb} from '../../source/db/open.ts';
 const bit = (...hours: number[]): number => hours.reduce((mask, h) => mask | (1 << h), 0);
 
 /** routine_hours over (account, day, hours) rows, each account's days in order. */
-function routine(rows: Array<[string, number, number]>, minDays: number, share: number): Array<[string, number, number]> {
+function routine(rows: Array<[string, number, number]>, minDays: number, share: number, from = 'UNBOUNDED PRECEDING'): Array<[string, number, number]> {
 	const db = openMemoryDb();
 	db.exec('CREATE TEMP TABLE d (user_l TEXT, day INTEGER, hours INTEGER)');
 	const insert = db.prepare('INSERT INTO d VALUES (?, ?, ?)');
 	for (const row of rows) insert.run(...row);
-	return db.prepare(`SELECT user_l, day, routine_hours(hours, ?, ?) OVER (PARTITION BY user_l ORDER BY day ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS mask
+	return db.prepare(`SELECT user_l, day, routine_hours(hours, ?, ?) OVER (PARTITION BY user_l ORDER BY day ROWS BETWEEN ${from} AND CURRENT ROW) AS mask
 		FROM d ORDER BY user_l, day`).raw().all(minDays, share) as Array<[string, number, number]>;
 }
 
@@ -53,4 +53,13 @@ test('the current day never counts towards its own routine', () => {
 	// one of two earlier days; day 3's own 6 does not make it two).
 	assert.deepEqual(routine([['a', 1, bit(5)], ['a', 2, bit(6)], ['a', 3, bit(6)]], 1, 1), [['a', 1, 0], ['a', 2, bit(5)], ['a', 3, 0]]);
 	assert.deepEqual(routine([['a', 1, bit(6)], ['a', 2, bit(6)], ['a', 3, bit(6)]], 1, 1), [['a', 1, 0], ['a', 2, bit(6)], ['a', 3, bit(6)]]);
+});
+
+test('a frame that drops its oldest days counts only the days still in it', () => {
+	// Two days before the current one: day 1 leaves the frame on day 4. On day 5 the earlier days
+	// are 3 (hour 5) and 4 (hour 6), one each, half of two.
+	const days: Array<[string, number, number]> = [['a', 1, bit(5)], ['a', 2, bit(5)], ['a', 3, bit(5)], ['a', 4, bit(6)], ['a', 5, bit(6)]];
+	assert.deepEqual(routine(days, 1, 0.5, '2 PRECEDING'), [['a', 1, 0], ['a', 2, bit(5)], ['a', 3, bit(5)], ['a', 4, bit(5)], ['a', 5, bit(5, 6)]]);
+	// Every earlier day in the frame: hour 5 held on days 2-4 (days 1-3, then 2-3), not on day 5.
+	assert.deepEqual(routine(days, 1, 1, '2 PRECEDING'), [['a', 1, 0], ['a', 2, bit(5)], ['a', 3, bit(5)], ['a', 4, bit(5)], ['a', 5, 0]]);
 });
