@@ -536,26 +536,41 @@ test('ORACLE: the bundled CC0 samples (datasets/real/evtx) decode as both decode
 	assert.equal(logons, 26);
 });
 
+/**
+ * Damages 16 bytes of a copy of `original`, 20,000 bytes after the start of chunk `chunk` (inside
+ * its records), and checks that the copy loads every record outside that chunk, unchanged, with
+ * one error line for the chunk that matches `error`.
+ */
+async function assertOneChunkLost(original: string, chunk: number, error: RegExp): Promise<void> {
+	const clean = await collect(original);
+	const copy = new Uint8Array(fs.readFileSync(original));
+	const chunkStart = 4096 + chunk * 65_536;
+	for (let i = 0; i < 16; i++) flip(copy, chunkStart + 20_000 + i, 0xff);
+	const damaged = await collect(writeTemp(`damaged-${path.basename(original)}`, copy));
+
+	const errors = damaged.filter(r => 'error' in r) as Array<{line: number; error: string}>;
+	assert.equal(errors.length, 1, JSON.stringify(errors));
+	assert.match(errors[0]!.error, error);
+	const [, first, last] = /records (\d+)-(\d+)/.exec(errors[0]!.error)!.map(Number);
+	const kept = clean.filter(r => r.line < first! || r.line > last!);
+	assert.ok(kept.length < clean.length && kept.length > 0);
+	assert.deepEqual(damaged.filter(r => 'value' in r), kept, `every record outside chunk ${chunk} loads, unchanged`);
+}
+
 test('a corrupted copy of a real multi-chunk file loads every other chunk and reports one error', async t => {
 	if (!fs.existsSync(DATASETS)) {
-		t.skip(`shared datasets folder ${DATASETS} is absent: the real-file corruption test did NOT run (the synthetic one above did)`);
+		t.skip(`shared datasets folder ${DATASETS} is absent: the real-file corruption test did NOT run (the synthetic one above and the bundled CC0 one below did)`);
 		return;
 	}
 
 	const original = path.join(DATASETS, 'deepbluecli/evtx/sliver-security.evtx');
 	assert.ok(fs.existsSync(original), `${original} is missing from the shared datasets`);
+	await assertOneChunkLost(original, 2, /^chunk 2 at byte 135168 \(records \d+-\d+\): event records checksum mismatch/);
+});
 
-	const clean = await collect(original);
-	const copy = new Uint8Array(fs.readFileSync(original));
-	const chunkStart = 4096 + 2 * 65_536;
-	for (let i = 0; i < 16; i++) flip(copy, chunkStart + 20_000 + i, 0xff); // inside chunk 2's records
-	const damaged = await collect(writeTemp('sliver-damaged.evtx', copy));
-
-	const errors = damaged.filter(r => 'error' in r) as Array<{line: number; error: string}>;
-	assert.equal(errors.length, 1, JSON.stringify(errors));
-	assert.match(errors[0]!.error, /^chunk 2 at byte 135168 \(records \d+-\d+\): event records checksum mismatch/);
-	const [, first, last] = /records (\d+)-(\d+)/.exec(errors[0]!.error)!.map(Number);
-	const kept = clean.filter(r => r.line < first! || r.line > last!);
-	assert.ok(kept.length < clean.length && kept.length > 0);
-	assert.deepEqual(damaged.filter(r => 'value' in r), kept, 'every record outside chunk 2 loads, unchanged');
+test('a corrupted first chunk of the bundled CC0 two-chunk file (test/fixtures/evtx) still lets the second load', async () => {
+	// 63 records: 1-57 in chunk 0, 58-63 in chunk 1 (see test/fixtures/evtx/README.md).
+	const original = path.join(root, 'test/fixtures/evtx/4624,4674,4688- CrackMap Exec SMB mimikatz.evtx');
+	assert.equal((await collect(original)).length, 63);
+	await assertOneChunkLost(original, 0, /^chunk 0 at byte 4096 \(records 1-57\): event records checksum mismatch/);
 });
