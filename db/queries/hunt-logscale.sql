@@ -9,9 +9,10 @@
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
 --          :night_a, :night_b  the after-hours UTC hour masks
 --                  of the days :night_a_from .. :night_a_to and :night_b_from .. :night_b_to
---          :every_day 1 when the window holds every day of the data: hunt_targets is read instead
---                  of the days and the rest (both empty then), with :night_all and :night_any the
---                  after-hours masks of those days ANDed and ORed
+--          :every_day 1 when the window holds every day of the data: hunt_pairs (hunt_targets
+--                  when an allowlist entry names targets) is read instead of the days and the rest
+--                  (both empty then), with :night_all and :night_any the after-hours masks of
+--                  those days ANDed and ORed
 -- Output:  one row per (src_ip, user) group with the seed's columns (FirstSeen .. SuspicionScore),
 --          plus helper columns prefixed with _ (score parts).
 -- Quirks kept on purpose: 0.0.0.0, '-' sources and an empty user pass the filter (only a missing
@@ -73,19 +74,37 @@ merged AS (
 			FROM (SELECT value FROM json_each(p.t1) UNION SELECT value FROM json_each(p.t2))) END AS targets
 	FROM parts p
 ),
--- A window over every day of the data (the days and rest above empty): one row per pair and
--- target from hunt_targets. Its hour mask ORs the days': a pair logged on after hours when one of
--- its targets has an hour that is before 06:00 in :tz on every day of the data (:night_all), and
--- did not when none has one that is on any day (:night_any); between the two (a clock change),
--- the pair's rows of hunt_days say, once per pair.
+-- A window over every day of the data (the days and rest above empty): a row per pair and log
+-- source kind from hunt_pairs (both kinds' targets merged as above), or per pair and target from
+-- hunt_targets when an allowlist entry matches on the target. Its hour mask ORs the days': a pair
+-- logged on after hours when one of its targets has an hour that is before 06:00 in :tz on every
+-- day of the data (:night_all), and did not when none has one that is on any day (:night_any);
+-- between the two (a clock change), the pair's rows of hunt_days say, once per pair.
+pair_kinds AS (
+	SELECT l.src_ip, l.user,
+		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
+		min(l.targets) AS t1, max(l.targets) AS t2,
+		max((l.hours & :night_all) <> 0) AS after_sure, max((l.hours & :night_any) <> 0) AS after_maybe
+	FROM (SELECT src_ip, user, NULL AS target, wsec, logons, failed, first_ts, last_ts, hours, targets
+		FROM hunt_pairs) l
+	WHERE :every_day = 1 AND NOT /*TARGET_ENTRIES*/
+		/*ALLOWLIST*/
+	GROUP BY l.src_ip, l.user
+),
 every_day_pairs AS MATERIALIZED (
+	SELECT src_ip, user, first_ts, last_ts, total, failed,
+		CASE WHEN t1 = t2 THEN t1 ELSE (SELECT json_group_array(value ORDER BY value)
+			FROM (SELECT value FROM json_each(p.t1) UNION SELECT value FROM json_each(p.t2))) END AS targets,
+		after_sure, after_maybe
+	FROM pair_kinds p
+	UNION ALL
 	SELECT l.src_ip, l.user,
 		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
 		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
 		max((l.hours & :night_all) <> 0) AS after_sure, max((l.hours & :night_any) <> 0) AS after_maybe
 	FROM (SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_targets) l
-	WHERE :every_day = 1
+	WHERE :every_day = 1 AND /*TARGET_ENTRIES*/
 		/*ALLOWLIST*/
 	GROUP BY l.src_ip, l.user
 ),

@@ -127,6 +127,19 @@ const DAYS = {
 			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
 };
 
+/**
+ * The pair totals of migration 0013 (hunt_pairs): hunt_targets' triggers keep their counts and
+ * leave the targets of every pair a load touched NULL; the load rebuilds them before it commits.
+ */
+const PAIRS = {
+	// The same statement as at the end of db/migrations/0013-hunt-pairs.sql.
+	rebuild: `UPDATE hunt_pairs SET targets = (
+		SELECT json_group_array(t.target ORDER BY t.target) FILTER (WHERE typeof(t.target) = 'text')
+		FROM hunt_targets t
+		WHERE t.src_ip = hunt_pairs.src_ip AND t.user = hunt_pairs.user AND t.wsec = hunt_pairs.wsec)
+	WHERE targets IS NULL`,
+};
+
 /** Folds the triples `fill` stages into pair_totals and entity_totals. */
 function fold(db: Db, fill: () => void): void {
 	startFold(db);
@@ -169,7 +182,7 @@ const HOURS = {
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
  * the end of its id range, and its logons folded into pair_totals, entity_totals, hour_totals
- * and hunt_days (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
+ * and hunt_days, with hunt_pairs' targets rebuilt (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
  * here. Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
  */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
@@ -180,6 +193,8 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
 		db.prepare(DAYS.fromLogons).run({...range, id});
 	}
+
+	db.prepare(PAIRS.rebuild).run();
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
 		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field,

@@ -1,7 +1,8 @@
 /**
  * The allowlist as a SQL condition on one logon row, spliced into every profile's base filter
  * (at the `/*ALLOWLIST*\/` marker) so that counts and scores are recomputed without the
- * suppressed events rather than rows hidden afterwards. The text is fixed; the values come from
+ * suppressed events rather than rows hidden afterwards; and at `/*TARGET_ENTRIES*\/`, whether it
+ * needs the row's target. The text is fixed; the values come from
  * the allowlist table and the bound parameters :allowlist (0/1), :profile, :today (epoch ms)
  * and :only_entry (an entry id to apply alone, or NULL for all active entries).
  */
@@ -37,10 +38,26 @@ export function activeEntry(a: string): string {
  * pays nothing per logon for the allowlist.
  */
 export function allowlistClause(l: string): string {
-	const applies = `(CASE WHEN :only_entry IS NULL THEN ${activeEntry('a')} ELSE a.id = :only_entry END)`;
-	return `AND (:allowlist = 0 OR NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${applies})
+	return `AND (:allowlist = 0 OR NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${applies('a')})
 		OR NOT EXISTS (
 		SELECT 1 FROM allowlist a
-		WHERE ${applies}
+		WHERE ${applies('a')}
 			AND ${entryMatches(l, 'a')}))`;
+}
+
+/**
+ * SQL that is true when an entry that applies matches on the target (a target entry, or a pair
+ * entry naming one): then rows without their target (hunt_pairs) cannot be judged, and the seed
+ * hunts read the rows per target instead. Does not depend on any row: SQLite answers it once.
+ */
+export function targetEntriesClause(): string {
+	// A scalar subquery, not EXISTS: SQLite turns an EXISTS in a WHERE into a join over the
+	// allowlist, and hunt_targets is then no longer grouped in the order of its key.
+	return `(:allowlist = 1 AND (SELECT count(*) FROM allowlist a
+		WHERE ${applies('a')} AND (a.kind = 'target' OR (a.kind = 'pair' AND a.target IS NOT NULL))) > 0)`;
+}
+
+/** SQL condition: the entry aliased `a` is one the hunt applies (:only_entry alone, else every active one). */
+function applies(a: string): string {
+	return `(CASE WHEN :only_entry IS NULL THEN ${activeEntry(a)} ELSE ${a}.id = :only_entry END)`;
 }

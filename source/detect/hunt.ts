@@ -9,7 +9,7 @@ import {cachedHuntRows, huntRows} from '../db/hunt-cache.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
 import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
-import {allowlistClause} from './allowlist-sql.ts';
+import {allowlistClause, targetEntriesClause} from './allowlist-sql.ts';
 import {splitWindow} from './seed-days.ts';
 import type {Finding, HuntOptions, HuntResult, Reason} from './types.ts';
 
@@ -280,7 +280,8 @@ export interface HuntQuery {
 export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQuery {
 	const profile = loadProfile(options.profile);
 	const window = resolveWindow(db, profile, options);
-	const sql = (sqlText ?? querySql(profile.query)).replaceAll('/*ALLOWLIST*/', allowlistClause('l'));
+	const sql = (sqlText ?? querySql(profile.query)).replaceAll('/*ALLOWLIST*/', allowlistClause('l'))
+		.replaceAll('/*TARGET_ENTRIES*/', targetEntriesClause());
 	const params: Record<string, unknown> = {
 		since: window.since,
 		until: window.until,

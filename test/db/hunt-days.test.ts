@@ -1,6 +1,6 @@
 /**
- * The day totals the seed hunts read (migration 0009, hunt_days) and their sums over every day
- * (migration 0010, hunt_targets): they equal the logons counted in JavaScript after every way
+ * The day totals the seed hunts read (migration 0009, hunt_days), their sums over every day
+ * (migration 0010, hunt_targets) and over every target (migration 0013, hunt_pairs): they equal the logons counted in JavaScript after every way
  * logons are written, kept or rolled back, whatever the bulk writer's spill size, and after an
  * upgrade from schema 8 or 9.
  */
@@ -88,7 +88,38 @@ function keptTargets(db: Db): TargetRow[] {
 	return (db.prepare(`SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours FROM hunt_targets`).all() as TargetRow[]).sort(byTargetKey);
 }
 
-/** hunt_days is the logons counted per day, and hunt_targets those days added up (migration 0010). */
+type PairRow = Omit<TargetRow, 'target'> & {targets: string};
+
+/**
+ * The reference target rows added up per (src_ip, user, wsec), hours ORed, with the named targets
+ * as a JSON array sorted by their UTF-8 bytes (as SQLite compares text).
+ */
+function rawPairs(targets: TargetRow[]): PairRow[] {
+	const totals = new Map<string, Omit<PairRow, 'targets'> & {names: string[]}>();
+	for (const {target, ...t} of targets) {
+		const key = JSON.stringify([t.src_ip, t.user, t.wsec]);
+		const p = totals.get(key);
+		const names = target === null ? [] : [target];
+		totals.set(key, p ? {...p, logons: p.logons + t.logons, failed: p.failed + t.failed, first_ts: Math.min(p.first_ts, t.first_ts),
+			last_ts: Math.max(p.last_ts, t.last_ts), hours: p.hours | t.hours, names: [...p.names, ...names]} : {...t, names});
+	}
+
+	return [...totals.values()].map(({names, ...p}) => ({...p, targets: JSON.stringify(names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))}))
+		.sort(byPairKey);
+}
+
+function byPairKey(a: PairRow, b: PairRow): number {
+	return JSON.stringify([a.src_ip, a.user, a.wsec]) < JSON.stringify([b.src_ip, b.user, b.wsec]) ? -1 : 1;
+}
+
+function keptPairs(db: Db): PairRow[] {
+	return (db.prepare('SELECT src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, targets FROM hunt_pairs').all() as PairRow[]).sort(byPairKey);
+}
+
+/**
+ * hunt_days is the logons counted per day, hunt_targets those days added up (migration 0010), and
+ * hunt_pairs those targets added up with their names (migration 0013).
+ */
 function assertDaysSameAsRaw(db: Db, label: string): void {
 	const raw = rawDays(db);
 	assert.ok(raw.length > 0, 'some rows');
@@ -96,6 +127,8 @@ function assertDaysSameAsRaw(db: Db, label: string): void {
 	const targets = rawTargets(raw);
 	assert.ok(targets.length < raw.length, 'some targets on more than one day');
 	assert.deepEqual(keptTargets(db), targets, `hunt_targets is hunt_days over every day ${label}`);
+	const pairs = rawPairs(targets);
+	assert.deepEqual(keptPairs(db), pairs, `hunt_pairs is hunt_targets over every target ${label}`);
 }
 
 test('wsec folds ASCII letters only, as SQLite lower() does', () => {
@@ -129,8 +162,10 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		addDataset(db, mixed(400, 1, (i, k) => T0 + (k % 2000) * 600_000));
 		addDataset(db, [...mixed(250, 2, (i, k) => T0 - 40 * HOUR + (k % 9000) * 60_000), ...AROUND_EPOCH]);
 		assertDaysSameAsRaw(db, 'after other writers');
+		assert.ok(keptPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target');
 		const before = db.prepare('SELECT * FROM hunt_days').all();
 		const beforeTargets = db.prepare('SELECT * FROM hunt_targets').all();
+		const beforePairs = db.prepare('SELECT * FROM hunt_pairs').all();
 
 		assert.throws(() => db.transaction(() => {
 			const id = insertDataset(db, {path: '/fixtures/failed.json', format: 'windows-json', sha256: 'f'.repeat(64)});
@@ -147,6 +182,7 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		assert.match(JSON.stringify(await loadFile(db, path.join(dir, 'b.ndjson'), {tz: 'UTC', cancelled: () => true})), /cancelled/);
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_days').all(), before);
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_targets').all(), beforeTargets);
+		assert.deepEqual(db.prepare('SELECT * FROM hunt_pairs').all(), beforePairs);
 		assertDaysSameAsRaw(db, 'after loads that kept nothing');
 	} finally {
 		db.close();
@@ -164,6 +200,7 @@ test('the bulk writer spilling every few keys, or holding every key to the end, 
 		addBulk(db, rows, foldKeys, 'b');
 		addBulk(db, mixed(100, 13, (i, k) => T0 + (k % 90) * HOUR), foldKeys, 'c');
 		assertDaysSameAsRaw(db, `spilling every ${foldKeys} keys`);
+		assert.ok(keptPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target');
 		// A logon without a target is kept apart from the target '' and the text '0'.
 		assert.deepEqual(db.prepare(`SELECT typeof(target) AS t, sum(logons) AS n FROM hunt_days WHERE src_ip = '10.0.0.9' GROUP BY 1 ORDER BY 1`).all(),
 			[{t: 'blob', n: 6}, {t: 'text', n: 4}]);

@@ -83,12 +83,17 @@ test('the seed hunts over hunt_days and the logons give the rows of the seed SQL
 	assert.ok(compared > 1000, `rows compared: ${compared}`);
 	assert.ok(fromDays > 50, `hunts that read days: ${fromDays}`);
 
-	// The same with allowlist entries of every kind, one of them expired.
+	// The same with allowlist entries that do not name a target (every day of the data read from
+	// hunt_pairs), then with entries of every kind, one of them expired (from hunt_targets).
 	insertEntries(db, [
 		{kind: 'src_ip', pattern: '10.0.0.3', match: 'exact', reason: 'scanner'},
 		{kind: 'user', pattern: 'svc-*', match: 'glob', reason: 'service account'},
-		{kind: 'target', pattern: 'srv2', match: 'exact', reason: 'file server'},
 		{kind: 'pair', src_ip: '10.0.0.0/30', user: 'alice', match: 'cidr', reason: 'jump host'},
+	], 'test');
+	check();
+	insertEntries(db, [
+		{kind: 'target', pattern: 'srv2', match: 'exact', reason: 'file server'},
+		{kind: 'pair', src_ip: '10.0.0.1', target: 'DC01', match: 'exact', reason: 'admin'},
 		{kind: 'user', pattern: 'carol', match: 'exact', reason: 'gone', expires: Date.parse('2020-01-01T00:00:00Z')},
 	], 'test');
 	check();
@@ -213,3 +218,41 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 	assert.deepEqual([ny.night_all, ny.night_any], [0b11111 << 5, 0b1111111 << 4]);
 	db.close();
 });
+
+test('over every day of the data, the seed hunts read hunt_pairs, or hunt_targets when an allowlist entry names a target', () => {
+	const zones = ['UTC', 'America/New_York'];
+	const same = (db: Db, label: string) => {
+		for (const tz of zones) {
+			for (const profile of ['qradar', 'logscale']) {
+				const expected = rows(db, profile, null, undefined, tz, plain(`hunt-${profile}.sql`));
+				assert.ok(expected.length > 5, `${profile} rows`);
+				assert.deepEqual(rows(db, profile, null, undefined, tz), expected, `${label}: ${profile} ${tz}`);
+			}
+		}
+	};
+
+	// Without entries, or with entries on sources, users and pairs without a target, hunt_targets
+	// is not read: emptied, the rows stay the seed's.
+	const pairs = dbWith(logons());
+	insertEntries(pairs, [{kind: 'user', pattern: 'svc-*', match: 'glob', reason: 'service account'},
+		{kind: 'pair', src_ip: '10.0.0.2', user: 'alice', match: 'exact', reason: 'jump host'}], 'test');
+	const read = (db: Db) => rows(db, 'logscale', null, undefined, 'UTC');
+	const before = read(pairs);
+	pairs.exec('DELETE FROM hunt_targets');
+	assert.deepEqual(read(pairs), before);
+	same(pairs, 'hunt_targets emptied');
+	pairs.close();
+
+	// With an entry on a target (or a pair naming one), hunt_pairs is not read: its rows emptied of
+	// counts and targets, the rows stay the seed's. Without that entry, they would not.
+	for (const entry of [{kind: 'target', pattern: 'DC01', match: 'exact'}, {kind: 'pair', src_ip: '10.0.0.1', target: 'SRV1', match: 'exact'}] as const) {
+		const targets = dbWith(logons());
+		const [id] = insertEntries(targets, [{...entry, reason: 'test'}], 'test');
+		targets.exec(`UPDATE hunt_pairs SET logons = 1, failed = 0, targets = '[]'`);
+		same(targets, `hunt_pairs emptied, ${entry.kind} entry`);
+		setEntryEnabled(targets, id!, false);
+		assert.notDeepEqual(read(targets), rows(targets, 'logscale', null, undefined, 'UTC', plain('hunt-logscale.sql')), 'hunt_pairs is read without the entry');
+		targets.close();
+	}
+});
+
