@@ -128,17 +128,42 @@ const DAYS = {
 };
 
 /**
- * The pair totals of migration 0013 (hunt_pairs): hunt_targets' triggers keep their counts and
- * leave the targets of every pair a load touched NULL; the load rebuilds them before it commits.
+ * The pair totals of migration 0013 (hunt_pairs): a load notes the (src_ip, user) pairs whose rows
+ * of hunt_days it adds to, and rebuilds their rows from hunt_targets before it commits.
  */
-const PAIRS = {
-	// The same statement as at the end of db/migrations/0013-hunt-pairs.sql.
-	rebuild: `UPDATE hunt_pairs SET targets = (
-		SELECT json_group_array(t.target ORDER BY t.target) FILTER (WHERE typeof(t.target) = 'text')
-		FROM hunt_targets t
-		WHERE t.src_ip = hunt_pairs.src_ip AND t.user = hunt_pairs.user AND t.wsec = hunt_pairs.wsec)
-	WHERE targets IS NULL`,
+export const PAIRS = {
+	// Untyped columns: no affinity, so a name such as '10' stays text.
+	touched: 'CREATE TEMP TABLE IF NOT EXISTS touched_pairs (src_ip, user, PRIMARY KEY (src_ip, user)) WITHOUT ROWID',
+	// The pairs of the day rows a bulk load has staged (before DAYS.apply adds them).
+	touchStaged: 'INSERT OR IGNORE INTO temp.touched_pairs SELECT src_ip, user FROM temp.days_fold_rows',
+	// The pairs of a dataset's new rows that DAYS.fromLogons counts.
+	touchLogons: `INSERT OR IGNORE INTO temp.touched_pairs
+		SELECT src_ip, user FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
+			AND logon_type IN (3, 10) AND src_ip IS NOT NULL AND user IS NOT NULL`,
+	// As at the end of db/migrations/0013-hunt-pairs.sql, for the pairs touched: the counts, the
+	// hours ORed a target at a time by the upsert, then the names. Each statement seeks the pairs
+	// touched (CROSS JOIN: the touched pairs first), so a small load into a large store reads a
+	// few rows (test/db/indexes.test.ts).
+	rebuild: [`DELETE FROM hunt_pairs WHERE (src_ip, user) IN (SELECT src_ip, user FROM temp.touched_pairs)`,
+		`INSERT INTO hunt_pairs (src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, targets)
+		SELECT t.src_ip, t.user, t.wsec, t.logons, t.failed, t.first_ts, t.last_ts, t.hours, '[]'
+		FROM temp.touched_pairs p CROSS JOIN hunt_targets t ON t.src_ip = p.src_ip AND t.user = p.user
+		WHERE true
+		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
+			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+		`UPDATE hunt_pairs SET targets = (
+			SELECT json_group_array(t.target ORDER BY t.target) FILTER (WHERE typeof(t.target) = 'text')
+			FROM hunt_targets t
+			WHERE t.src_ip = hunt_pairs.src_ip AND t.user = hunt_pairs.user AND t.wsec = hunt_pairs.wsec)
+		WHERE (src_ip, user) IN (SELECT src_ip, user FROM temp.touched_pairs)`,
+		'DROP TABLE temp.touched_pairs'],
 };
+
+/** Rebuilds the rows of hunt_pairs of the pairs touched since the last rebuild, if any. */
+function rebuildPairs(db: Db): void {
+	const touched = db.prepare(`SELECT 1 FROM temp.sqlite_schema WHERE name = 'touched_pairs'`).get();
+	if (touched) for (const sql of PAIRS.rebuild) db.prepare(sql).run();
+}
 
 /** Folds the triples `fill` stages into pair_totals and entity_totals. */
 function fold(db: Db, fill: () => void): void {
@@ -191,10 +216,12 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 	if (range && range.last > range.after) {
 		fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
 		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
+		db.exec(PAIRS.touched);
+		db.prepare(PAIRS.touchLogons).run({...range, id});
 		db.prepare(DAYS.fromLogons).run({...range, id});
 	}
 
-	db.prepare(PAIRS.rebuild).run();
+	rebuildPairs(db);
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,
 		first_ts = @first_ts, last_ts = @last_ts, time_field = @time_field,
@@ -488,7 +515,8 @@ class StagedRows {
 	private staged = 0;
 	private created = false;
 
-	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; apply: string; width: number}, private readonly limit: number) {}
+	/** `sql.before`, if given, runs just before each addition of the staged rows. */
+	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; before?: string; apply: string; width: number}, private readonly limit: number) {}
 
 	add(values: unknown[]): void {
 		if (values.length === 0) return;
@@ -507,6 +535,7 @@ class StagedRows {
 	}
 
 	private apply(): void {
+		if (this.sql.before) this.db.exec(this.sql.before);
 		withSmallSortRuns(this.db, () => this.db.prepare(this.sql.apply).run());
 		this.db.prepare(`DELETE FROM ${this.sql.table}`).run();
 		this.staged = 0;
@@ -548,7 +577,7 @@ class TotalsTables {
 
 	constructor(private readonly db: Db, limit: number) {
 		this.hours = new StagedRows(db, {table: 'temp.hour_fold_rows', stage: HOURS.stage, apply: HOURS.apply, width: HOUR_WIDTH}, limit * STAGED_FOLDS);
-		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, apply: DAYS.apply, width: DAY_WIDTH}, limit * STAGED_FOLDS);
+		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, before: `${PAIRS.touched}; ${PAIRS.touchStaged}`, apply: DAYS.apply, width: DAY_WIDTH}, limit * STAGED_FOLDS);
 	}
 
 	add(spill: TotalsSpill): void {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type {Db} from '../../source/db/open.ts';
 import {openDb} from '../../source/db/open.ts';
 import {distinctEntities, entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
-import {finishDataset, insertDataset, logonInserter, queryEvents} from '../../source/db/store.ts';
+import {finishDataset, insertDataset, logonInserter, PAIRS, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {dbWith, logon} from '../helpers/logons.ts';
 
@@ -205,6 +205,20 @@ test('the seed profiles read a time window through the ts index, whole days from
 			const everyDay = p.slice(from, to);
 			assert.doesNotMatch(everyDay, /USE TEMP B-TREE FOR GROUP BY/, `${profile}:\n${p}`);
 		}
+	}
+});
+
+test('a load rebuilds the pair totals of the pairs it touched by their key, reading no other pair', () => {
+	base.exec(PAIRS.touched);
+	base.exec(`INSERT OR IGNORE INTO temp.touched_pairs VALUES ('10.0.0.5', 'adm-jdoe')`);
+	try {
+		for (const text of PAIRS.rebuild.slice(0, -1)) {
+			const p = plan(base, text, {});
+			assert.doesNotMatch(p, /SCAN (hunt_pairs|hunt_targets|t)\b/, `${text}\n${p}`);
+			assert.match(p, /SEARCH (hunt_pairs|t) USING PRIMARY KEY \(src_ip=\? AND user=\?\)/, `${text}\n${p}`);
+		}
+	} finally {
+		base.exec('DROP TABLE temp.touched_pairs');
 	}
 });
 

@@ -169,10 +169,10 @@ test('the days at the ends of a window come from hunt_days when the window holds
 	db.close();
 });
 
-test('whole days inside the window come from hunt_days, and every day from hunt_targets, in whole-hour zones; from the logons in others', () => {
+test('whole days inside the window come from hunt_days, and every day from hunt_pairs, in whole-hour zones; from the logons in others', () => {
 	const db = dbWith(logons());
 	// Whether the rows change when `table`'s logons are inflated (its triggers left alone: hunt_days
-	// adds to hunt_targets, so poisoning it poisons both).
+	// adds to hunt_targets, so poisoning it poisons both; hunt_pairs is rebuilt by loads only).
 	const poisoned = (table: string, profile: string, window: number | null, tz: string) => {
 		const honest = JSON.stringify(rows(db, profile, window, undefined, tz));
 		db.exec('SAVEPOINT poison');
@@ -186,9 +186,10 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 
 	for (const profile of ['qradar', 'logscale']) {
 		for (const tz of ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Tokyo']) {
-			assert.ok(poisoned('hunt_targets', profile, null, tz), `${profile} ${tz} all reads hunt_targets`);
+			assert.ok(poisoned('hunt_pairs', profile, null, tz), `${profile} ${tz} all reads hunt_pairs`);
 			assert.ok(poisoned('hunt_days', profile, 3 * DAY, tz), `${profile} ${tz} 3 days reads hunt_days`);
 			assert.ok(!poisoned('hunt_targets', profile, 3 * DAY, tz), `${profile} ${tz} 3 days does not read hunt_targets`);
+			assert.ok(!poisoned('hunt_pairs', profile, 3 * DAY, tz), `${profile} ${tz} 3 days does not read hunt_pairs`);
 		}
 
 		for (const tz of ['Asia/Kolkata', 'Asia/Kathmandu', 'Pacific/Chatham']) {
@@ -206,7 +207,7 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 	// Ending an hour earlier, that day has logons after the window: no whole day.
 	const early = splitWindow(db, since - HOUR, until - HOUR, 'UTC');
 	assert.deepEqual([early.days_from, early.days_to, early.head_from, early.head_to, early.tail_from, early.tail_to], [1, 0, since - HOUR, until - HOUR, 1, 0]);
-	// No window: every day of the data from hunt_targets, nothing from hunt_days, nothing before or
+	// No window: every day of the data from hunt_pairs, nothing from hunt_days, nothing before or
 	// after it from the logons.
 	const all = splitWindow(db, null, null, 'UTC');
 	assert.equal(all.every_day, 1);
