@@ -207,8 +207,9 @@ const HOURS = {
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
  * the end of its id range, and its logons folded into pair_totals, entity_totals, hour_totals
- * and hunt_days, with hunt_pairs' targets rebuilt (so a rolled-back load leaves neither rows nor totals). Every writer of logons ends a dataset
- * here. Rows up to the dataset's last_id are folded already (the bulk writer folds as it writes).
+ * and hunt_days, and the rows of hunt_pairs of the pairs it touched rebuilt (so a rolled-back load
+ * leaves neither rows nor totals). Every writer of logons ends a dataset here. Rows up to the
+ * dataset's last_id are folded already (the bulk writer folds as it writes).
  */
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
 	const range = db.prepare(`SELECT coalesce(d.last_id, d.first_id - 1) AS after, (SELECT coalesce(max(id), 0) FROM logons) AS last

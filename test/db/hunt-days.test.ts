@@ -1,8 +1,8 @@
 /**
  * The day totals the seed hunts read (migration 0009, hunt_days), their sums over every day
- * (migration 0010, hunt_targets) and over every target (migration 0013, hunt_pairs): they equal the logons counted in JavaScript after every way
- * logons are written, kept or rolled back, whatever the bulk writer's spill size, and after an
- * upgrade from schema 8 or 9.
+ * (migration 0010, hunt_targets) and over every target (migration 0013, hunt_pairs): they equal
+ * the logons counted in JavaScript after every way logons are written, kept or rolled back,
+ * whatever the bulk writer's spill size, and after an upgrade from schema 8 or 9.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
