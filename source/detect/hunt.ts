@@ -67,13 +67,14 @@ const seedPresenters: Record<string, Presenter> = {
 		},
 	},
 	logscale: {
-		row: r => ({
+		row: (r, f) => ({
 			FirstSeen: r['FirstSeen'],
 			LastSeen: r['LastSeen'],
 			RemoteAddressIP4: r['RemoteAddressIP4'],
 			TargetUserName: r['TargetUserName'],
 			UniqueTargetHosts: r['UniqueTargetHosts'],
-			TargetHosts: JSON.parse(String(r['TargetHosts'])) as string[],
+			// The finding's array, parsed once (1.2M names over all of 10M logons).
+			TargetHosts: f.targets,
 			TotalLogons: r['TotalLogons'],
 			FailedLogons: r['FailedLogons'],
 			FailedRatio: r['FailedRatio'],
