@@ -59,6 +59,17 @@ export function withSmallSortRuns<T>(db: Db, work: () => T): T {
 	return withPragma(db, 'cache_size', SORT_CACHE_KIB, work);
 }
 
+/**
+ * withSmallSortRuns, with each run sorted by a helper thread of SQLite's (PRAGMA threads) while
+ * the connection's own thread reads on: for work that sorts millions of rows while the machine's
+ * second core is free. Two indexes of 1.13M logons built in 2.4-3.2 s instead of 3.3-3.4 s (three
+ * alternating builds each), for about 0.4 s more CPU; the lateral hunt of 10.4M logons took 68 and
+ * 75 s instead of 86 and 77 s (alternating), for the same CPU.
+ */
+export function withSortThread<T>(db: Db, work: () => T): T {
+	return withPragma(db, 'threads', 1, () => withSmallSortRuns(db, work));
+}
+
 /** Runs `work` with the integer pragma `name` set to `value`, then gives the connection its own back. */
 export function withPragma<T>(db: Db, name: 'cache_size' | 'busy_timeout' | 'threads', value: number, work: () => T): T {
 	const own = db.pragma(name, {simple: true}) as number;

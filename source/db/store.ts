@@ -2,7 +2,7 @@
  * Named statements over the store: writing datasets and logons, reading what is loaded.
  * Every value is bound as a parameter.
  */
-import {withPragma, withSmallSortRuns, type Db} from './open.ts';
+import {withSmallSortRuns, withSortThread, type Db} from './open.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -692,15 +692,13 @@ export function dropIndexes(db: Db, indexes: Array<{name: string}>): void {
 }
 
 /**
- * Builds the indexes, each one sort of the table's rows: in small runs (withSmallSortRuns), each
- * run sorted by a helper thread of SQLite's (PRAGMA threads) while the main one reads on. The
- * parse is over by then, so the machine's second core is free: two indexes of 1.13M logons took
- * 2.4-3.2 s instead of 3.3-3.4 s (three alternating builds each), for about 0.4 s more CPU.
+ * Builds the indexes, each one sort of the table's rows, in small runs sorted by a helper thread
+ * (withSortThread): the parse is over by then, so the machine's second core is free.
  */
 export function createIndexes(db: Db, indexes: Array<{sql: string}>): void {
-	withPragma(db, 'threads', 1, () => withSmallSortRuns(db, () => {
+	withSortThread(db, () => {
 		for (const index of indexes) db.exec(index.sql);
-	}));
+	});
 }
 
 /** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */

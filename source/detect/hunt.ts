@@ -4,7 +4,7 @@
  * profile's own JSON columns and as shared Findings. No scoring happens here: every number comes
  * out of the SQL; this module renames columns and writes the one-line details.
  */
-import {withSmallSortRuns, type Db} from '../db/open.ts';
+import {withSortThread, type Db} from '../db/open.ts';
 import {cachedHuntRows, huntRows} from '../db/hunt-cache.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
@@ -303,7 +303,7 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
 	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
 	const raw = window.now === undefined && profile.kind === 'scored' ? []
-		: withSmallSortRuns(db, () => options.cache === false ? huntRows(db, sql, params) : cachedHuntRows(db, sql, params));
+		: withSortThread(db, () => options.cache === false ? huntRows(db, sql, params) : cachedHuntRows(db, sql, params));
 	const findings = raw.map(r => presenter.finding(r, options.tz, profile));
 	return {
 		profile: profile.name,

@@ -1,14 +1,15 @@
 /**
  * Hunts, the allowlist suggestions, a bulk load's index builds and its additions of staged hour and
  * day rows run with a 2 MiB page cache (withSmallSortRuns), so that SQLite sorts in small runs; the
- * connection gets its own 64 MiB back afterwards, whether the work returned or threw.
+ * connection gets its own 64 MiB back afterwards, whether the work returned or threw. Hunts and index
+ * builds also sort those runs on a helper thread (withSortThread, PRAGMA threads = 1).
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {openDb, repoRoot, withSmallSortRuns, type Db} from '../../source/db/open.ts';
+import {openDb, repoRoot, withSmallSortRuns, withSortThread, type Db} from '../../source/db/open.ts';
 import {suggestEntries} from '../../source/allowlist/suggest.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {loadFile} from '../../source/ingest/load.ts';
@@ -16,6 +17,7 @@ import {addDataset, logon} from '../helpers/logons.ts';
 import {addBulk} from '../helpers/totals.ts';
 
 const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
+const threads = (db: Db) => db.pragma('threads', {simple: true}) as number;
 
 /** Calls `see` with each statement `db` prepares from now on, and the cache size at that moment. */
 function onPrepare(db: Db, see: (sql: string, cache: number) => void): void {
@@ -47,31 +49,42 @@ test('withSmallSortRuns runs its work with 2 MiB of page cache and gives the con
 	assert.equal(cacheSize(db), -65_536, 'restored after a throw');
 });
 
-test('every profile runs its statement with the small cache, cached or not', t => {
+test('withSortThread adds a helper thread for the sorts, and gives the connection none back', t => {
+	const db = fileDb(t);
+	assert.equal(threads(db), 0);
+	assert.deepEqual(withSortThread(db, () => [cacheSize(db), threads(db)]), [-2000, 1]);
+	assert.deepEqual([cacheSize(db), threads(db)], [-65_536, 0]);
+	assert.throws(() => withSortThread(db, () => {
+		throw new Error('hunt failed');
+	}), /hunt failed/);
+	assert.deepEqual([cacheSize(db), threads(db)], [-65_536, 0], 'restored after a throw');
+});
+
+test('every profile runs its statement with the small cache and a sort thread, cached or not', t => {
 	const db = fileDb(t);
 	addDataset(db, ['SRV1', 'SRV2', 'SRV3'].map((target, i) => logon({src_ip: '10.0.0.9', user: 'admin', target, ts: Date.parse('2026-11-05T02:00:00Z') + i * 60_000})));
 	// The cache size at the moment the hunt's own statement (the one binding :limit) is prepared.
-	const seen: number[] = [];
+	const seen: Array<[number, number]> = [];
 	onPrepare(db, (sql, cache) => {
-		if (sql.includes(':limit')) seen.push(cache);
+		if (sql.includes(':limit')) seen.push([cache, threads(db)]);
 	});
 	for (const profile of ['qradar', 'logscale', 'lateral']) {
 		for (const cache of [false, true]) {
 			seen.length = 0;
 			const result = hunt(db, {profile, tz: 'UTC', window: null, cache});
 			assert.ok(result.findings.length > 0, `${profile} finds the fan-out`);
-			assert.deepEqual(seen, [-2000], `${profile}, cache ${cache}`);
-			assert.equal(cacheSize(db), -65_536, `${profile}: the connection's cache is back`);
+			assert.deepEqual(seen, [[-2000, 1]], `${profile}, cache ${cache}`);
+			assert.deepEqual([cacheSize(db), threads(db)], [-65_536, 0], `${profile}: the connection's cache and threads are back`);
 		}
 	}
 });
 
-test('a bulk load builds its deferred indexes with the small cache, and keeps its own for the rest', async t => {
+test('a bulk load builds its deferred indexes with the small cache and a sort thread, and keeps its own for the rest', async t => {
 	const db = fileDb(t);
-	const seen: Array<[string, number]> = [];
+	const seen: Array<[string, number, number]> = [];
 	const exec = db.exec.bind(db);
 	db.exec = ((sql: string) => {
-		if (/^CREATE INDEX/i.test(sql.trim())) seen.push([sql, cacheSize(db)]);
+		if (/^CREATE INDEX/i.test(sql.trim())) seen.push([sql, cacheSize(db), threads(db)]);
 		return exec(sql);
 	}) as typeof db.exec;
 	const result = await loadFile(db, path.join(repoRoot, 'test', 'fixtures', 'formats', 'lanl-auth.txt'), {tz: 'UTC'});
@@ -80,8 +93,8 @@ test('a bulk load builds its deferred indexes with the small cache, and keeps it
 		AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE INDEX%'`).get() as {n: number};
 	assert.ok(indexes.n >= 7, 'the indexes of the logons and of pair_totals are back');
 	assert.equal(seen.length, indexes.n, 'an empty table: every index was dropped and built again');
-	for (const [sql, size] of seen) assert.equal(size, -2000, sql);
-	assert.equal(cacheSize(db), -65_536);
+	for (const [sql, size, sorters] of seen) assert.deepEqual([size, sorters], [-2000, 1], sql);
+	assert.deepEqual([cacheSize(db), threads(db)], [-65_536, 0]);
 });
 
 test('a bulk load adds its staged hour and day rows with the small cache', t => {
