@@ -64,7 +64,7 @@ export function withSmallSortRuns<T>(db: Db, work: () => T): T {
  * the connection's own thread reads on: for work that sorts millions of rows while the machine's
  * second core is free. Two indexes of 1.13M logons built in 2.4-3.2 s instead of 3.3-3.4 s (three
  * alternating builds each), for about 0.4 s more CPU; the lateral hunt of 10.4M logons took 68 and
- * 75 s instead of 86 and 77 s (alternating), for the same CPU.
+ * 75 s instead of 86 and 77 s (alternating), for about the same CPU (10% more at 1.13M logons).
  */
 export function withSortThread<T>(db: Db, work: () => T): T {
 	return withPragma(db, 'threads', 1, () => withSmallSortRuns(db, work));
