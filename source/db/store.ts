@@ -97,6 +97,13 @@ const FOLD = {
 };
 
 /**
+ * How a row of hunt_days, or of hunt_pairs, takes in another with its key: counts added up, the
+ * time span widened, the UTC hour masks ORed.
+ */
+const ADD_TOTALS = `ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
+	first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`;
+
+/**
  * The day totals of migration 0009 (hunt_days): logons of types 3 and 10 with a source and a user,
  * per (src_ip, user, target), UTC day and log source kind. Added to, like the other totals, from a
  * GROUP BY over a dataset's new rows or from the bulk writer's running totals, staged beside the
@@ -114,8 +121,7 @@ const DAYS = {
 				AND logon_type IN (3, 10) AND src_ip IS NOT NULL AND user IS NOT NULL
 			GROUP BY src_ip, user, day, target, wsec, h)
 		GROUP BY src_ip, user, day, target, wsec
-		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
-			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+		${ADD_TOTALS}`,
 	// Untyped columns: no affinity, so a name such as '10' stays text.
 	stage: 'DROP TABLE IF EXISTS temp.days_fold_rows; CREATE TEMP TABLE days_fold_rows (src_ip, user, target, wsec, day, logons, failed, first_ts, last_ts, hours)',
 	// In key order (one sorted pass over the table's pages); a key staged twice (a day spilled in
@@ -123,8 +129,7 @@ const DAYS = {
 	apply: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
 		SELECT src_ip, user, day, ifnull(target, X'') AS t, wsec, logons, failed, first_ts, last_ts, hours
 		FROM temp.days_fold_rows WHERE true ORDER BY src_ip, user, day, t, wsec
-		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
-			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+		${ADD_TOTALS}`,
 };
 
 /**
@@ -149,8 +154,7 @@ export const PAIRS = {
 		SELECT t.src_ip, t.user, t.wsec, t.logons, t.failed, t.first_ts, t.last_ts, t.hours, '[]'
 		FROM temp.touched_pairs p CROSS JOIN hunt_targets t ON t.src_ip = p.src_ip AND t.user = p.user
 		WHERE true
-		ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
-			first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`,
+		${ADD_TOTALS}`,
 		`UPDATE hunt_pairs SET targets = (
 			SELECT json_group_array(t.target ORDER BY t.target) FILTER (WHERE typeof(t.target) = 'text')
 			FROM hunt_targets t
