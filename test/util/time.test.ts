@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {checkTimeZone, formatDuration, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp} from '../../source/util/time.ts';
+import {checkTimeZone, formatDuration, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp, readTimestamp} from '../../source/util/time.ts';
 import {UsageError} from '../../source/util/errors.ts';
 
 test('local hour and formatting follow DST in America/New_York (2026-03-08 02:00 EST -> 03:00 EDT)', () => {
@@ -34,6 +34,37 @@ test('parseTimestamp reads zoned times exactly and zone-less ones in the given z
 	assert.deepEqual(parseTimestamp('2026-11-05 03:15:00', 'Europe/Berlin'), {ts: Date.parse('2026-11-05T02:15:00Z'), zoned: false});
 	assert.equal(parseTimestamp('yesterday'), undefined);
 	assert.equal(parseTimestamp('2026-13-05T03:15:00Z'), undefined);
+});
+
+test('parseTimestamp\'s fast path for YYYY-MM-DDTHH:MM:SS[.f]Z reads what the pattern reads', () => {
+	// Each shape varied at random (seeded): digits anywhere, out-of-range fields, 0-9 digits of
+	// fraction (up to 7 take the fast path), non-digits, other separators and zones.
+	let seed = 7;
+	const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+	const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+	const digits = (n: number) => Array.from({length: n}, () => String(Math.floor(random() * 10))).join('');
+	let fast = 0;
+	for (let i = 0; i < 20_000; i++) {
+		// A field in its range mostly, else any two digits, else not two digits.
+		const field = (n: number, low = 0, high = 99) => {
+			const r = random();
+			if (r < 0.05) return pick(['x', '1', '99', ' 1', '-1', '1a']);
+			return r < 0.2 ? digits(n) : String(low + Math.floor(random() * (high - low + 1))).padStart(n, '0');
+		};
+		const frac = pick(['', '', `.${digits(1 + Math.floor(random() * 9))}`, '.', ',123', '.9999999', '.99999999', '.0000000']);
+		const text = `${field(4, 1000, 2999)}${pick(['-', '-', '-', '/'])}${field(2, 1, 12)}-${field(2, 1, 31)}${pick(['T', 'T', 'T', ' ', 't'])}${field(2, 0, 23)}:${field(2, 0, 59)}:${field(2, 0, 60)}${frac}${pick(['Z', 'Z', 'Z', 'z', '', '+01:00', ' Z', 'Z '])}`;
+		const expected = readTimestamp(text, 'Europe/Berlin');
+		assert.deepEqual(parseTimestamp(text, 'Europe/Berlin'), expected, text);
+		if (expected && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$/.test(text)) fast++;
+	}
+
+	// Enough of the inputs were of the fast path's shape and valid for the comparison to mean something.
+	assert.ok(fast > 500, `only ${fast} valid inputs of the fast path's shape`);
+	assert.deepEqual(parseTimestamp('2026-11-05T03:15:00.9999999Z'), {ts: Date.parse('2026-11-05T03:15:00.999Z'), zoned: true});
+	assert.deepEqual(parseTimestamp('2026-11-05T03:15:60Z'), {ts: Date.parse('2026-11-05T03:16:00Z'), zoned: true});
+	for (const bad of ['2026-11-05T03:15:61Z', '2026-11-05T24:15:00Z', '2026-11-05T03:60:00Z', '2026-11-32T03:15:00Z', '2026-00-05T03:15:00Z', '2026-11-05T03:15:00.Z']) {
+		assert.equal(parseTimestamp(bad), undefined, bad);
+	}
 });
 
 test('durations and instants from flags', () => {
