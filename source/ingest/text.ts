@@ -1,7 +1,7 @@
 /**
  * Streaming text: a file as numbered lines, whatever its encoding (UTF-8 with or without a BOM,
- * UTF-16 LE/BE with a BOM) and line ends (LF, CRLF). Memory holds one line at a time, however
- * long the file.
+ * UTF-16 LE/BE with a BOM) and line ends (LF, CRLF). Memory holds the lines of one read (256 KiB)
+ * at a time, however long the file.
  */
 import fs from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
@@ -46,14 +46,24 @@ export function readHead(file: string, size = 64 * 1024): Uint8Array {
 	}
 }
 
-/** Streams the lines of a text file. The last line is yielded even without a final newline. */
-export async function * readLines(file: string): AsyncGenerator<Line> {
+/** Lines in a row: `lines[0]` is line `first` (1-based) of the file; without their ends (no CR or LF). */
+export interface LineChunk {
+	first: number;
+	lines: string[];
+}
+
+/**
+ * Streams the lines of a text file, the whole lines of each read (256 KiB) at a time: a reader
+ * that goes through them in a loop pays for one await per read rather than per line. The last
+ * line is yielded even without a final newline.
+ */
+export async function * readLineChunks(file: string): AsyncGenerator<LineChunk> {
 	const {encoding, bom} = encodingOf(readHead(file, 4));
 	const stream = fs.createReadStream(file, {start: bom, highWaterMark: 256 * 1024});
 	const decoder = new StringDecoder(encoding === 'utf16be' ? 'utf16le' : encoding);
 	let carry = '';
 	let oddByte: Buffer | undefined;
-	let line = 0;
+	let next = 1;
 	for await (const chunk of stream as AsyncIterable<Buffer>) {
 		let bytes = chunk;
 		if (encoding === 'utf16be') {
@@ -65,16 +75,28 @@ export async function * readLines(file: string): AsyncGenerator<Line> {
 		}
 
 		const text = carry + decoder.write(bytes);
+		const lines: string[] = [];
 		let start = 0;
 		for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
 			const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-			yield {line: ++line, text: text.slice(start, end)};
+			lines.push(text.slice(start, end));
 			start = nl + 1;
 		}
 
 		carry = text.slice(start);
+		if (lines.length > 0) {
+			yield {first: next, lines};
+			next += lines.length;
+		}
 	}
 
 	const rest = carry + decoder.end();
-	if (rest.length > 0) yield {line: ++line, text: rest.endsWith('\r') ? rest.slice(0, -1) : rest};
+	if (rest.length > 0) yield {first: next, lines: [rest.endsWith('\r') ? rest.slice(0, -1) : rest]};
+}
+
+/** Streams the lines of a text file one at a time (readLineChunks). */
+export async function * readLines(file: string): AsyncGenerator<Line> {
+	for await (const {first, lines} of readLineChunks(file)) {
+		for (let i = 0; i < lines.length; i++) yield {line: first + i, text: lines[i]!};
+	}
 }

@@ -61,6 +61,18 @@ describe('lines', () => {
 		assert.equal(lines.length, 3);
 		assert.equal(lines[1]!.text.length, 1_000_000);
 	});
+
+	test('line numbers run on across reads (256 KiB each), as NDJSON record numbers do', async () => {
+		// Lines of varying length, a CRLF cut by a read's end somewhere among them, and blank lines.
+		const texts = Array.from({length: 60_000}, (_, i) => i % 997 === 0 ? '' : `{"n":${i},"pad":"${'p'.repeat(i % 13)}"}`);
+		const file = write(texts.map((t, i) => t + (i % 2 ? '\r\n' : '\n')).join(''));
+		assert.ok(fs.statSync(file).size > 4 * 256 * 1024);
+		const lines = await collect(readLines(file));
+		assert.deepEqual(lines, texts.map((text, i) => ({line: i + 1, text})));
+		const records = await collect(readJsonRecords(file));
+		assert.deepEqual(records.map(r => r.line), texts.flatMap((t, i) => t === '' ? [] : [i + 1]));
+		assert.ok(records.every(r => 'value' in r && (r.value as {n: number}).n === r.line - 1));
+	});
 });
 
 describe('JSON layouts', () => {
