@@ -705,6 +705,11 @@ export function createIndexes(db: Db, indexes: Array<{sql: string}>): void {
 	});
 }
 
+/** True when the store holds no dataset and no logon. */
+export function storeEmpty(db: Db): boolean {
+	return (db.prepare('SELECT NOT EXISTS (SELECT 1 FROM datasets) AND NOT EXISTS (SELECT 1 FROM logons) AS empty').get() as {empty: number}).empty === 1;
+}
+
 /** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */
 export function logonSpan(db: Db): number {
 	const row = db.prepare('SELECT max(id) - min(id) + 1 AS n FROM logons').get() as {n: number | null};

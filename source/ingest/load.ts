@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
-import type {Db} from '../db/open.ts';
-import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, rejectInserter, setDatasetSha, type TotalsSpill} from '../db/store.ts';
+import {enterWal, leaveWal, type Db} from '../db/open.ts';
+import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, rejectInserter, setDatasetSha, storeEmpty, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
@@ -36,6 +36,8 @@ export interface LoadOptions extends ReadOptions {
 	parseThread?: boolean;
 	/** Keys of running totals held before they are added to the tables (FOLD_KEYS); smaller in tests. */
 	foldKeys?: number;
+	/** Files of at least this many bytes into an empty store are written without the WAL (WRITE_ONCE_BYTES). */
+	writeOnceBytes?: number;
 	/** The parser thread's old-generation heap limit in MB (PARSER_HEAP_MB); tiny in a test of running out. */
 	parserHeapMb?: number;
 }
@@ -44,6 +46,8 @@ export interface LoadOptions extends ReadOptions {
 const REJECTS_REPORTED = 20;
 /** Files this large parse in a worker thread, beside the inserts (starting one costs ~0.2 s). */
 const THREAD_BYTES = 16 * 1024 * 1024;
+/** Files this large into an empty store are written without the WAL (leaveWal); the copy of smaller ones costs little. */
+const WRITE_ONCE_BYTES = 16 * 1024 * 1024;
 /**
  * The parser thread's heap: the old generation capped at PARSER_HEAP_MB and a 16 MB young
  * generation, so that V8 collects the parsed batches' garbage as it goes rather than letting it
@@ -217,7 +221,15 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	const hashing = sha256 === undefined ? sha256File(file, stopHashing.signal) : Promise.resolve(sha256);
 	// Awaited once the file is parsed; a load that ends earlier stops it and drops its answer.
 	hashing.catch(() => undefined);
-	db.exec('BEGIN IMMEDIATE');
+	// A large file into an empty store is written into the file once, not through the WAL (leaveWal).
+	const journal = size >= (options.writeOnceBytes ?? WRITE_ONCE_BYTES) && storeEmpty(db) && leaveWal(db);
+	try {
+		db.exec('BEGIN IMMEDIATE');
+	} catch (error) {
+		if (journal) enterWal(db);
+		throw error;
+	}
+
 	let committed = false;
 	try {
 		// Until the file is parsed and its hash checked again, a placeholder no other dataset has (the
@@ -290,5 +302,6 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	} finally {
 		stopHashing.abort();
 		if (!committed && db.inTransaction) db.exec('ROLLBACK');
+		if (journal) enterWal(db);
 	}
 }

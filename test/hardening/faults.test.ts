@@ -155,6 +155,43 @@ function huntsAndBrowses(db: string, options: RunOptions): void {
 	assert.equal(sha(db), before, 'the database file is unchanged');
 }
 
+test('SIGKILL in the first load into an empty store (written without the WAL) leaves an empty, sound store', {timeout: 180_000}, async () => {
+	if (!fs.existsSync(big)) writeWindowsNdjson(big, BIG);
+	assert.ok(fs.statSync(big).size >= 16 * 1024 * 1024, 'the file is large enough to be written without the WAL');
+	const db = path.join(dir, 'kill-first.sqlite');
+	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
+	const first = start(['load', big, '--db', db]);
+	// Not whileWriting: its open connection would keep the load in WAL. The load has left WAL and
+	// is writing once its journal exists and the file has grown by a few MB of pages.
+	const empty = fs.statSync(db).size;
+	const started = Date.now();
+	while (!fs.existsSync(`${db}-journal`) || fs.statSync(db).size < empty + 4 * 1024 * 1024) {
+		if (first.child.exitCode !== null) assert.fail(`the load ended (exit ${first.child.exitCode}) before it wrote 4 MB`);
+		if (Date.now() - started > 60_000) assert.fail('the load did not write 4 MB within a minute');
+		await sleep(5);
+	}
+
+	first.child.kill('SIGKILL');
+	assert.equal((await first.done).signal, 'SIGKILL', 'the load was still running when killed');
+	// Bytes 18-19 of the header: 1 for a rollback journal, 2 for WAL. The killed load had left WAL,
+	// and its journal is there to roll it back.
+	const header = Buffer.alloc(20);
+	const fd = fs.openSync(db, 'r');
+	fs.readSync(fd, header, 0, 20, 0);
+	fs.closeSync(fd);
+	assert.deepEqual([header[18], header[19]], [1, 1], 'the killed load wrote through a rollback journal');
+	assert.ok(fs.existsSync(`${db}-journal`), 'its journal was left for the next opener');
+	const listed = await inProcess(datasets, [], {db, format: 'json'});
+	assert.deepEqual(JSON.parse(listed.stdout), []);
+	assert.deepEqual(inspect(db), {integrity: 'ok', logons: 0, orphans: 0, mismatched: []});
+	const loaded = await inProcess(load, [big], {db});
+	assert.equal(loaded.code, 0, loaded.stderr);
+	assert.deepEqual(inspect(db), {integrity: 'ok', logons: BIG, orphans: 0, mismatched: []});
+	const handle = new Database(db, {readonly: true});
+	assert.equal(handle.pragma('journal_mode', {simple: true}), 'wal', 'back to WAL after the load');
+	handle.close();
+});
+
 test('a read-only database file in a read-only folder hunts and browses; loading says why it cannot', {skip: canDropRoot ? false : 'we are root and setpriv cannot drop to uid 65534, so a mode 444 file would still be writable'}, async () => {
 	const db = await readOnlyCopy('ro-folder', 0o555);
 	huntsAndBrowses(db, asUser);
