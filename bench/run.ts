@@ -58,7 +58,9 @@ const tsx = ['--import', 'tsx'];
 interface LoadRun {records: number; skipped: number; ms: number; cpuMs: number; maxRssMb: number; bytes: number}
 
 function childLoad(db: string, file: string, format?: string): LoadRun {
-	for (const f of [db, `${db}-wal`, `${db}-shm`]) fs.rmSync(f, {force: true});
+	// -journal too: a load into an empty store writes through a rollback journal (leaveWal), and
+	// one left by a killed run would otherwise be played back into the next run's new file.
+	for (const f of [db, `${db}-wal`, `${db}-shm`, `${db}-journal`]) fs.rmSync(f, {force: true});
 	const out = execFileSync(node, [...tsx, path.join(repoRoot, 'bench', 'child-load.ts'), db, file, ...(format ? [format] : [])], {encoding: 'utf8', maxBuffer: 1 << 20});
 	return JSON.parse(out.trim().split('\n').pop()!) as LoadRun;
 }

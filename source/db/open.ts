@@ -94,7 +94,7 @@ export function withPragma<T>(db: Db, name: 'cache_size' | 'busy_timeout' | 'thr
 export function leaveWal(db: Db): boolean {
 	if (db.memory || db.inTransaction) return false;
 	try {
-		return withPragma(db, 'busy_timeout', 0, () => db.pragma('journal_mode = DELETE', {simple: true})) === 'delete';
+		return withPragma(db, 'busy_timeout', 0, () => db.pragma('main.journal_mode = DELETE', {simple: true})) === 'delete';
 	} catch (error) {
 		if ((error as {code?: string}).code === 'SQLITE_BUSY') return false;
 		throw error;
@@ -104,7 +104,7 @@ export function leaveWal(db: Db): boolean {
 /** Back to WAL after leaveWal (outside a transaction). Should that fail, the next openDb sets it. */
 export function enterWal(db: Db): void {
 	try {
-		db.pragma('journal_mode = WAL');
+		db.pragma('main.journal_mode = WAL');
 	} catch (error) {
 		if ((error as {code?: string}).code !== 'SQLITE_BUSY') throw error;
 	}
