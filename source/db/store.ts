@@ -79,10 +79,14 @@ const FOLD = {
 	// took 2.3 s of upserts sorted, 6.1-6.4 s in the order the running totals hand them over; the
 	// lookups of 113k triples 0.48 s sorted first, 0.84 s sorted after. (Sorted in the subquery,
 	// so the lookups see that order; SQLite reads it in order, and another order would only be slower.)
+	// A triple staged more than once (in spills of a bulk load's running totals) is added up first.
 	collect: `CREATE TEMP TABLE dataset_fold AS
 		SELECT f.*, NOT EXISTS (SELECT 1 FROM pair_totals p WHERE ifnull(p.src_ip, 0) = ifnull(f.src_ip, 0)
 			AND ifnull(p.user, 0) = ifnull(f.user, 0) AND ifnull(p.target, 0) = ifnull(f.target, 0)) AS new
-		FROM (SELECT * FROM temp.dataset_fold_rows ORDER BY ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) f`,
+		FROM (SELECT src_ip, user, target, sum(logons) AS logons, sum(failed) AS failed, min(first_ts) AS first_ts, max(last_ts) AS last_ts
+			FROM temp.dataset_fold_rows
+			GROUP BY ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)
+			ORDER BY ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) f`,
 	apply: [`INSERT INTO pair_totals (src_ip, user, target, logons, failed, first_ts, last_ts)
 		SELECT src_ip, user, target, logons, failed, first_ts, last_ts FROM temp.dataset_fold WHERE true ORDER BY rowid
 		ON CONFLICT (ifnull(src_ip, 0), ifnull(user, 0), ifnull(target, 0)) DO UPDATE SET
@@ -565,22 +569,25 @@ function insertRows(db: Db, table: string, values: unknown[], width: number): vo
 	if (rest > 0) db.prepare(sql(rest)).run(values.slice(whole * STAGE_ROWS * width));
 }
 
-/** Rows of hour_totals and of hunt_days staged before they are added: so many folds' worth of keys. */
+/** Rows of the totals staged before they are added: so many spills' worth of keys. */
 const STAGED_FOLDS = 10;
 
 /**
  * Adds a bulk load's spilled running totals to pair_totals, entity_totals, hour_totals and hunt_days, on the
- * loading thread inside the load's transaction. Triples are staged until the last piece of their
- * spill, then folded. Hour and day rows are staged, then added in key order every STAGED_FOLDS
- * times `limit` rows and at the end (StagedRows; adding each row as it comes, in time order,
- * costs about twice as much as sorting them first).
+ * loading thread inside the load's transaction. Triples are staged, and folded once STAGED_FOLDS
+ * times `limit` are staged (at the end of a spill) and at the end: a triple spilled in several
+ * spills is then added up first and looked up and written once. Hour and day rows are staged,
+ * then added in key order every STAGED_FOLDS times `limit` rows and at the end (StagedRows; adding
+ * each row as it comes, in time order, costs about twice as much as sorting them first).
  */
 class TotalsTables {
 	private folding = false;
+	/** Triples staged since the last fold, counted as often as they were staged. */
+	private triples = 0;
 	private readonly hours: StagedRows;
 	private readonly days: StagedRows;
 
-	constructor(private readonly db: Db, limit: number) {
+	constructor(private readonly db: Db, private readonly limit: number) {
 		this.hours = new StagedRows(db, {table: 'temp.hour_fold_rows', stage: HOURS.stage, apply: HOURS.apply, width: HOUR_WIDTH}, limit * STAGED_FOLDS);
 		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, before: `${PAIRS.touched}; ${PAIRS.touchStaged}`, apply: DAYS.apply, width: DAY_WIDTH}, limit * STAGED_FOLDS);
 	}
@@ -590,11 +597,13 @@ class TotalsTables {
 			if (!this.folding) startFold(this.db);
 			this.folding = true;
 			insertRows(this.db, 'temp.dataset_fold_rows', spill.pairs, PAIR_WIDTH);
+			this.triples += spill.pairs.length / PAIR_WIDTH;
 		}
 
-		if (spill.fold && this.folding) {
+		if (spill.fold && this.folding && this.triples >= this.limit * STAGED_FOLDS) {
 			endFold(this.db);
 			this.folding = false;
+			this.triples = 0;
 		}
 
 		this.days.add(spill.days ?? []);
@@ -605,6 +614,7 @@ class TotalsTables {
 	finish(): void {
 		if (this.folding) endFold(this.db);
 		this.folding = false;
+		this.triples = 0;
 		this.days.finish();
 		this.hours.finish();
 	}
