@@ -581,8 +581,7 @@ const STAGED_FOLDS = 10;
  * each row as it comes, in time order, costs about twice as much as sorting them first).
  */
 class TotalsTables {
-	private folding = false;
-	/** Triples staged since the last fold, counted as often as they were staged. */
+	/** Triples staged since the last fold, counted as often as they were staged (0: none, no staging table). */
 	private triples = 0;
 	private readonly hours: StagedRows;
 	private readonly days: StagedRows;
@@ -594,15 +593,13 @@ class TotalsTables {
 
 	add(spill: TotalsSpill): void {
 		if (spill.pairs.length > 0) {
-			if (!this.folding) startFold(this.db);
-			this.folding = true;
+			if (this.triples === 0) startFold(this.db);
 			insertRows(this.db, 'temp.dataset_fold_rows', spill.pairs, PAIR_WIDTH);
 			this.triples += spill.pairs.length / PAIR_WIDTH;
 		}
 
-		if (spill.fold && this.folding && this.triples >= this.limit * STAGED_FOLDS) {
+		if (spill.fold && this.triples >= this.limit * STAGED_FOLDS) {
 			endFold(this.db);
-			this.folding = false;
 			this.triples = 0;
 		}
 
@@ -612,8 +609,7 @@ class TotalsTables {
 
 	/** Adds what is staged, and drops the staging tables. */
 	finish(): void {
-		if (this.folding) endFold(this.db);
-		this.folding = false;
+		if (this.triples > 0) endFold(this.db);
 		this.triples = 0;
 		this.days.finish();
 		this.hours.finish();
