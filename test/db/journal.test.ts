@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import {enterWal, leaveWal, openDb, type Db} from '../../source/db/open.ts';
 import {storeEmpty} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
+import {onPrepare} from '../helpers/logons.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-journal-'));
 test.after(() => fs.rmSync(dir, {recursive: true, force: true}));
@@ -28,11 +29,9 @@ const mode = (db: Db) => db.pragma('journal_mode', {simple: true});
 /** Records the journal mode each time `db` prepares an insert into the logons. */
 function insertModes(db: Db): string[] {
 	const seen: string[] = [];
-	const prepare = db.prepare.bind(db);
-	db.prepare = ((sql: string) => {
+	onPrepare(db, sql => {
 		if (sql.startsWith('INSERT INTO logons')) seen.push(String(mode(db)));
-		return prepare(sql);
-	}) as typeof db.prepare;
+	});
 	return seen;
 }
 

@@ -13,20 +13,11 @@ import {openDb, repoRoot, withSmallSortRuns, withSortThread, type Db} from '../.
 import {suggestEntries} from '../../source/allowlist/suggest.ts';
 import {hunt} from '../../source/detect/hunt.ts';
 import {loadFile} from '../../source/ingest/load.ts';
-import {addDataset, logon} from '../helpers/logons.ts';
+import {addDataset, logon, onPrepare} from '../helpers/logons.ts';
 import {addBulk} from '../helpers/totals.ts';
 
 const cacheSize = (db: Db) => db.pragma('cache_size', {simple: true}) as number;
 const threads = (db: Db) => db.pragma('threads', {simple: true}) as number;
-
-/** Calls `see` with each statement `db` prepares from now on, and the cache size at that moment. */
-function onPrepare(db: Db, see: (sql: string, cache: number) => void): void {
-	const prepare = db.prepare.bind(db);
-	db.prepare = ((sql: string) => {
-		see(sql, cacheSize(db));
-		return prepare(sql);
-	}) as typeof db.prepare;
-}
 
 function fileDb(t: {after: (fn: () => void) => void}): Db {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-sort-runs-'));
@@ -65,8 +56,8 @@ test('every profile runs its statement with the small cache and a sort thread, c
 	addDataset(db, ['SRV1', 'SRV2', 'SRV3'].map((target, i) => logon({src_ip: '10.0.0.9', user: 'admin', target, ts: Date.parse('2026-11-05T02:00:00Z') + i * 60_000})));
 	// The cache size at the moment the hunt's own statement (the one binding :limit) is prepared.
 	const seen: Array<[number, number]> = [];
-	onPrepare(db, (sql, cache) => {
-		if (sql.includes(':limit')) seen.push([cache, threads(db)]);
+	onPrepare(db, sql => {
+		if (sql.includes(':limit')) seen.push([cacheSize(db), threads(db)]);
 	});
 	for (const profile of ['qradar', 'logscale', 'lateral']) {
 		for (const cache of [false, true]) {
@@ -100,9 +91,9 @@ test('a bulk load builds its deferred indexes with the small cache and a sort th
 test('a bulk load adds its staged hour and day rows with the small cache', t => {
 	const db = fileDb(t);
 	const seen: Array<[string, number]> = [];
-	onPrepare(db, (sql, cache) => {
+	onPrepare(db, sql => {
 		const table = /^\s*INSERT INTO (hour_totals|hunt_days)\b[\s\S]*FROM temp\./.exec(sql)?.[1];
-		if (table) seen.push([table, cache]);
+		if (table) seen.push([table, cacheSize(db)]);
 	});
 	// Two folds' keys a stage: more names and hours than that, so rows are added during the load too.
 	const rows = Array.from({length: 120}, (_, i) => logon({src_ip: `10.0.0.${i % 9}`, user: `user${i % 13}`, target: `SRV${i % 5}`, ts: Date.parse('2026-11-01T00:00:00Z') + i * 3_600_000}));
@@ -117,8 +108,8 @@ test('the allowlist suggestions run with the small cache', t => {
 	const db = fileDb(t);
 	addDataset(db, [logon({src_ip: '10.0.0.9', user: 'admin', target: 'SRV1'})]);
 	const seen: number[] = [];
-	onPrepare(db, (sql, cache) => {
-		if (sql.includes(':jump_users')) seen.push(cache);
+	onPrepare(db, sql => {
+		if (sql.includes(':jump_users')) seen.push(cacheSize(db));
 	});
 	suggestEntries(db, 'UTC');
 	assert.deepEqual(seen, [-2000]);

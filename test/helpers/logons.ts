@@ -1,5 +1,6 @@
 /**
- * Test helpers: normalized logons with readable defaults, and in-memory stores holding them.
+ * Test helpers: normalized logons with readable defaults, in-memory stores holding them, and a
+ * look at the statements a store prepares.
  *
  * Shared by every test that needs logons in a database; keep them general (no profile logic).
  */
@@ -97,4 +98,13 @@ export function dbWith(rows: Logon[], options: {format?: FormatName; path?: stri
 	const db = openMemoryDb();
 	addDataset(db, rows, options);
 	return db;
+}
+
+/** Calls `see` with each statement `db` prepares from now on, just before it is prepared. */
+export function onPrepare(db: Db, see: (sql: string) => void): void {
+	const prepare = db.prepare.bind(db);
+	db.prepare = ((sql: string) => {
+		see(sql);
+		return prepare(sql);
+	}) as typeof db.prepare;
 }
