@@ -28,9 +28,9 @@ const reasons = (list: Reason[]): Reason[] => list.filter(r => r.points !== 0);
 
 const seedPresenters: Record<string, Presenter> = {
 	qradar: {
-		row: r => ({
-			first_seen: r['first_seen'],
-			last_seen: r['last_seen'],
+		row: (r, f, tz) => ({
+			first_seen: formatLocal(f.first_seen, tz),
+			last_seen: formatLocal(f.last_seen, tz),
 			source_ip: r['source_ip'],
 			target_user: r['target_user'],
 			total_logons: r['total_logons'],

@@ -4,8 +4,10 @@
 --          :tz     IANA zone for the after-hours hour and the formatted times
 --          :limit  maximum rows (-1 = all)
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
--- Output:  one row per (src_ip, user) group with the seed's columns (first_seen .. suspicion_score),
+-- Output:  one row per (src_ip, user) group with the seed's columns (source_ip .. suspicion_score),
 --          plus helper columns prefixed with _ (epoch times, score parts, targets as JSON).
+--          first_seen and last_seen are _first_ts and _last_ts written in :tz by the caller, as
+--          for db/queries/hunt-qradar.sql.
 -- Quirks kept on purpose: is_privileged uses four name patterns, the score and HAVING use two;
 -- the failure ratio is compared unrounded (2 * failed > total is failed / total > 0.5 exactly).
 WITH base AS (
@@ -47,8 +49,6 @@ scored AS (
 	FROM groups
 )
 SELECT
-	local_time(first_ts, :tz) AS first_seen,
-	local_time(last_ts, :tz) AS last_seen,
 	src_ip AS source_ip,
 	user AS target_user,
 	total AS total_logons,
