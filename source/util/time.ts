@@ -155,7 +155,12 @@ export function formatLocal(ts: number, tz: string): string {
 	}
 
 	const second = Math.floor((local - day * DAY_MS) / 1000);
-	return `${date}${TWO_DIGITS[Math.floor(second / 3600)]!}:${TWO_DIGITS[Math.floor(second / 60) % 60]!}:${TWO_DIGITS[second % 60]!}`;
+	// The clock time is put together apart, then joined to the date: V8 copies a string shorter
+	// than 13 characters out whole but links longer ones piece by piece, so that the whole text
+	// written in one go would be a chain of five links (about 160 bytes, where this is about 60).
+	// A hunt keeps two of these per finding (a hundred thousand findings over 10M logons).
+	const time = TWO_DIGITS[Math.floor(second / 3600)]! + ':' + TWO_DIGITS[Math.floor(second / 60) % 60]! + ':' + TWO_DIGITS[second % 60]!;
+	return date + time;
 }
 
 /** A length of time as said: `42 s`, `3 min 5 s`. */
