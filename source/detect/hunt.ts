@@ -24,7 +24,35 @@ interface Presenter {
 const num = (v: unknown) => Number(v ?? 0);
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const reasons = (list: Reason[]): Reason[] => list.filter(r => r.points !== 0);
+
+/** A signal, its points, and how to say why: said only when the signal scored. */
+type Signal = [signal: string, points: number, detail: () => string];
+
+/**
+ * The same detail text, one string for every finding that says it. A hunt over all of 10.4M
+ * logons presents about 100k findings, which between them say a few hundred different things;
+ * a string per finding (several, as template literals build them) is kept as long as the
+ * findings, and the young-generation collector copies each of them twice. Cleared when full:
+ * some details (failure counts) are nearly all different.
+ */
+const said = new Map<string, string>();
+const SAID_MAX = 4096;
+
+function say(text: string): string {
+	const known = said.get(text);
+	if (known !== undefined) return known;
+	if (said.size >= SAID_MAX) said.clear();
+	said.set(text, text);
+	return text;
+}
+
+/**
+ * The reasons of the signals that scored, in the order given. Mapped, not pushed: map makes an
+ * array of exactly its length, where the first push makes room for 16.
+ */
+function reasons(signals: Signal[]): Reason[] {
+	return signals.filter(([, points]) => points !== 0).map(([signal, points, detail]) => ({signal, points, detail: say(detail())}));
+}
 
 const seedPresenters: Record<string, Presenter> = {
 	qradar: {
@@ -58,10 +86,10 @@ const seedPresenters: Record<string, Presenter> = {
 				after_hours: num(r['any_after_hours']) === 1,
 				score: num(r['suspicion_score']),
 				reasons: reasons([
-					{signal: 'target-spread', points: hosts, detail: `${plural(hosts, 'distinct target host')} (1 point each)`},
-					{signal: 'privileged-name', points: num(r['_privileged_points']), detail: 'user name contains "admin" or "svc-"'},
-					{signal: 'after-hours', points: num(r['any_after_hours']), detail: `a logon before 06:00 (${tz})`},
-					{signal: 'failure-ratio', points: num(r['_failure_points']), detail: `${failed} of ${total} failed (over half) with a success`},
+					['target-spread', hosts, () => `${plural(hosts, 'distinct target host')} (1 point each)`],
+					['privileged-name', num(r['_privileged_points']), () => 'user name contains "admin" or "svc-"'],
+					['after-hours', num(r['any_after_hours']), () => `a logon before 06:00 (${tz})`],
+					['failure-ratio', num(r['_failure_points']), () => `${failed} of ${total} failed (over half) with a success`],
 				]),
 			};
 		},
@@ -99,10 +127,10 @@ const seedPresenters: Record<string, Presenter> = {
 				after_hours: num(r['AnyAfterHours']) === 1,
 				score: num(r['SuspicionScore']),
 				reasons: reasons([
-					{signal: 'after-hours', points: num(r['AnyAfterHours']), detail: `a logon before 06:00 (${tz})`},
-					{signal: 'privileged-name', points: num(r['AnyPrivileged']), detail: 'user name matches admin|administrator|svc-|service|backup'},
-					{signal: 'target-spread', points: num(r['_spread_points']), detail: `${plural(hosts, 'distinct target host')} (2 if over 3, 1 if over 1)`},
-					{signal: 'failure-ratio', points: num(r['_failure_points']), detail: `failed ratio ${String(r['FailedRatio'])} over 0.5 with a success`},
+					['after-hours', num(r['AnyAfterHours']), () => `a logon before 06:00 (${tz})`],
+					['privileged-name', num(r['AnyPrivileged']), () => 'user name matches admin|administrator|svc-|service|backup'],
+					['target-spread', num(r['_spread_points']), () => `${plural(hosts, 'distinct target host')} (2 if over 3, 1 if over 1)`],
+					['failure-ratio', num(r['_failure_points']), () => `failed ratio ${String(r['FailedRatio'])} over 0.5 with a success`],
 				]),
 			};
 		},
@@ -173,16 +201,16 @@ const scoredPresenter: Presenter = {
 			after_hours: num(r['off_hours']) > 0,
 			score: num(r['score']),
 			reasons: reasons([
-				{signal: 'target-spread', points: num(r['p_spread']), detail: `${plural(num(r['per_day']), 'distinct target')} on one day (${plural(num(r['hosts']), 'target')} in all)`},
-				{signal: 'privileged-name', points: num(r['p_privileged']), detail: `user name contains "${pattern ?? '?'}"`},
-				{signal: 'after-hours', points: num(r['p_after_hours']), detail: `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${hh(start)}-${hh(end)}, ${num(r['night'])} of them at night (${hh(nightStart)}-${hh(nightEnd)}, ${tz})`},
-				{signal: 'weekend', points: num(r['p_weekend']), detail: `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`},
-				{signal: 'failure-then-success', points: num(r['p_fts']), detail: `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`},
-				{signal: 'spray', points: num(r['p_spray']), detail: `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`},
-				{signal: 'novelty', points: num(r['p_novelty']), detail: noveltyDetail(r, p)},
-				{signal: 'velocity', points: num(r['p_velocity']), detail: `${plural(num(r['per_hour']), 'distinct target')} within one hour`},
-				{signal: 'hop-chain', points: num(r['p_hop']), detail: hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`},
-				{signal: 'routine', points: num(r['p_routine']), detail: routineDetail(r, s.routine.cancels)},
+				['target-spread', num(r['p_spread']), () => `${plural(num(r['per_day']), 'distinct target')} on one day (${plural(num(r['hosts']), 'target')} in all)`],
+				['privileged-name', num(r['p_privileged']), () => `user name contains "${pattern ?? '?'}"`],
+				['after-hours', num(r['p_after_hours']), () => `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${hh(start)}-${hh(end)}, ${num(r['night'])} of them at night (${hh(nightStart)}-${hh(nightEnd)}, ${tz})`],
+				['weekend', num(r['p_weekend']), () => `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`],
+				['failure-then-success', num(r['p_fts']), () => `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`],
+				['spray', num(r['p_spray']), () => `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`],
+				['novelty', num(r['p_novelty']), () => noveltyDetail(r, p)],
+				['velocity', num(r['p_velocity']), () => `${plural(num(r['per_hour']), 'distinct target')} within one hour`],
+				['hop-chain', num(r['p_hop']), () => hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`],
+				['routine', num(r['p_routine']), () => routineDetail(r, s.routine.cancels)],
 			]),
 		};
 		if (hopTs !== undefined) {
