@@ -5,7 +5,7 @@
  * out of the SQL; this module renames columns and writes the one-line details.
  */
 import {withSortThread, type Db} from '../db/open.ts';
-import {cachedHuntRows, huntRows} from '../db/hunt-cache.ts';
+import {cachedHuntRows, eachHuntRow} from '../db/hunt-cache.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
 import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
@@ -330,15 +330,21 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 	const {profile, window, sql, params} = huntQuery(db, options);
 	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
 	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
-	const raw = window.now === undefined && profile.kind === 'scored' ? []
-		: withSortThread(db, () => options.cache === false ? huntRows(db, sql, params) : cachedHuntRows(db, sql, params));
-	const findings = raw.map(r => presenter.finding(r, options.tz, profile));
-	return {
-		profile: profile.name,
-		now: window.now,
-		since: window.since,
-		tz: options.tz,
-		rows: options.findingsOnly ? [] : raw.map((r, i) => presenter.row(r, findings[i]!, options.tz)),
-		findings,
+	const findings: Finding[] = [];
+	const rows: Row[] = [];
+	const present = (r: Row) => {
+		const finding = presenter.finding(r, options.tz, profile);
+		findings.push(finding);
+		if (!options.findingsOnly) rows.push(presenter.row(r, finding, options.tz));
 	};
+
+	if (window.now === undefined && profile.kind === 'scored') {
+		// No logons: nothing to score.
+	} else if (options.cache === false) {
+		withSortThread(db, () => eachHuntRow(db, sql, params, present));
+	} else {
+		for (const r of withSortThread(db, () => cachedHuntRows(db, sql, params))) present(r);
+	}
+
+	return {profile: profile.name, now: window.now, since: window.since, tz: options.tz, rows, findings};
 }
