@@ -17,6 +17,22 @@ type Row = Record<string, unknown>;
 const KEEP = 12;
 /** Results larger than this (as JSON) are not kept: a cache should not double a database. */
 const MAX_JSON = 64 * 1024 * 1024;
+/**
+ * Reading a kept hunt back, per row, in ms: the JSON out of the table and parsed (qradar over all
+ * of 10.4M logons: 101k rows, 45 MB, 530-580 ms).
+ */
+const READ_BACK_MS_PER_ROW = 0.0055;
+
+/**
+ * Whether a hunt that took `ms` to run and gave `rows` rows is worth keeping: when running it took
+ * at least three times what reading it back would. Keeping costs more than reading back (qradar
+ * over all of 10.4M logons: 0.2 s to write the JSON, 0.7-1.0 s to store it, on a hunt of 0.7-1.1 s),
+ * so a quick hunt with many rows is run again instead. Over that data lateral (about 60 s, 36k
+ * rows) and qradar's 24 hours (0.5 s, 19k rows) are kept, the seeds over all of it are not.
+ */
+export function worthKeeping(ms: number, rows: number): boolean {
+	return ms >= 3 * READ_BACK_MS_PER_ROW * rows;
+}
 
 const REVISION_SQL = `SELECT
 	(SELECT max(id) FROM logons) AS logon,
@@ -71,8 +87,8 @@ export function huntKey(db: Db, sql: string, params: Row): string {
 
 /**
  * The rows of `sql` with `params`: from the cache when this exact hunt ran over the same data,
- * else run and remembered. A read-only database, or one another process is writing to, still
- * answers; it only does not remember.
+ * else run, and remembered when worth keeping. A read-only database, or one another process is
+ * writing to, still answers; it only does not remember.
  */
 export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
 	let key = '';
@@ -93,7 +109,7 @@ export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
 		rows = huntRows(db, sql, params);
 		ms = performance.now() - start;
 	})();
-	if (!hit && !db.readonly) remember(db, key, rows!, ms, typeof params['profile'] === 'string' ? params['profile'] : null);
+	if (!hit && !db.readonly && worthKeeping(ms, rows!.length)) remember(db, key, rows!, ms, typeof params['profile'] === 'string' ? params['profile'] : null);
 	return rows!;
 }
 

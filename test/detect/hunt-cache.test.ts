@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {insertEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
-import {clearHuntCache, dataRevision, huntRows, LAST_HUNT_SQL, lastHuntMs} from '../../source/db/hunt-cache.ts';
+import {cachedHuntRows, clearHuntCache, dataRevision, huntRows, LAST_HUNT_SQL, lastHuntMs, worthKeeping} from '../../source/db/hunt-cache.ts';
 import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
 import {hunt, huntQuery} from '../../source/detect/hunt.ts';
 import {addDataset, logon, logons} from '../helpers/logons.ts';
@@ -105,6 +105,24 @@ test('the cache keeps only the most recent hunts', () => {
 	const db = store();
 	for (let limit = 1; limit <= 20; limit++) hunt(db, {profile: 'qradar', tz: 'UTC', window: null, limit});
 	assert.equal(entries(db), 12);
+});
+
+test('a hunt is kept only when running it took three times what reading it back would', () => {
+	// Reading back costs 0.0055 ms a row: 100k rows are kept after 1650 ms, 10 rows after 0.165 ms.
+	assert.equal(worthKeeping(1700, 100_000), true);
+	assert.equal(worthKeeping(1600, 100_000), false);
+	assert.equal(worthKeeping(60_000, 36_000), true);
+	assert.equal(worthKeeping(0.2, 10), true);
+	assert.equal(worthKeeping(0.1, 10), false);
+	assert.equal(worthKeeping(0, 0), true);
+	// A quick statement with many rows: answered, not kept (it would have to run for 3.3 s).
+	const db = openMemoryDb();
+	const many = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 200000) SELECT x FROM n';
+	assert.equal(cachedHuntRows(db, many, {}).length, 200_000);
+	assert.equal(entries(db), 0);
+	// Counting them is kept: one row, after tens of ms.
+	assert.equal(cachedHuntRows(db, `SELECT count(*) AS n FROM (${many})`, {}).length, 1);
+	assert.equal(entries(db), 1);
 });
 
 test('a read-only database still hunts, and does not remember', () => {
