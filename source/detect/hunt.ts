@@ -2,7 +2,7 @@
  * Running a profile: bind the window, zone, allowlist switch and (for scored profiles) every
  * weight and threshold, execute the profile's SQL in SQLite, and present the rows both as the
  * profile's own JSON columns and as shared Findings. No scoring happens here: every number comes
- * out of the SQL; this module renames columns and writes the one-line details.
+ * out of the SQL; this module renames columns, writes qradar's times and the one-line details.
  */
 import {withSortThread, type Db} from '../db/open.ts';
 import {cachedHuntRows, eachHuntRow} from '../db/hunt-cache.ts';
@@ -29,11 +29,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 type Signal = [signal: string, points: number, detail: () => string];
 
 /**
- * The same detail text, one string for every finding that says it. A hunt over all of 10.4M
- * logons presents about 100k findings, which between them say a few hundred different things;
- * a string per finding (several, as template literals build them) is kept as long as the
- * findings, and the young-generation collector copies each of them twice. Cleared when full:
- * some details (failure counts) are nearly all different.
+ * The same detail text, one string for every finding that says it. A seed hunt over all of 10.4M
+ * logons presents about 100k findings whose details mostly repeat (the spread's depends only on
+ * the number of targets, the after-hours one only on the zone); a string per finding (several, as
+ * template literals build them) is kept as long as the findings, and the young-generation
+ * collector copies each of them twice. Cleared when full: some details (failure counts, hop
+ * chains) are nearly all different.
  */
 const said = new Map<string, string>();
 const SAID_MAX = 4096;
