@@ -43,25 +43,16 @@ const REVISION_SQL = `SELECT
 		WHERE enabled = 1 AND (expires IS NULL OR expires > @today) ORDER BY id)) AS active`;
 
 /**
- * Runs a hunt's statement: its rows as objects keyed by column name, as better-sqlite3's `all()`
- * gives them, but built here from raw arrays a row at a time. better-sqlite3 sets each property of
- * each row through V8's API; an object filled in JavaScript is cheaper. Over all of 10.4M logons,
- * alternating runs of the statement, CPU medians: qradar (101k rows of 16 columns, 6 runs) 2.23 s
- * against 2.44 s, logscale (93k rows, 4 runs) 2.02 s against 2.17 s. And iterated rather than
- * taken with `all()`: each raw array is garbage before the next is made, where `all()` keeps them
- * all until it returns and the young-generation collector copies every one, twice (140k rows of
- * 16 columns: 507 against 665 ms, medians of 7 alternating runs).
- */
-export function huntRows(db: Db, sql: string, params: Row): Row[] {
-	const rows: Row[] = [];
-	eachHuntRow(db, sql, params, row => rows.push(row));
-	return rows;
-}
-
-/**
- * huntRows a row at a time: `visit` sees each row as it is read, and a caller that keeps only what
- * it makes of the rows lets each one go at once (hunt() without the cache: 100k rows of 16
- * columns, 42 MB, no longer held to the end and copied by the young-generation collector).
+ * Runs a hunt's statement, handing `visit` each row as an object keyed by column name, as
+ * better-sqlite3's `all()` gives them, but built here from raw arrays a row at a time.
+ * better-sqlite3 sets each property of each row through V8's API; an object filled in JavaScript
+ * is cheaper. Over all of 10.4M logons, alternating runs of the statement, CPU medians: qradar
+ * (101k rows of 16 columns, 6 runs) 2.23 s against 2.44 s, logscale (93k rows, 4 runs) 2.02 s
+ * against 2.17 s. And iterated rather than taken with `all()`: each raw array is garbage before
+ * the next is made, where `all()` keeps them all until it returns and the young-generation
+ * collector copies every one, twice (140k rows of 16 columns: 507 against 665 ms, medians of 7
+ * alternating runs). A caller that keeps only what it makes of the rows lets each one go at once
+ * (hunt(): 100k rows of 16 columns, 42 MB, no longer held to the end).
  */
 export function eachHuntRow(db: Db, sql: string, params: Row, visit: (row: Row) => void): void {
 	const statement = db.prepare(sql).raw(true);
@@ -86,31 +77,40 @@ export function huntKey(db: Db, sql: string, params: Row): string {
 }
 
 /**
- * The rows of `sql` with `params`: from the cache when this exact hunt ran over the same data,
- * else run, and remembered when worth keeping. A read-only database, or one another process is
- * writing to, still answers; it only does not remember.
+ * The rows of `sql` with `params`, each handed to `visit` as it comes: from the cache when this
+ * exact hunt ran over the same data, else run, and remembered when worth keeping. A run's rows are
+ * held for remembering only while the hunt can still be worth keeping: once it has taken less than
+ * worthKeeping asks for the rows read so far, they are let go and the rest are only visited (a
+ * further row adds more to what it asks, 0.0165 ms, than reading it takes, about 0.005 ms; a
+ * statement that works out its rows as it hands them out might have earned its place later, and
+ * is not kept). A read-only database, or one another process is writing to, still answers; it
+ * only does not remember.
  */
-export function cachedHuntRows(db: Db, sql: string, params: Row): Row[] {
+export function cachedHuntRows(db: Db, sql: string, params: Row, visit: (row: Row) => void): void {
 	let key = '';
-	let rows: Row[] | undefined;
+	let kept: Row[] | undefined;
 	let ms = 0;
-	let hit = false;
 	// One read transaction: the key describes exactly the snapshot the rows were read from.
 	db.transaction(() => {
 		key = huntKey(db, sql, params);
 		const cached = db.prepare('SELECT rows FROM hunt_cache WHERE key = ?').get(key) as {rows: string} | undefined;
 		if (cached) {
-			rows = JSON.parse(cached.rows) as Row[];
-			hit = true;
+			for (const row of JSON.parse(cached.rows) as Row[]) visit(row);
 			return;
 		}
 
 		const start = performance.now();
-		rows = huntRows(db, sql, params);
+		let rows: Row[] | undefined = db.readonly ? undefined : [];
+		eachHuntRow(db, sql, params, row => {
+			visit(row);
+			if (rows === undefined) return;
+			rows.push(row);
+			if (!worthKeeping(performance.now() - start, rows.length)) rows = undefined;
+		});
 		ms = performance.now() - start;
+		if (rows !== undefined && worthKeeping(ms, rows.length)) kept = rows;
 	})();
-	if (!hit && !db.readonly && worthKeeping(ms, rows!.length)) remember(db, key, rows!, ms, typeof params['profile'] === 'string' ? params['profile'] : null);
-	return rows!;
+	if (kept) remember(db, key, kept, ms, typeof params['profile'] === 'string' ? params['profile'] : null);
 }
 
 /** lastHuntMs's statement: answered from the index hunt_cache_profile alone (migration 0012). */

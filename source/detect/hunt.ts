@@ -341,10 +341,8 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 
 	if (window.now === undefined && profile.kind === 'scored') {
 		// No logons: nothing to score.
-	} else if (options.cache === false) {
-		withSortThread(db, () => eachHuntRow(db, sql, params, present));
 	} else {
-		for (const r of withSortThread(db, () => cachedHuntRows(db, sql, params))) present(r);
+		withSortThread(db, () => options.cache === false ? eachHuntRow(db, sql, params, present) : cachedHuntRows(db, sql, params, present));
 	}
 
 	return {profile: profile.name, now: window.now, since: window.since, tz: options.tz, rows, findings};
