@@ -339,9 +339,8 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 		if (!options.findingsOnly) rows.push(presenter.row(r, finding, options.tz));
 	};
 
-	if (window.now === undefined && profile.kind === 'scored') {
-		// No logons: nothing to score.
-	} else {
+	// A scored profile over no logons has nothing to score and no window to bind.
+	if (window.now !== undefined || profile.kind !== 'scored') {
 		withSortThread(db, () => options.cache === false ? eachHuntRow(db, sql, params, present) : cachedHuntRows(db, sql, params, present));
 	}
 
