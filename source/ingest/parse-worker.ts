@@ -11,17 +11,17 @@ import {parentPort, workerData} from 'node:worker_threads';
 import {RunningTotals, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
 import {formatByName} from './detect.ts';
-import {parseBatches, ROW_WIDTH} from './parse.ts';
+import {BATCH_RECORDS, parseBatches, ROW_WIDTH} from './parse.ts';
 import type {FormatName, ReadOptions} from './types.ts';
 
 /**
- * Batches (4096 records each, about 1 MB once posted) parsed ahead of the loading thread. That
- * thread stops to fold totals for seconds at a time; with 4 ahead the parser sat waiting 75 s of
- * a 10M load, and the loading thread then waited for it; with 32, 32 s. The price is memory: a
- * 10M load peaked at 427-431 MB instead of 376-387 MB (alternating loads, with the file hashed
- * beside the parse as well).
+ * Batches parsed ahead of the loading thread: 131k records' worth. That thread stops to fold
+ * totals for seconds at a time; with 16k records ahead the parser sat waiting 75 s of a 10M load,
+ * and the loading thread then waited for it; with 131k, 32 s. The price is memory: a 10M load
+ * peaked at 427-431 MB instead of 376-387 MB (alternating loads, with the file hashed beside the
+ * parse as well).
  */
-const AHEAD = 32;
+const AHEAD = Math.ceil(131_072 / BATCH_RECORDS);
 const {file, format, options, flow: shared, foldKeys} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer; foldKeys: number};
 const flow = new Int32Array(shared);
 const port = parentPort!;

@@ -62,6 +62,26 @@ describe('lines', () => {
 		assert.equal(lines[1]!.text.length, 1_000_000);
 	});
 
+	test('characters and CRLFs cut by the ends of the 64 KiB pieces a read is decoded in', async () => {
+		// A 3-byte character over byte 65536, a CR at byte 131071 and its LF at 131072, a 4-byte
+		// character over byte 196608, all within the first read of 256 KiB; the same again over the
+		// first piece of the second read.
+		const piece = 64 * 1024;
+		const texts = [
+			'a'.repeat(piece - 2) + '€z',
+			'x'.repeat(2 * piece - 1 - (piece + 2) - 1),
+			'y'.repeat(3 * piece - 2 - 2 * piece) + '😀',
+			'b'.repeat(2 * piece - 6) + '€€',
+			'c',
+		];
+		const ends = ['\n', '\r\n', '\n', '\n', '\n'];
+		const bytes = Buffer.from(texts.map((t, i) => t + ends[i]).join(''));
+		const continues = (at: number) => (bytes[at]! & 0xc0) === 0x80;
+		assert.ok(continues(piece) && continues(3 * piece) && continues(5 * piece));
+		assert.deepEqual([...bytes.subarray(2 * piece - 1, 2 * piece + 1)], [13, 10]);
+		assert.deepEqual(await collect(readLines(write(bytes))), texts.map((text, i) => ({line: i + 1, text})));
+	});
+
 	test('line numbers run on across reads (256 KiB each), as NDJSON record numbers do', async () => {
 		// Lines of varying length, a CRLF cut by a read's end somewhere among them, and blank lines.
 		const texts = Array.from({length: 60_000}, (_, i) => i % 997 === 0 ? '' : `{"n":${i},"pad":"${'p'.repeat(i % 13)}"}`);
