@@ -85,9 +85,18 @@ export async function * readLineChunks(file: string): AsyncGenerator<LineChunk> 
 
 		const lines: string[] = [];
 		for (let at = 0; at < bytes.length; at += DECODE_BYTES) {
-			const text = carry + decoder.write(bytes.subarray(at, at + DECODE_BYTES));
+			const piece = decoder.write(bytes.subarray(at, at + DECODE_BYTES));
+			// The carry holds no newline: a piece without one only lengthens it, unread, so a line of
+			// many pieces is searched once, not once per piece over all of it so far.
+			const first = piece.indexOf('\n');
+			if (first === -1) {
+				carry += piece;
+				continue;
+			}
+
+			const text = carry + piece;
 			let start = 0;
-			for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+			for (let nl = carry.length + first; nl !== -1; nl = text.indexOf('\n', start)) {
 				const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
 				lines.push(text.slice(start, end));
 				start = nl + 1;
