@@ -101,6 +101,7 @@ export const load: Command = {
 					epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
 					map,
 					onProgress: progress.update,
+					onFinishing: progress.finishing,
 					cancelled: () => interrupted,
 				});
 				progress.done();
@@ -136,25 +137,34 @@ export const load: Command = {
 
 /**
  * Progress on stderr for files that take more than a second: on a TTY a live line with the
- * rate and, for line-based files, the share done and the time left. Off a terminal (a pipe, a
- * log file, CI) it stays silent: the summary line at the end says what was loaded.
+ * rate and, for line-based files, the share done and the time left to read; once the file is
+ * read, that its totals and indexes are being made (on 10M logons, a minute after the reading).
+ * Off a terminal (a pipe, a log file, CI) it stays silent: the summary line at the end says what
+ * was loaded. `now` is the clock (tests give their own).
  */
-function progressReporter(stderr: NodeJS.WriteStream) {
+export function progressReporter(stderr: NodeJS.WriteStream, now: () => number = Date.now) {
 	let started = 0;
 	let shown = false;
+	const show = (text: string) => {
+		stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
+		shown = true;
+	};
+
 	return {
 		update(file: string, records: number, fraction?: number) {
-			const now = Date.now();
-			if (started === 0) started = now;
-			const elapsed = now - started;
+			const at = now();
+			if (started === 0) started = at;
+			const elapsed = at - started;
 			if (elapsed < 1000 || !stderr.isTTY) return;
 			const rate = Math.round(records / (elapsed / 1000));
 			const size = safeSize(file);
 			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
-			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${formatDuration((elapsed / fraction - elapsed) / 1000)} left` : '';
-			const text = `loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`;
-			stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
-			shown = true;
+			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${formatDuration((elapsed / fraction - elapsed) / 1000)} left to read` : '';
+			show(`loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`);
+		},
+		finishing(file: string, records: number) {
+			if (!shown) return;
+			show(`finishing ${neutralize(file)}: ${records.toLocaleString('en-US')} records read; adding totals, building indexes...`);
 		},
 		done() {
 			if (shown) stderr.write('\r\x1b[2K');

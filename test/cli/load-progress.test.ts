@@ -1,0 +1,45 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {progressReporter} from '../../source/commands/load.ts';
+
+/** A stderr that records what is written, on a terminal or not. */
+function stderr(isTTY: boolean) {
+	const written: string[] = [];
+	const stream = {isTTY, columns: 200, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream;
+	return {stream, written};
+}
+
+test('progress: silent in the first second, then the share, rate and time left to read; then the finishing phase', () => {
+	let clock = 10_000;
+	const {stream, written} = stderr(true);
+	const progress = progressReporter(stream, () => clock);
+	progress.update('/nonexistent/a.ndjson', 1000, 0.1);
+	clock += 500;
+	progress.update('/nonexistent/a.ndjson', 5000, 0.2);
+	assert.deepEqual(written, [], 'nothing in the first second');
+	clock += 1500;
+	progress.update('/nonexistent/a.ndjson', 20_000, 0.25);
+	// 2 s for a quarter: 6 s left, 10,000 records a second.
+	assert.equal(written.at(-1), '\r\u001B[2Kloading /nonexistent/a.ndjson 25%: 20,000 records, 10,000/s, about 6 s left to read');
+	progress.finishing('/nonexistent/a.ndjson', 80_000);
+	assert.equal(written.at(-1), '\r\u001B[2Kfinishing /nonexistent/a.ndjson: 80,000 records read; adding totals, building indexes...');
+	progress.done();
+	assert.equal(written.at(-1), '\r\u001B[2K', 'the line is cleared');
+});
+
+test('progress: a load of under a second, or off a terminal, shows no finishing line either', () => {
+	for (const isTTY of [true, false]) {
+		let clock = 0;
+		const {stream, written} = stderr(isTTY);
+		const progress = progressReporter(stream, () => ++clock);
+		progress.update('a.ndjson', 10, 0.5);
+		if (!isTTY) {
+			clock += 5000;
+			progress.update('a.ndjson', 10, 0.5);
+		}
+
+		progress.finishing('a.ndjson', 20);
+		progress.done();
+		assert.deepEqual(written, [], isTTY ? 'quick load' : 'not a terminal');
+	}
+});
