@@ -90,7 +90,8 @@ function statements(kind: PivotKind) {
  * - `groupCount` and `groups`: for several spellings, rows of different spellings may fall in one
  *   group (10.0.0.5 adm-jdoe on DC01 and on dc01), so the entity's rows are summed per group.
  * - `hours`: the entity's logons per UTC hour (hours since 1970-01-01 00:00 UTC), every spelling's
- *   rows of hour_totals summed; localBuckets turns them into the timeline's local hours.
+ *   rows of hour_totals summed; localBuckets turns them into the timeline's local hours. Only when
+ *   `hoursKept`: hour_totals holds the hours of names with many logons only (migration 0014).
  */
 function totalsStatements(kind: PivotKind) {
 	const self = DIMENSIONS[kind];
@@ -106,6 +107,8 @@ function totalsStatements(kind: PivotKind) {
 			min(first_ts) AS first_ts, max(last_ts) AS last_ts
 			FROM pair_totals WHERE ${self.match}
 			GROUP BY ${a}, ${b} ORDER BY last_ts DESC, a, b LIMIT @limit OFFSET @offset`,
+		// Whether hour_totals holds the hours of every spelling (migration 0014).
+		hoursKept: `SELECT coalesce(min(logons), 0) >= (SELECT logons FROM hour_totals_min) AS kept FROM ${self.names}`,
 		hours: `SELECT hour, sum(logons) AS total, sum(failed) AS failed FROM hour_totals
 			WHERE kind = '${kind}' AND value IN (SELECT value FROM ${self.names}) GROUP BY hour ORDER BY hour`,
 	};
@@ -252,17 +255,19 @@ export interface HourBucket {
 export type TimelineSubject = {kind: PivotKind; value: string} | {kind: 'pair'; src: string; user: string};
 
 /**
- * Without a window an entity's timeline is read from hour_totals (migration 0008) when every one of
- * its UTC hours maps whole onto a local hour (see localBuckets), else, like a pair's and any
- * windowed timeline, from its logons.
+ * Without a window an entity's timeline is read from hour_totals (migration 0008) when it holds the
+ * entity's hours (names with many logons: migration 0014) and every one of its UTC hours maps whole
+ * onto a local hour (see localBuckets), else, like a pair's and any windowed timeline, from its
+ * logons (through the index of its column: a few milliseconds for a name with few).
  */
 export function timelineBuckets(db: Db, subject: TimelineSubject, tz: string, w?: TimeWindow): HourBucket[] {
 	if (subject.kind === 'pair') {
 		return prepared(db, PAIR_SQL.timeline).all({src: subject.src, user: subject.user, tz, ...windowParams(w)}) as HourBucket[];
 	}
 
-	if (unwindowed(w)) {
-		const hours = prepared(db, totalsStatements(subject.kind).hours).all({value: subject.value}) as HourBucket[];
+	const totals = totalsStatements(subject.kind);
+	if (unwindowed(w) && (prepared(db, totals.hoursKept).get({value: subject.value}) as {kept: number}).kept === 1) {
+		const hours = prepared(db, totals.hours).all({value: subject.value}) as HourBucket[];
 		const buckets = localBuckets(hours, tz);
 		if (buckets) return buckets;
 	}

@@ -195,23 +195,51 @@ function endFold(db: Db): void {
 
 /**
  * The hour totals of migration 0008: logons and failures per name (source, user, target as
- * spelled; NULL names have none) and UTC hour, hour = floor(ts / 3600000). Added to, like the
- * other totals, from a GROUP BY over a dataset's new rows or from the bulk writer's running totals.
+ * spelled; NULL names have none) and UTC hour, hour = floor(ts / 3600000), of the names with at
+ * least hour_totals_min logons (migration 0014). A dataset's hours are staged, from a GROUP BY over
+ * its new rows or from the bulk writer's running totals, then added, after its triples are folded
+ * into entity_totals (which then counts the name's logons with the dataset's).
  */
+const HOUR_KINDS_COLUMNS = [['src', 'src_ip'], ['user', 'user'], ['target', 'target']] as const;
+const HOUR_OF_TS = 'ts / 3600000 - (ts % 3600000 < 0)';
 const HOURS = {
-	// SQLite's integer division truncates toward zero: one less before 1970 off a whole hour (floor).
-	fromLogons: (['src_ip', 'user', 'target'] as const).map(column => `INSERT INTO hour_totals (kind, value, hour, logons, failed)
-		SELECT '${column === 'src_ip' ? 'src' : column}', ${column}, ts / 3600000 - (ts % 3600000 < 0) AS h, count(*), sum(outcome = 'failure')
-		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL GROUP BY ${column}, h
-		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`),
-	// The bulk writer's rows are staged, then added in key order (one sorted pass over the table's
-	// pages instead of a random insert per row); a key staged more than once (logons out of time
-	// order) is summed. Untyped columns: no affinity, so a name such as '10' stays text.
+	// Untyped columns: no affinity, so a name such as '10' stays text.
 	stage: 'DROP TABLE IF EXISTS temp.hour_fold_rows; CREATE TEMP TABLE hour_fold_rows (kind, value, hour, logons, failed)',
-	apply: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
-		SELECT kind, value, hour, sum(logons), sum(failed) FROM temp.hour_fold_rows WHERE true GROUP BY kind, value, hour
+	// SQLite's integer division truncates toward zero: one less before 1970 off a whole hour (floor).
+	fromLogons: HOUR_KINDS_COLUMNS.map(([kind, column]) => `INSERT INTO temp.hour_fold_rows (kind, value, hour, logons, failed)
+		SELECT '${kind}', ${column}, ${HOUR_OF_TS} AS h, count(*), sum(outcome = 'failure')
+		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL GROUP BY ${column}, h`),
+	// Names with enough logons now and no hours yet (every name kept has some): they reach the
+	// least with this dataset, and their hours of the logons before it (ids up to @after) are staged too.
+	reached: `CREATE TEMP TABLE hour_fold_names AS
+		SELECT kind, value FROM entity_totals e
+		WHERE logons >= (SELECT logons FROM hour_totals_min)
+			AND NOT EXISTS (SELECT 1 FROM hour_totals h WHERE h.kind = e.kind AND h.value = e.value)`,
+	before: HOUR_KINDS_COLUMNS.map(([kind, column]) => `INSERT INTO temp.hour_fold_rows (kind, value, hour, logons, failed)
+		SELECT '${kind}', ${column}, ${HOUR_OF_TS} AS h, count(*), sum(outcome = 'failure')
+		FROM logons WHERE id <= @after AND ${column} IN (SELECT value FROM temp.hour_fold_names WHERE kind = '${kind}')
+		GROUP BY ${column}, h`),
+	// The rows of the names kept, in key order (one sorted pass over the table's pages instead of a
+	// random insert per row); a key staged more than once (logons out of time order) is summed.
+	add: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
+		SELECT kind, value, hour, sum(logons), sum(failed) FROM temp.hour_fold_rows
+		WHERE (kind, value) IN (SELECT kind, value FROM entity_totals WHERE logons >= (SELECT logons FROM hour_totals_min))
+		GROUP BY kind, value, hour
 		ON CONFLICT (kind, value, hour) DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed`,
 };
+
+/**
+ * Adds the hours staged in temp.hour_fold_rows (see HOURS) of a dataset whose logons are counted in
+ * entity_totals, and the rows up to id `after` of which were counted before.
+ */
+function addHours(db: Db, after: number): void {
+	withSmallSortRuns(db, () => {
+		db.exec(HOURS.reached);
+		for (const sql of HOURS.before) db.prepare(sql).run({after});
+		db.exec('DROP TABLE temp.hour_fold_names');
+		db.prepare(HOURS.add).run();
+	});
+}
 
 /**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
@@ -225,7 +253,10 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 		FROM datasets d WHERE d.id = ?`).get(id) as {after: number; last: number} | undefined;
 	if (range && range.last > range.after) {
 		fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
+		db.exec(HOURS.stage);
 		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
+		addHours(db, range.after);
+		db.exec('DROP TABLE temp.hour_fold_rows');
 		db.exec(PAIRS.touched);
 		db.prepare(PAIRS.touchLogons).run({...range, id});
 		db.prepare(DAYS.fromLogons).run({...range, id});
@@ -530,8 +561,8 @@ class StagedRows {
 	private staged = 0;
 	private created = false;
 
-	/** `sql.before`, if given, runs just before the staged rows are added. */
-	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; before?: string; apply: string; width: number}) {}
+	/** `sql.apply` adds the rows staged in `sql.table`. */
+	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; apply: () => void; width: number}) {}
 
 	add(values: unknown[]): void {
 		if (values.length === 0) return;
@@ -543,10 +574,7 @@ class StagedRows {
 
 	/** Adds what is staged, and drops the staging table. */
 	finish(): void {
-		if (this.staged > 0) {
-			if (this.sql.before) this.db.exec(this.sql.before);
-			withSmallSortRuns(this.db, () => this.db.prepare(this.sql.apply).run());
-		}
+		if (this.staged > 0) this.sql.apply();
 
 		if (this.created) this.db.exec(`DROP TABLE ${this.sql.table}`);
 		this.created = false;
@@ -596,9 +624,16 @@ class TotalsTables {
 	private readonly hours: StagedRows;
 	private readonly days: StagedRows;
 
-	constructor(private readonly db: Db) {
-		this.hours = new StagedRows(db, {table: 'temp.hour_fold_rows', stage: HOURS.stage, apply: HOURS.apply, width: HOUR_WIDTH});
-		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, before: `${PAIRS.touched}; ${PAIRS.touchStaged}`, apply: DAYS.apply, width: DAY_WIDTH});
+	constructor(private readonly db: Db, datasetId: number) {
+		// Added after the fold, so that entity_totals counts each name's logons of this dataset.
+		this.hours = new StagedRows(db, {table: 'temp.hour_fold_rows', stage: HOURS.stage, width: HOUR_WIDTH, apply() {
+			const {after} = db.prepare('SELECT coalesce(last_id, first_id - 1) AS after FROM datasets WHERE id = ?').get(datasetId) as {after: number};
+			addHours(db, after);
+		}});
+		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, width: DAY_WIDTH, apply() {
+			db.exec(`${PAIRS.touched}; ${PAIRS.touchStaged}`);
+			withSmallSortRuns(db, () => db.prepare(DAYS.apply).run());
+		}});
 	}
 
 	add(spill: TotalsSpill): void {
@@ -627,7 +662,7 @@ class TotalsTables {
  * thread of a large load) and come through addTotals instead.
  */
 export function bulkLogonWriter(db: Db, datasetId: number, foldKeys = FOLD_KEYS, totalsElsewhere = false): LogonWriter {
-	const tables = new TotalsTables(db);
+	const tables = new TotalsTables(db, datasetId);
 	const totals = totalsElsewhere ? undefined : new RunningTotals(foldKeys, spill => tables.add(spill));
 	const insert = (rows: number) => db.prepare(valuesInsert(`logons (${LOGON_COLUMNS.join(', ')})`, LOGON_COLUMNS.length, rows));
 	const many = insert(BULK_ROWS);

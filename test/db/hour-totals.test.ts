@@ -15,7 +15,7 @@ import {finishDataset, insertDataset, logonInserter} from '../../source/db/store
 import {loadFile} from '../../source/ingest/load.ts';
 import type {Logon} from '../../source/ingest/types.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
-import {addBulk, oldDatabase, openUpgraded, PROBES, spread, T0} from '../helpers/totals.ts';
+import {addBulk, keepHoursFrom, oldDatabase, openUpgraded, PROBES, spread, T0} from '../helpers/totals.ts';
 
 const HOUR = 3_600_000;
 const MATCH: Record<PivotKind, string> = {src: 'src_ip = @value', user: 'user = @value COLLATE NOCASE', target: 'target = @value COLLATE NOCASE'};
@@ -42,11 +42,19 @@ function rawHours(db: Db): HourRow[] {
 	return [...totals.values()].sort(byKey);
 }
 
-function assertHoursSameAsRaw(db: Db, label = ''): void {
+/** The least logons of a name whose hours are kept (migration 0014). */
+const leastKept = (db: Db) => (db.prepare('SELECT logons FROM hour_totals_min').get() as {logons: number}).logons;
+
+/** Asserts hour_totals is the reference's rows of the names with at least leastKept logons; returns how many names have hours and how many are kept. */
+function assertHoursSameAsRaw(db: Db, label = ''): {names: number; kept: number} {
 	const kept = (db.prepare('SELECT kind, value, hour, logons, failed FROM hour_totals').all() as HourRow[]).sort(byKey);
 	const raw = rawHours(db);
 	assert.ok(raw.length > 0, 'some logons');
-	assert.deepEqual(kept, raw, `hour_totals is the GROUP BY of the logons ${label}`);
+	const logons = new Map<string, number>();
+	for (const row of raw) logons.set(JSON.stringify([row.kind, row.value]), (logons.get(JSON.stringify([row.kind, row.value])) ?? 0) + row.logons);
+	const least = leastKept(db);
+	assert.deepEqual(kept, raw.filter(row => logons.get(JSON.stringify([row.kind, row.value]))! >= least), `hour_totals is the GROUP BY of the logons of names with at least ${least} ${label}`);
+	return {names: logons.size, kept: [...logons.values()].filter(n => n >= least).length};
 }
 
 /** Logons on both sides of 1970-01-01 00:00 UTC, on and off whole hours. */
@@ -65,6 +73,7 @@ function ndjson(dir: string, name: string, domain: string): string {
 test('the hour totals equal a GROUP BY over the logons across bulk loads, other writers, datasets, a failed load and a cancelled one', async () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hours-'));
 	const db = openDb(path.join(dir, 'x.sqlite'));
+	keepHoursFrom(db, 1);
 	try {
 		assert.equal((await loadFile(db, ndjson(dir, 'a.ndjson', 'CORP'), {tz: 'UTC'})).status, 'loaded');
 		assertHoursSameAsRaw(db, 'after a bulk load');
@@ -102,6 +111,7 @@ test('the hour totals equal a GROUP BY over the logons across bulk loads, other 
 test('the bulk writer spilling every few keys, or holding every key to the end, adds up to the same hour totals', () => {
 	for (const foldKeys of [1, 3, 7, 1_000_000]) {
 		const db = openMemoryDb();
+		keepHoursFrom(db, 1);
 		addDataset(db, spread(200, 11)); // totals already there, folded by finishDataset
 		// Hours spread over 12 days, some before 1970, and the text 'null' and '0' as names.
 		const rows = [...spread(300, 12, (i, k) => T0 + ((k % 288) - 144) * HOUR + (k % 3600) * 1000), ...AROUND_EPOCH,
@@ -120,11 +130,16 @@ test('migrating a schema 7 database fills the hour totals from its logons, and l
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hours-'));
 	try {
 		const file = path.join(dir, 'old.sqlite');
-		oldDatabase(file, [spread(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...spread(100, 6), ...AROUND_EPOCH]], 7);
+		// One source, user and target with 1200 logons (over 250: hours kept), the others with few.
+		const busy = Array.from({length: 1200}, (_, i) => logon({ts: T0 + i * 600_000, src_ip: '10.0.0.6', user: 'alice', target: 'SRV-FS01', outcome: i % 7 ? 'success' : 'failure'}));
+		oldDatabase(file, [spread(200, 5, (i, k) => T0 + ((k % 100) - 50) * HOUR + i), [], [...spread(100, 6), ...AROUND_EPOCH], busy], 7);
 		const {db} = openUpgraded(file);
 
-		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 8);
-		assertHoursSameAsRaw(db, 'after the migration');
+		assert.ok((db.pragma('user_version', {simple: true}) as number) >= 14);
+		assert.equal(leastKept(db), 250);
+		const {names, kept} = assertHoursSameAsRaw(db, 'after the migration');
+		assert.ok(names > kept && kept >= 3, `${kept} of ${names} names kept`);
+		assert.deepEqual(db.prepare('SELECT DISTINCT kind, value FROM hour_totals ORDER BY kind').all(), [{kind: 'src', value: '10.0.0.6'}, {kind: 'target', value: 'SRV-FS01'}, {kind: 'user', value: 'alice'}]);
 		assertTimelinesSameAsRaw(db, ['UTC', 'America/New_York']);
 		addDataset(db, spread(150, 7));
 		addBulk(db, spread(150, 8, (i, k) => T0 + (k % 50) * HOUR), 4, 'd');
@@ -189,6 +204,7 @@ const PARTIAL = ['Asia/Kolkata', 'Asia/Kathmandu', 'America/St_Johns'];
 
 test('an entity\'s timeline read from the hour totals equals the statement over its logons, across both clock changes of the US and the EU', () => {
 	const db = openMemoryDb();
+	keepHoursFrom(db, 1);
 	// A user on either side of the New York clocks going back: 01:30 EDT, then 01:30 EST.
 	const nightOwl = [logon({ts: US_FALL - HOUR / 2, user: 'night-owl'}), logon({ts: US_FALL + HOUR / 2, user: 'NIGHT-OWL', outcome: 'failure'})];
 	addDataset(db, [...around(US_FALL, 1), ...around(EU_FALL, 2), ...spread(300, 3), ...AROUND_EPOCH, ...nightOwl]);
@@ -225,4 +241,40 @@ test('an entity\'s timeline read from the hour totals equals the statement over 
 	// A window, however wide, reads the logons.
 	db.prepare('UPDATE hour_totals SET logons = logons + 1000').run();
 	assert.deepEqual(timelineBuckets(db, {kind: 'user', value: 'alice'}, 'UTC', {until: 8e15}), rawTimeline(db, 'user', 'alice', 'UTC'));
+});
+
+test('hour_totals keeps the hours of the names with at least hour_totals_min logons; a name reaching it gets its earlier hours, by every writer', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-hours-'));
+	const db = openDb(path.join(dir, 'x.sqlite'));
+	keepHoursFrom(db, 40);
+	try {
+		// Every name under 40 logons (about 17 per source, 12 per user or target): none kept.
+		addDataset(db, spread(100, 21));
+		assert.deepEqual(assertHoursSameAsRaw(db, 'after a few logons').kept, 0);
+		assert.equal((db.prepare('SELECT count(*) AS n FROM hour_totals').get() as {n: number}).n, 0);
+
+		// A bulk load into this small store (its indexes dropped and built again): 10.0.0.5 gets 40
+		// more logons and its hours from before are added with them.
+		assert.equal((await loadFile(db, ndjson(dir, 'a.ndjson', 'CORP'), {tz: 'UTC'})).status, 'loaded');
+		const afterLoad = assertHoursSameAsRaw(db, 'after a bulk load');
+		assert.ok(afterLoad.kept >= 1, 'a name reached the least');
+		assert.ok((db.prepare(`SELECT count(*) AS n FROM hour_totals WHERE kind = 'src' AND value = '10.0.0.5'`).get() as {n: number}).n > 0);
+
+		// The bulk writer spilling every 3 keys (indexes kept), then finishDataset: more names reach it.
+		addBulk(db, spread(150, 22), 3, 'x');
+		const afterBulk = assertHoursSameAsRaw(db, 'after the bulk writer');
+		addDataset(db, spread(60, 23));
+		const afterMore = assertHoursSameAsRaw(db, 'after another dataset');
+		assert.ok(afterLoad.kept < afterBulk.kept && afterBulk.kept < afterMore.kept && afterMore.kept < afterMore.names, JSON.stringify([afterLoad, afterBulk, afterMore]));
+
+		// A name with its hours kept is read from them, one without from its logons; both as the logons say.
+		assertTimelinesSameAsRaw(db, ['UTC', 'Europe/Berlin', 'Asia/Kolkata']);
+		assert.equal(fromTotals(db, 'src', '10.0.0.5', 'UTC'), true);
+		const small = db.prepare(`SELECT value FROM entity_totals WHERE kind = 'user' AND logons < 40 ORDER BY value LIMIT 1`).get() as {value: string};
+		assert.equal(fromTotals(db, 'user', small.value, 'UTC'), false);
+		assert.ok(timelineBuckets(db, {kind: 'user', value: small.value}, 'UTC').length > 0);
+	} finally {
+		db.close();
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
 });

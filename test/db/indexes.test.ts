@@ -10,11 +10,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {Db} from '../../source/db/open.ts';
-import {openDb} from '../../source/db/open.ts';
+import {openDb, openMemoryDb} from '../../source/db/open.ts';
 import {distinctEntities, entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
 import {finishDataset, insertDataset, logonInserter, PAIRS, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
-import {dbWith, logon} from '../helpers/logons.ts';
+import {addDataset, dbWith, logon} from '../helpers/logons.ts';
+import {keepHoursFrom} from '../helpers/totals.ts';
 
 const T0 = Date.parse('2026-11-05T02:00:00Z');
 
@@ -41,7 +42,10 @@ function plan(db: Db, sql: string, params: Record<string, unknown>): string {
 }
 
 // Users spelled two ways (adm-jdoe, Adm-JDoe) and one way (alice); targets two ways and one way.
-const base = dbWith([
+// Every name's hours kept in hour_totals (keepHoursFrom 1; by default only names with many logons).
+const base = openMemoryDb();
+keepHoursFrom(base, 1);
+addDataset(base, [
 	logon({ts: T0, src_ip: '10.0.0.5', user: 'adm-jdoe', target: 'SRV-DB01'}),
 	logon({ts: T0 + 1, src_ip: '10.0.0.6', user: 'alice', target: 'srv-db01', outcome: 'failure'}),
 	logon({ts: T0 + 2, src_ip: '10.0.0.5', user: 'Adm-JDoe', target: 'SRV-FS01'}),
@@ -93,10 +97,15 @@ for (const kind of ['src', 'user', 'target'] as const) {
 		for (const value of VALUES[kind]) {
 			const {db, sql} = recording(base);
 			assert.deepEqual(timelineBuckets(db, {kind, value}, 'UTC'), timelineBuckets(base, {kind, value}, 'UTC', {since: 0}));
-			assert.equal(sql.length, 1, sql.join('\n'));
-			const p = plan(base, sql[0]!, {value});
+			assert.equal(sql.length, 2, sql.join('\n'));
+			const spellings = kind === 'src' ? /SEARCH entity_totals USING PRIMARY KEY \(kind=\? AND value=\?\)/ : /SEARCH entity_totals USING (COVERING )?INDEX entity_totals_nocase/;
+			// Whether hour_totals holds the spellings' hours, then the hours.
+			const kept = plan(base, sql[0]!, {value});
+			assert.match(kept, spellings, kept);
+			assert.doesNotMatch(kept, /SCAN (?!hour_totals_min)|logons|hour_totals\b/, kept);
+			const p = plan(base, sql[1]!, {value});
 			assert.match(p, /SEARCH hour_totals USING PRIMARY KEY \(kind=\? AND value=\?\)/, p);
-			assert.match(p, kind === 'src' ? /SEARCH entity_totals USING PRIMARY KEY \(kind=\? AND value=\?\)/ : /SEARCH entity_totals USING (COVERING )?INDEX entity_totals_nocase/, p);
+			assert.match(p, spellings, p);
 			assert.doesNotMatch(p, /SCAN|logons/, p);
 		}
 	});
@@ -122,12 +131,15 @@ test('the search index reads the names\' totals, and loads fold a dataset throug
 	const mark = plan(fresh, folds.sql.find(text => /CREATE TEMP TABLE dataset_fold AS/.test(text))!, {});
 	assert.match(mark, /SEARCH p USING INDEX pair_totals_key/, mark);
 	assert.doesNotMatch(mark, /SCAN p\b/, mark);
-	// The hour totals, one statement per kind, read the same range.
-	const hours = folds.sql.filter(text => /INSERT INTO hour_totals/.test(text));
-	assert.equal(hours.length, 3);
+	// The hour totals, one statement per kind, read the same range; the hours of the names that
+	// reach hour_totals_min, the range before it (by rowid, or by the name's index).
+	fresh.exec('CREATE TEMP TABLE hour_fold_rows (kind, value, hour, logons, failed); CREATE TEMP TABLE hour_fold_names (kind, value)');
+	const hours = folds.sql.filter(text => /INSERT INTO temp\.hour_fold_rows[\s\S]*FROM logons/.test(text));
+	assert.equal(hours.length, 6);
 	for (const text of hours) {
 		const p = plan(fresh, text, {after: 0, last: 1, id: 1});
-		assert.match(p, /SEARCH logons USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/, p);
+		if (/id > @after/.test(text)) assert.match(p, /SEARCH logons USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/, p);
+		else assert.match(p, /SEARCH logons USING (INTEGER PRIMARY KEY \(rowid<\?\)|INDEX logons_(src|user|target))/, p);
 		assert.doesNotMatch(p, /SCAN logons\b/, p);
 	}
 });

@@ -28,6 +28,14 @@ export const PROBES = {
 };
 
 /**
+ * Sets the least logons of a name whose hours hour_totals keeps (migration 0014: 1000), on a store
+ * with no logons yet: fixtures of a few hundred logons then have names on both sides of it.
+ */
+export function keepHoursFrom(db: Db, logons: number): void {
+	db.prepare('UPDATE hour_totals_min SET logons = ?').run(logons);
+}
+
+/**
  * A deterministic spread of logons over the names above, `count` of them from `seed`, at
  * T0 + 0..499 minutes (or at the time `at(i, k)` gives, k being the logon's pseudo-random number).
  */

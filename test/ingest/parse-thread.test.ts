@@ -11,6 +11,7 @@ import {openMemoryDb, repoRoot} from '../../source/db/open.ts';
 import {loadFile, type FileResult} from '../../source/ingest/load.ts';
 import type {FormatName} from '../../source/ingest/types.ts';
 import {buildChunk, buildFile} from '../helpers/evtx-builder.ts';
+import {keepHoursFrom} from '../helpers/totals.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-thread-'));
 process.on('exit', () => fs.rmSync(dir, {recursive: true, force: true}));
@@ -135,6 +136,7 @@ test('the parser thread keeps the running totals: spilling every few keys, they 
 	const file = write('totals.ndjson', `${lines.join('\n')}\n`);
 	const load = async (parseThread: boolean, foldKeys?: number) => {
 		const db = openMemoryDb();
+		keepHoursFrom(db, 1);
 		// Another dataset first: its totals are there to add to.
 		const other = write(`other-${parseThread}-${foldKeys}.ndjson`, `${lines.slice(0, 500).map(l => l.replace('CORP', 'OTHER')).join('\n')}\n`);
 		assert.equal((await loadFile(db, other, {tz: 'UTC', parseThread: false})).status, 'loaded');
