@@ -554,29 +554,28 @@ function valuesInsert(into: string, width: number, rows: number): string {
  * rows of a stretch of time are spread over the whole table, one or a few per name, so each
  * addition walks most of its pages: the more rows it adds at once, the fewer pages per row (into
  * the hour totals of 10M logons, 271k rows took 12.8 us each, 2.9M rows 4.2 us each; all 7.6M rows
- * of a 10.4M-logon load at the end, 1.6 us each). The staging tables are temporary ones, which
+ * of a 10.4M-logon load at once, 1.6 us each, before hour_totals kept only the names with many). The staging tables are temporary ones, which
  * SQLite keeps in files the OS caches, not in the process's memory.
  */
 class StagedRows {
 	private staged = 0;
 	private created = false;
 
-	/** `sql.apply` adds the rows staged in `sql.table`. */
-	constructor(private readonly db: Db, private readonly sql: {table: string; stage: string; apply: () => void; width: number}) {}
+	/** `spec.apply` adds the rows staged in `spec.table`. */
+	constructor(private readonly db: Db, private readonly spec: {table: string; stage: string; apply: () => void; width: number}) {}
 
 	add(values: unknown[]): void {
 		if (values.length === 0) return;
-		if (!this.created) this.db.exec(this.sql.stage);
+		if (!this.created) this.db.exec(this.spec.stage);
 		this.created = true;
-		insertRows(this.db, this.sql.table, values, this.sql.width);
-		this.staged += values.length / this.sql.width;
+		insertRows(this.db, this.spec.table, values, this.spec.width);
+		this.staged += values.length / this.spec.width;
 	}
 
 	/** Adds what is staged, and drops the staging table. */
 	finish(): void {
-		if (this.staged > 0) this.sql.apply();
-
-		if (this.created) this.db.exec(`DROP TABLE ${this.sql.table}`);
+		if (this.staged > 0) this.spec.apply();
+		if (this.created) this.db.exec(`DROP TABLE ${this.spec.table}`);
 		this.created = false;
 		this.staged = 0;
 	}
