@@ -135,7 +135,31 @@ const DAYS = {
 		SELECT src_ip, user, day, ifnull(target, X'') AS t, wsec, logons, failed, first_ts, last_ts, hours
 		FROM temp.days_fold_rows WHERE true ORDER BY src_ip, user, day, t, wsec
 		${ADD_TOTALS}`,
+	// hunt_targets from hunt_days in one pass in its key order, as at the end of migration 0010.
+	targets: `INSERT INTO hunt_targets (src_ip, user, target, wsec, logons, failed, first_ts, last_ts, hours)
+		SELECT src_ip, user, target, wsec, logons, failed, first_ts, last_ts, hours
+		FROM hunt_days WHERE true ORDER BY src_ip, user, target, wsec
+		${ADD_TOTALS}`,
 };
+
+/**
+ * Adds the day rows staged in temp.days_fold_rows to hunt_days (its triggers adding each to
+ * hunt_targets), noting their pairs for hunt_pairs. Into an empty hunt_days (a first load), the
+ * triggers are dropped for the addition and made again after it, inside the load's transaction,
+ * and hunt_targets is filled from hunt_days in one pass: on the 3.1M day rows of 10.4M logons,
+ * 6.3 s against 10.5 s through the triggers (sqlite3, rows of an earlier load).
+ */
+function addDays(db: Db): void {
+	db.exec(`${PAIRS.touched}; ${PAIRS.touchStaged}`);
+	const empty = (db.prepare('SELECT NOT EXISTS (SELECT 1 FROM hunt_days) AS empty').get() as {empty: number}).empty === 1;
+	const triggers = empty ? db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'hunt_days'`).all() as Array<{name: string; sql: string}> : [];
+	for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger.name.replace(/"/g, '""')}"`);
+	withSmallSortRuns(db, () => {
+		db.prepare(DAYS.apply).run();
+		if (empty) db.prepare(DAYS.targets).run();
+	});
+	for (const trigger of triggers) db.exec(trigger.sql);
+}
 
 /**
  * The pair totals of migration 0013 (hunt_pairs): a load notes the (src_ip, user) pairs whose rows
@@ -629,10 +653,7 @@ class TotalsTables {
 			const {after} = db.prepare('SELECT coalesce(last_id, first_id - 1) AS after FROM datasets WHERE id = ?').get(datasetId) as {after: number};
 			addHours(db, after);
 		}});
-		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, width: DAY_WIDTH, apply() {
-			db.exec(`${PAIRS.touched}; ${PAIRS.touchStaged}`);
-			withSmallSortRuns(db, () => db.prepare(DAYS.apply).run());
-		}});
+		this.days = new StagedRows(db, {table: 'temp.days_fold_rows', stage: DAYS.stage, width: DAY_WIDTH, apply: () => addDays(db)});
 	}
 
 	add(spill: TotalsSpill): void {

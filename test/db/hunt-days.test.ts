@@ -13,7 +13,7 @@ import {openDb, openMemoryDb, type Db} from '../../source/db/open.ts';
 import {finishDataset, insertDataset, logonInserter, windowsSecurity} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import type {Logon} from '../../source/ingest/types.ts';
-import {addDataset, logon} from '../helpers/logons.ts';
+import {addDataset, logon, onPrepare} from '../helpers/logons.ts';
 import {addBulk, oldDatabase, openUpgraded, spread, T0} from '../helpers/totals.ts';
 
 const HOUR = 3_600_000;
@@ -206,6 +206,37 @@ test('the bulk writer spilling every few keys, or holding every key to the end, 
 			[{t: 'blob', n: 6}, {t: 'text', n: 4}]);
 		db.close();
 	}
+});
+
+test('into an empty store the bulk writer adds the days without the triggers and fills hunt_targets in one pass; the triggers are back for the next load, and after a rollback', () => {
+	const db = openMemoryDb();
+	const triggers = () => db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'hunt_days' ORDER BY name`).all();
+	const before = triggers();
+	assert.equal(before.length, 2);
+	const seen: string[] = [];
+	onPrepare(db, sql => {
+		if (/INSERT INTO hunt_targets[\s\S]*FROM hunt_days/.test(sql)) seen.push(sql);
+	});
+	// A first load that fails after its days are added: everything is rolled back, triggers kept.
+	assert.throws(() => db.transaction(() => {
+		addBulk(db, mixed(300, 31), 3, 'x');
+		throw new Error('disk full');
+	})(), /disk full/);
+	assert.deepEqual(triggers(), before);
+	assert.equal((db.prepare('SELECT count(*) AS n FROM hunt_targets').get() as {n: number}).n, 0);
+	seen.length = 0;
+
+	// Days spilled in several pieces (a key staged more than once), into the empty tables.
+	addBulk(db, mixed(300, 32, (i, k) => T0 + ((k % 90) - 45) * HOUR), 3, 'a');
+	assert.equal(seen.length, 1, 'hunt_targets filled from hunt_days');
+	assertDaysSameAsRaw(db, 'after a first bulk load');
+	assert.deepEqual(triggers(), before);
+	// The next load adds to them through the triggers.
+	seen.length = 0;
+	addBulk(db, mixed(200, 33, (i, k) => T0 + ((k % 60) - 20) * HOUR), 5, 'b');
+	assert.equal(seen.length, 0, 'the triggers added these days');
+	assertDaysSameAsRaw(db, 'after a second bulk load');
+	db.close();
 });
 
 for (const version of [8, 9]) {
