@@ -325,9 +325,12 @@ export interface LogonWriter {
 
 /**
  * Distinct triples a bulk load holds in memory before it spills them to be staged; also the names
- * it holds a running hour of.
+ * it holds a running hour of. The more it holds, the fewer rows it stages (a triple or a day is
+ * staged again at each spill it is held across): on 10.4M logons 250k staged 2.7M triples where
+ * 100k staged 5.4M, and the load took 141-144 s instead of 162-177 s. The parser thread also
+ * spills when its heap passes PARSER_SPILL_MB (source/ingest/load.ts), for logs of all-new names.
  */
-export const FOLD_KEYS = 100_000;
+export const FOLD_KEYS = 250_000;
 
 /** Values per triple of a TotalsSpill's pairs: src_ip, user, target, logons, failed, first_ts, last_ts. */
 const PAIR_WIDTH = 7;

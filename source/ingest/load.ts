@@ -45,6 +45,8 @@ export interface LoadOptions extends ReadOptions {
 	writeOnceBytes?: number;
 	/** The parser thread's old-generation heap limit in MB (PARSER_HEAP_MB); tiny in a test of running out. */
 	parserHeapMb?: number;
+	/** Heap in use in the parser thread (MB) past which it spills its running totals whole (PARSER_SPILL_MB); tiny in tests. */
+	parserSpillMb?: number;
 }
 
 /** How many rejects per file are kept with their line numbers in the result (all are stored). */
@@ -58,10 +60,18 @@ const WRITE_ONCE_BYTES = 16 * 1024 * 1024;
  * generation, so that V8 collects the parsed batches' garbage as it goes rather than letting it
  * pile up to hundreds of MB between collections (a load's peak RSS at 1.13M logons: 433 -> 320-326 MB,
  * for about 20% more CPU on that thread, which runs beside the inserts). What it keeps alive is the
- * running totals (FOLD_KEYS triples and names, about 50 MB) and a few batches. Should it run out all
+ * running totals (FOLD_KEYS triples and names, about 100 MB of an ordinary log; PARSER_SPILL_MB bounds them) and a few batches. Should it run out all
  * the same, the file is loaded again parsing on the loading thread (loadFile).
  */
 const PARSER_HEAP_MB = 192;
+/**
+ * Heap in use in the parser thread (MB, garbage not yet collected included) past which it spills
+ * its running totals whole, whatever their count of keys: a log whose every name is new holds
+ * several times the bytes per key of an ordinary one. With FOLD_KEYS at 250k and no such bound,
+ * 1.5M logons of all-new names ran the thread out of its heap (and the load, parsed again on the
+ * loading thread, peaked at 862 MB); with it, 433 MB in 51 s (11 spills so forced).
+ */
+const PARSER_SPILL_MB = 120;
 const PARSER_YOUNG_MB = 16;
 
 /** The parser thread ran out of heap; nothing of the file is kept (its transaction rolls back). */
@@ -125,7 +135,7 @@ async function * threadBatches(format: FormatName, file: string, options: LoadOp
 	const readOptions = Object.fromEntries(Object.entries(options).filter(([, v]) => typeof v !== 'function')) as ReadOptions;
 	const worker = new Worker(start, {
 		eval: true,
-		workerData: {file, format, options: readOptions, flow: flow.buffer, foldKeys: options.foldKeys ?? FOLD_KEYS},
+		workerData: {file, format, options: readOptions, flow: flow.buffer, foldKeys: options.foldKeys ?? FOLD_KEYS, spillMb: options.parserSpillMb ?? PARSER_SPILL_MB},
 		resourceLimits: {maxOldGenerationSizeMb: options.parserHeapMb ?? PARSER_HEAP_MB, maxYoungGenerationSizeMb: PARSER_YOUNG_MB},
 	});
 	type Message = {batch: Batch} | {totals: TotalsSpill} | {done: true} | {error: {reason?: string; line?: number; message?: string; oom?: boolean}} | {exit: number};

@@ -3,10 +3,11 @@
  * totals of the rows (RunningTotals, the loading thread's busiest work after the inserts), and
  * posts batches of rows to the loading thread, at most AHEAD batches ahead of what it has
  * written, so memory stays flat whatever the file size. Totals are posted as they spill ({totals},
- * at most foldKeys keys each) and at the end, before {done}. workerData: {file, format, options,
- * flow, foldKeys}; flow is an Int32Array over shared memory: [0] batches posted, [1] batches
- * written, [2] stop.
+ * at most foldKeys keys each, or all of them once the heap in use passes spillMb) and at the end,
+ * before {done}. workerData: {file, format, options, flow, foldKeys, spillMb}; flow is an
+ * Int32Array over shared memory: [0] batches posted, [1] batches written, [2] stop.
  */
+import {getHeapStatistics} from 'node:v8';
 import {parentPort, workerData} from 'node:worker_threads';
 import {RunningTotals, type TotalsSpill} from '../db/store.ts';
 import {InputError} from '../util/errors.ts';
@@ -22,16 +23,24 @@ import type {FormatName, ReadOptions} from './types.ts';
  * parse as well).
  */
 const AHEAD = Math.ceil(131_072 / BATCH_RECORDS);
-const {file, format, options, flow: shared, foldKeys} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer; foldKeys: number};
+const {file, format, options, flow: shared, foldKeys, spillMb} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer; foldKeys: number; spillMb: number};
 const flow = new Int32Array(shared);
 const port = parentPort!;
 const totals = new RunningTotals(foldKeys, (spill: TotalsSpill) => port.postMessage({totals: spill}));
 
 try {
 	let stopped = false;
+	// Batches before the heap is looked at again after a spill: time for the collector to free what it held.
+	let quiet = 0;
 	for await (const batch of parseBatches(formatByName(format, file), file, options)) {
 		const {rows} = batch;
 		for (let o = 0; o < rows.length; o += ROW_WIDTH) totals.addRow(rows, o);
+		// Past spillMb of heap (PARSER_SPILL_MB in load.ts) the totals are spilled whole.
+		if (quiet > 0) quiet--;
+		else if (getHeapStatistics().used_heap_size > spillMb * 1024 * 1024) {
+			totals.end();
+			quiet = AHEAD;
+		}
 		for (;;) {
 			const written = Atomics.load(flow, 1);
 			if (Atomics.load(flow, 2) !== 0 || Atomics.load(flow, 0) - written < AHEAD) break;

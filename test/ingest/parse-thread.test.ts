@@ -134,13 +134,13 @@ test('the parser thread keeps the running totals: spilling every few keys, they 
 			TargetUserName: i % 11 === 0 ? '' : `u${(i * 7) % 60}`, TargetDomainName: 'CORP', LogonType: '3', IpAddress: i % 13 === 0 ? '-' : `10.0.${i % 3}.${(i * 5) % 41}`, IpPort: '50000'});
 	});
 	const file = write('totals.ndjson', `${lines.join('\n')}\n`);
-	const load = async (parseThread: boolean, foldKeys?: number) => {
+	const load = async (parseThread: boolean, foldKeys?: number, parserSpillMb?: number) => {
 		const db = openMemoryDb();
 		keepHoursFrom(db, 1);
 		// Another dataset first: its totals are there to add to.
 		const other = write(`other-${parseThread}-${foldKeys}.ndjson`, `${lines.slice(0, 500).map(l => l.replace('CORP', 'OTHER')).join('\n')}\n`);
 		assert.equal((await loadFile(db, other, {tz: 'UTC', parseThread: false})).status, 'loaded');
-		const result = await loadFile(db, file, {tz: 'UTC', parseThread, foldKeys});
+		const result = await loadFile(db, file, {tz: 'UTC', parseThread, foldKeys, ...(parserSpillMb === undefined ? {} : {parserSpillMb})});
 		assert.equal(result.status, 'loaded');
 		const totals = totalsOf(db);
 		db.close();
@@ -158,6 +158,10 @@ test('the parser thread keeps the running totals: spilling every few keys, they 
 		assert.deepEqual(thread.kept.hours, thread.raw.hours, `hour totals, thread spilling every ${foldKeys} keys`);
 		assert.deepEqual(thread, inline, `thread spilling every ${foldKeys} keys`);
 	}
+
+	// Spilling whole whenever the heap passes 1 MB (always), with keys enough never to spill by count.
+	const forced = await load(true, 1_000_000, 1);
+	assert.deepEqual(forced, inline, 'thread spilling by heap');
 });
 
 test('a cancelled threaded load keeps none of the totals its parser thread spilled', async () => {
