@@ -225,24 +225,27 @@ function endFold(db: Db): void {
  * into entity_totals (which then counts the name's logons with the dataset's).
  */
 const HOUR_KINDS_COLUMNS = [['src', 'src_ip'], ['user', 'user'], ['target', 'target']] as const;
-const HOUR_OF_TS = 'ts / 3600000 - (ts % 3600000 < 0)';
+
+/**
+ * Stages, per kind of name, the hours of the logons `where` selects. SQLite's integer division
+ * truncates toward zero: one less before 1970 off a whole hour (floor).
+ */
+const stageHoursOf = (where: (kind: string, column: string) => string) => HOUR_KINDS_COLUMNS.map(([kind, column]) => `INSERT INTO temp.hour_fold_rows (kind, value, hour, logons, failed)
+	SELECT '${kind}', ${column}, ts / 3600000 - (ts % 3600000 < 0) AS h, count(*), sum(outcome = 'failure')
+	FROM logons WHERE ${where(kind, column)} GROUP BY ${column}, h`);
+
 const HOURS = {
 	// Untyped columns: no affinity, so a name such as '10' stays text.
 	stage: 'DROP TABLE IF EXISTS temp.hour_fold_rows; CREATE TEMP TABLE hour_fold_rows (kind, value, hour, logons, failed)',
-	// SQLite's integer division truncates toward zero: one less before 1970 off a whole hour (floor).
-	fromLogons: HOUR_KINDS_COLUMNS.map(([kind, column]) => `INSERT INTO temp.hour_fold_rows (kind, value, hour, logons, failed)
-		SELECT '${kind}', ${column}, ${HOUR_OF_TS} AS h, count(*), sum(outcome = 'failure')
-		FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL GROUP BY ${column}, h`),
+	// A dataset's new rows.
+	fromLogons: stageHoursOf((_, column) => `id > @after AND id <= @last AND dataset_id = @id AND ${column} IS NOT NULL`),
 	// Names with enough logons now and no hours yet (every name kept has some): they reach the
 	// least with this dataset, and their hours of the logons before it (ids up to @after) are staged too.
 	reached: `CREATE TEMP TABLE hour_fold_names AS
 		SELECT kind, value FROM entity_totals e
 		WHERE logons >= (SELECT logons FROM hour_totals_min)
 			AND NOT EXISTS (SELECT 1 FROM hour_totals h WHERE h.kind = e.kind AND h.value = e.value)`,
-	before: HOUR_KINDS_COLUMNS.map(([kind, column]) => `INSERT INTO temp.hour_fold_rows (kind, value, hour, logons, failed)
-		SELECT '${kind}', ${column}, ${HOUR_OF_TS} AS h, count(*), sum(outcome = 'failure')
-		FROM logons WHERE id <= @after AND ${column} IN (SELECT value FROM temp.hour_fold_names WHERE kind = '${kind}')
-		GROUP BY ${column}, h`),
+	before: stageHoursOf((kind, column) => `id <= @after AND ${column} IN (SELECT value FROM temp.hour_fold_names WHERE kind = '${kind}')`),
 	// The rows of the names kept, in key order (one sorted pass over the table's pages instead of a
 	// random insert per row); a key staged more than once (logons out of time order) is summed.
 	add: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
@@ -581,8 +584,9 @@ function valuesInsert(into: string, width: number, rows: number): string {
  * rows of a stretch of time are spread over the whole table, one or a few per name, so each
  * addition walks most of its pages: the more rows it adds at once, the fewer pages per row (into
  * the hour totals of 10M logons, 271k rows took 12.8 us each, 2.9M rows 4.2 us each; all 7.6M rows
- * of a 10.4M-logon load at once, 1.6 us each, before hour_totals kept only the names with many). The staging tables are temporary ones, which
- * SQLite keeps in files the OS caches, not in the process's memory.
+ * of a 10.4M-logon load at once, 1.6 us each, before hour_totals kept only the names with many).
+ * The staging tables are temporary ones, which SQLite keeps in files the OS caches, not in the
+ * process's memory.
  */
 class StagedRows {
 	private staged = 0;

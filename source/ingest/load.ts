@@ -45,7 +45,7 @@ export interface LoadOptions extends ReadOptions {
 	writeOnceBytes?: number;
 	/** The parser thread's old-generation heap limit in MB (PARSER_HEAP_MB); tiny in a test of running out. */
 	parserHeapMb?: number;
-	/** Heap in use in the parser thread (MB) past which it spills its running totals whole (PARSER_SPILL_MB); tiny in tests. */
+	/** Heap in use in the parser thread (MB) past which it spills its running totals whole (PARSER_SPILL_MB). */
 	parserSpillMb?: number;
 }
 
@@ -60,8 +60,9 @@ const WRITE_ONCE_BYTES = 16 * 1024 * 1024;
  * generation, so that V8 collects the parsed batches' garbage as it goes rather than letting it
  * pile up to hundreds of MB between collections (a load's peak RSS at 1.13M logons: 433 -> 320-326 MB,
  * for about 20% more CPU on that thread, which runs beside the inserts). What it keeps alive is the
- * running totals (FOLD_KEYS triples and names, about 100 MB of an ordinary log; PARSER_SPILL_MB bounds them) and a few batches. Should it run out all
- * the same, the file is loaded again parsing on the loading thread (loadFile).
+ * running totals (FOLD_KEYS triples and names, about 100 MB of an ordinary log; PARSER_SPILL_MB
+ * bounds them) and a few batches. Should it run out all the same, the file is loaded again parsing
+ * on the loading thread (loadFile).
  */
 const PARSER_HEAP_MB = 192;
 /**
