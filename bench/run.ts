@@ -8,6 +8,8 @@
  *   --sizes N,N       logon counts to generate (approximate), e.g. --sizes 200000
  *   --runs N          runs per measurement; the median is reported (default 3)
  *   --formats a,b     windows-json,falcon,qradar-csv,evtx (default all)
+ *   --big-formats a,b the formats at sizes of 5M and more (default: --formats); a full run of
+ *                     every format at 10M takes hours, most of it generating and loading EVTX
  *   --out DIR         scratch folder (default bench/out, git-ignored)
  *   --no-write        do not write bench/RESULTS.md
  */
@@ -32,6 +34,7 @@ const {values: args} = parseArgs({
 		sizes: {type: 'string'},
 		runs: {type: 'string', default: '3'},
 		formats: {type: 'string', default: 'windows-json,falcon,qradar-csv,evtx'},
+		'big-formats': {type: 'string'},
 		out: {type: 'string', default: path.join(repoRoot, 'bench', 'out')},
 		'no-write': {type: 'boolean', default: false},
 	},
@@ -40,6 +43,9 @@ const {values: args} = parseArgs({
 const RUNS = Math.max(1, Number(args.runs));
 const SIZES = args.sizes ? args.sizes.split(',').map(Number) : args.full ? [1_000_000, 10_000_000] : [1_000_000];
 const FORMATS = args.formats.split(',') as BenchFormat[];
+const BIG_FORMATS = args['big-formats'] ? args['big-formats'].split(',') as BenchFormat[] : FORMATS;
+/** The formats measured at `size` logons. */
+const formatsAt = (size: number) => size >= 5_000_000 ? BIG_FORMATS : FORMATS;
 const OUT = path.resolve(args.out);
 fs.mkdirSync(OUT, {recursive: true});
 
@@ -236,8 +242,9 @@ out();
 for (const size of SIZES) {
 	const scratch = path.join(OUT, `run-${size}`);
 	fs.mkdirSync(scratch, {recursive: true});
+	const formats = formatsAt(size);
 	const files = new Map<BenchFormat, string>();
-	for (const f of FORMATS) files.set(f, await datasetFile(OUT, size, f, log));
+	for (const f of formats) files.set(f, await datasetFile(OUT, size, f, log));
 
 	out(`## ${fmt(size)} logons (target size; actual counts below)`);
 	out();
@@ -248,7 +255,7 @@ for (const size of SIZES) {
 	const mainDb = path.join(scratch, 'windows-json.sqlite');
 	let ndjsonRate = 0;
 	let ndjsonCpuRate = 0;
-	for (const f of FORMATS) {
+	for (const f of formats) {
 		const file = files.get(f)!;
 		const db = path.join(scratch, `${f}.sqlite`);
 		const runs: LoadRun[] = [];
