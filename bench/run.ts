@@ -327,10 +327,10 @@ for (const size of SIZES) {
 	// day, read from the day totals. A hunt's 24 hours up to noon UTC of a day with later logons
 	// (`lateral hunt --now`) has no whole day in it and reads every logon of its window.
 	const noon = Math.floor(newest / 86_400_000) * 86_400_000 + 43_200_000;
-	const midday = noon < newest ? noon : noon - 86_400_000;
+	const upToNoon = noon < newest ? noon : noon - 86_400_000;
 	const cases: Array<{profile: 'qradar' | 'logscale' | 'lateral'; window: null | undefined; now?: number; label: string}> = [
 		{profile: 'qradar', window: undefined, label: 'default'},
-		{profile: 'qradar', window: undefined, now: midday, label: '24 h up to noon UTC (no whole day)'},
+		{profile: 'qradar', window: undefined, now: upToNoon, label: '24 h up to noon UTC (no whole day)'},
 		{profile: 'qradar', window: null, label: 'all'},
 		{profile: 'logscale', window: undefined, label: 'default'},
 		{profile: 'lateral', window: undefined, label: 'default'},
