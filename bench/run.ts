@@ -24,6 +24,7 @@ import {clearHuntCache} from '../source/db/hunt-cache.ts';
 import {allowlistClause} from '../source/detect/allowlist-sql.ts';
 import {entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../source/db/pivots.ts';
 import {searchIndexFor} from '../source/search/index.ts';
+import {DAY_MS, HOUR_MS} from '../source/util/time.ts';
 import type {Finding} from '../source/detect/types.ts';
 import {datasetFile, EVTX_MAX, type BenchFormat} from './data.ts';
 import {duckBaseline, firstDifference, seedKey, type SeedKey} from './duckdb.ts';
@@ -326,8 +327,8 @@ for (const size of SIZES) {
 	// The generated data ends late in a UTC day, so qradar's default 24 hours are one whole UTC
 	// day, read from the day totals. A hunt's 24 hours up to noon UTC of a day with later logons
 	// (`lateral hunt --now`) has no whole day in it and reads every logon of its window.
-	const noon = Math.floor(newest / 86_400_000) * 86_400_000 + 43_200_000;
-	const upToNoon = noon < newest ? noon : noon - 86_400_000;
+	const noon = Math.floor(newest / DAY_MS) * DAY_MS + 12 * HOUR_MS;
+	const upToNoon = noon < newest ? noon : noon - DAY_MS;
 	const cases: Array<{profile: 'qradar' | 'logscale' | 'lateral'; window: null | undefined; now?: number; label: string}> = [
 		{profile: 'qradar', window: undefined, label: 'default'},
 		{profile: 'qradar', window: undefined, now: upToNoon, label: '24 h up to noon UTC (no whole day)'},
@@ -353,7 +354,7 @@ for (const size of SIZES) {
 
 		// The window hunt() used: qradar's default is the 24 hours up to `now` (the newest logon).
 		const now = end ?? newest;
-		const since = window === null ? null : profile === 'qradar' ? now - 86_400_000 : null;
+		const since = window === null ? null : profile === 'qradar' ? now - DAY_MS : null;
 		let plain = '';
 		let ratio = '';
 		const plainSql = profile === 'lateral' ? undefined : plainSeedSql(profile);
