@@ -144,7 +144,10 @@ export function openDb(file: string, options: OpenOptions = {}): Db {
 	// (withSmallSortRuns).
 	db.pragma(`cache_size = ${CACHE_KIB}`);
 	if (!readOnly) {
-		db.pragma('journal_mode = WAL');
+		// Not waited for: a large first load writes without the WAL (leaveWal) and holds its lock
+		// for minutes. This connection then reads and writes through the rollback journal, which
+		// a lock waits for as usual (busy_timeout), and the load sets WAL again when it ends.
+		enterWal(db);
 		db.pragma('synchronous = NORMAL');
 		db.pragma('foreign_keys = ON');
 		migrate(db);
@@ -202,7 +205,11 @@ function pendingMigrations(db: Db): Array<{version: number; file: string}> {
 	return migrationFiles().filter(m => m.version > current);
 }
 
-/** Runs each pending migration in its own transaction that also bumps user_version. */
+/**
+ * Runs each pending migration in its own transaction that also bumps user_version. Another
+ * process may be running the same migrations (two commands started at once on a new store): each
+ * is skipped when user_version, read again once the write lock is held, says it already ran.
+ */
 export function migrate(db: Db): void {
 	const pending = pendingMigrations(db).map(m => ({...m, sql: fs.readFileSync(m.file, 'utf8')}));
 	// A store made by an older version: say so, and when a step reads or indexes the logons (or the
@@ -215,6 +222,7 @@ export function migrate(db: Db): void {
 
 	for (const m of pending) {
 		db.transaction(() => {
+			if ((db.pragma('user_version', {simple: true}) as number) >= m.version) return;
 			db.exec(m.sql);
 			db.pragma(`user_version = ${m.version}`);
 		}).immediate();

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import {enterWal, leaveWal, openDb, type Db} from '../../source/db/open.ts';
-import {storeEmpty} from '../../source/db/store.ts';
+import {enterWal, leaveWal, migrate, openDb, type Db} from '../../source/db/open.ts';
+import {insertDataset, storeEmpty} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {onPrepare} from '../helpers/logons.ts';
 
@@ -107,4 +107,47 @@ test('a refused file into an empty store leaves it empty and in WAL', async () =
 	assert.equal(mode(db), 'wal');
 	assert.equal(storeEmpty(db), true);
 	db.close();
+});
+
+test('while a load writes without the WAL, another command opens the store at once and reads it through the rollback journal', () => {
+	const {file, db} = store();
+	assert.equal(leaveWal(db), true);
+	db.exec('BEGIN IMMEDIATE');
+	insertDataset(db, {path: 'x', format: 'windows-json', sha256: 'loading'});
+	const started = Date.now();
+	const other = openDb(file);
+	assert.ok(Date.now() - started < 2000, `opened without waiting for the writer (${Date.now() - started} ms)`);
+	assert.equal(mode(other), 'delete', 'left as the writer set it');
+	assert.equal((other.prepare('SELECT count(*) AS n FROM datasets').get() as {n: number}).n, 0, 'the store as it was before the load');
+	db.exec('COMMIT');
+	other.close();
+	enterWal(db);
+	assert.equal(mode(db), 'wal');
+	db.close();
+});
+
+test('migrations another process ran after this one found them pending are skipped, not run twice', () => {
+	const file = path.join(dir, `m${++stores}.sqlite`);
+	const first = new Database(file);
+	const second = new Database(file);
+	// The first process migrates after the second has read the schema version, before it takes
+	// the write lock.
+	const pragma = second.pragma.bind(second);
+	let raced = false;
+	second.pragma = ((source: string, options?: Database.PragmaOptions) => {
+		const result = pragma(source, options);
+		if (!raced && source === 'user_version') {
+			raced = true;
+			migrate(first);
+		}
+
+		return result;
+	}) as typeof second.pragma;
+	migrate(second);
+	assert.ok(raced);
+	const version = (db: Database.Database) => db.pragma('user_version', {simple: true});
+	assert.equal(version(second), version(first));
+	assert.equal(second.pragma('integrity_check', {simple: true}), 'ok');
+	first.close();
+	second.close();
 });

@@ -76,6 +76,21 @@ async function whileWriting(child: ReturnType<typeof start>['child'], db: string
 	if (child.exitCode !== null) assert.fail(`the load ended within ${ms} ms of starting to write: make the file bigger`);
 }
 
+/**
+ * Waits until a first load into the empty store at `db` writes without the WAL (leaveWal): its
+ * journal exists and the file has grown by a few MB of pages. Not whileWriting: its open
+ * connection would keep the load in WAL.
+ */
+async function whileWritingOnce(child: ReturnType<typeof start>['child'], db: string): Promise<void> {
+	const empty = fs.statSync(db).size;
+	const started = Date.now();
+	while (!fs.existsSync(`${db}-journal`) || fs.statSync(db).size < empty + 4 * 1024 * 1024) {
+		if (child.exitCode !== null) assert.fail(`the load ended (exit ${child.exitCode}) before it wrote 4 MB`);
+		if (Date.now() - started > 60_000) assert.fail('the load did not write 4 MB within a minute');
+		await sleep(5);
+	}
+}
+
 test('SIGKILL mid-load leaves only complete datasets; the reload gives the exact total while six hunts run', {timeout: 180_000}, async t => {
 	const t0 = Date.now();
 	writeWindowsNdjson(big, BIG);
@@ -161,16 +176,7 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 	const db = path.join(dir, 'kill-first.sqlite');
 	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
 	const first = start(['load', big, '--db', db]);
-	// Not whileWriting: its open connection would keep the load in WAL. The load has left WAL and
-	// is writing once its journal exists and the file has grown by a few MB of pages.
-	const empty = fs.statSync(db).size;
-	const started = Date.now();
-	while (!fs.existsSync(`${db}-journal`) || fs.statSync(db).size < empty + 4 * 1024 * 1024) {
-		if (first.child.exitCode !== null) assert.fail(`the load ended (exit ${first.child.exitCode}) before it wrote 4 MB`);
-		if (Date.now() - started > 60_000) assert.fail('the load did not write 4 MB within a minute');
-		await sleep(5);
-	}
-
+	await whileWritingOnce(first.child, db);
 	first.child.kill('SIGKILL');
 	assert.equal((await first.done).signal, 'SIGKILL', 'the load was still running when killed');
 	// Bytes 18-19 of the header: 1 for a rollback journal, 2 for WAL. The killed load had left WAL,
@@ -189,6 +195,27 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 	assert.deepEqual(inspect(db), {integrity: 'ok', logons: BIG, orphans: 0, mismatched: []});
 	const handle = new Database(db, {readonly: true});
 	assert.equal(handle.pragma('journal_mode', {simple: true}), 'wal', 'back to WAL after the load');
+	handle.close();
+});
+
+test('a hunt and a second load started during the first load into an empty store (written without the WAL) wait for it, then run', {timeout: 180_000}, async () => {
+	if (!fs.existsSync(big)) writeWindowsNdjson(big, BIG);
+	const db = path.join(dir, 'two-loads.sqlite');
+	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
+	const first = start(['load', big, '--db', db]);
+	await whileWritingOnce(first.child, db);
+	// Until the load's commit this store is locked (its pages spill into the file); they wait.
+	const env = {LATERAL_BUSY_TIMEOUT: '120000'};
+	const during = start(['hunt', '--profile', 'qradar', '--window', 'all', '--format', 'json', '--db', db], {env});
+	const second = start(['load', small, '--db', db], {env});
+	const [a, h, b] = await Promise.all([first.done, during.done, second.done]);
+	assert.equal(a.code, 0, a.stderr);
+	assert.equal(h.code, 0, h.stderr);
+	assert.ok(Array.isArray(JSON.parse(h.stdout)));
+	assert.equal(b.code, 0, b.stderr);
+	assert.deepEqual(inspect(db), {integrity: 'ok', logons: BIG + 6, orphans: 0, mismatched: []});
+	const handle = new Database(db, {readonly: true});
+	assert.equal(handle.pragma('journal_mode', {simple: true}), 'wal', 'back to WAL after both');
 	handle.close();
 });
 
