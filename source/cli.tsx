@@ -122,6 +122,13 @@ function report(error: unknown, debug: boolean): number {
 	return code;
 }
 
+// A reader that stops early (`lateral events | head`) closes the pipe. What it did not read is not
+// wanted, and that is no error: the command ends as it would have, with its own exit code (a load
+// whose summary line finds no reader still commits the files after it).
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code !== 'EPIPE') throw error;
+});
+
 const argv = process.argv.slice(2);
 const debug = argv.includes('--debug');
 let code: number;

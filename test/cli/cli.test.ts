@@ -1,6 +1,6 @@
 import {after, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +82,23 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 	assert.equal(table.code, 0);
 	assert.match(table.stdout, /logscale: 1 finding/);
 	assert.match(table.stdout, /10\.10\.3\.7\s+adm-jdoe/);
+});
+
+test('a reader that closes the pipe early (lateral events | head) ends nothing in error: no stack, the usual exit code, later files still loaded', async () => {
+	const db = freshDb();
+	const other = path.join(root, 'datasets/sample/auth.log');
+	/** Runs lateral with its stdout a pipe whose only reader is closed before lateral writes. */
+	const closedPipe = (args: string[]) => new Promise<{code: number | null; stderr: string}>(resolve => {
+		const child = spawn(process.execPath, [path.join(root, 'bin/lateral.js'), ...args], {cwd: root, env: {...process.env, LATERAL_DB: db, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']});
+		child.stdout.destroy();
+		let stderr = '';
+		child.stderr.on('data', chunk => stderr += String(chunk));
+		child.on('close', code => resolve({code, stderr}));
+	});
+	assert.deepEqual(await closedPipe(['load', fixture, other]), {code: 0, stderr: ''});
+	assert.deepEqual((JSON.parse(lateral(['datasets', '--format', 'json'], db).stdout) as Array<{path: string}>).map(d => d.path), [fixture, other]);
+	assert.deepEqual(await closedPipe(['events']), {code: 0, stderr: ''});
+	assert.deepEqual(await closedPipe(['hunt', '--profile', 'qradar', '--format', 'json']), {code: 0, stderr: ''});
 });
 
 test('a file of random bytes is refused with one line naming it', () => {
