@@ -47,7 +47,7 @@ export function huntTable(result: HuntResult, width: number): string {
 		{header: 'NIGHT', value: f => f.after_hours ? 'yes' : ''},
 		{header: `FIRST (${tz})`, value: f => formatLocal(f.first_seen, tz).slice(0, 16)},
 		{header: 'LAST', value: f => formatLocal(f.last_seen, tz).slice(0, 16)},
-		{header: 'TARGETS', value: f => f.targets.join(','), flexible: true, min: 8},
+		{header: 'TARGETS', value: f => f.targets, flexible: true, min: 8},
 	], width);
 }
 
@@ -78,6 +78,8 @@ export const hunt: Command = {
 			limit: positiveInt(flags, 'limit'),
 			allowlist: flags['allowlist'] !== false,
 			cache: flags['cache'] !== false,
+			// The table prints the findings, the other formats the profile's rows (made from them).
+			findingsOnly: format === 'table',
 		};
 		const db = openFromFlags(flags);
 		try {

@@ -14,16 +14,45 @@ export interface Column<T> {
 	min?: number;
 }
 
-const text = (v: unknown): string => {
-	if (v === null || v === undefined) return '';
-	if (Array.isArray(v)) return v.join(',');
-	return neutralize(String(v));
-};
-
-const width = (s: string) => [...s].length;
-
 /** No cell is wider than this, even on a pipe with no width: a 10 MB user name stays a line. */
 export const MAX_CELL = 120;
+
+/**
+ * A list's items joined with commas, only as far as a cell shows: past 2 * MAX_CELL UTF-16 units
+ * the text is over MAX_CELL characters and is cut anyway (a finding of 10.4M logons can have
+ * thousands of targets).
+ */
+function joinShown(items: unknown[]): string {
+	let joined = '';
+	for (const [i, item] of items.entries()) {
+		joined += i === 0 ? String(item) : `,${String(item)}`;
+		if (joined.length > 2 * MAX_CELL) break;
+	}
+
+	return joined;
+}
+
+const text = (v: unknown): string => {
+	if (v === null || v === undefined) return '';
+	return neutralize(Array.isArray(v) ? joinShown(v) : String(v));
+};
+
+/**
+ * Terminal columns of a text: its characters (code points), as [...s].length counts them, without
+ * making the array (this runs several times on every cell).
+ */
+function width(s: string): number {
+	let n = s.length;
+	for (let i = 1; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		if (c >= 0xdc00 && c <= 0xdfff) {
+			const before = s.charCodeAt(i - 1);
+			if (before >= 0xd800 && before <= 0xdbff) n--;
+		}
+	}
+
+	return n;
+}
 
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Flexible columns
