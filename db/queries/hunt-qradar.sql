@@ -24,9 +24,10 @@
 -- The same rows as the seed over the logons alone (test/detect/plain/hunt-qradar.sql; a test
 -- compares them).
 WITH days AS (
-	-- hunt_days holds logon types 3 and 10 with a source and a user only. Grouped in the order of
-	-- its key (no sort); a day's UTC hour mask tells whether a logon was before 06:00 in :tz (the
-	-- two longest runs of days with the same mask bound as values, the rest asked of the zone).
+	-- hunt_days holds logon types 3 and 10 with a source and a user only. Its rows of the window's
+	-- days are one range of its key (day first), sorted by pair to be grouped; a day's UTC hour
+	-- mask tells whether a logon was before 06:00 in :tz (the two longest runs of days with the
+	-- same mask bound as values, the rest asked of the zone).
 	SELECT l.src_ip, l.user,
 		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
 		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
@@ -83,8 +84,8 @@ merged AS (
 -- hunt_pairs, or per pair and target from hunt_targets when an allowlist entry matches on the
 -- target. Its hour mask ORs the days': a pair logged on after hours when one of its targets has an
 -- hour that is before 06:00 in :tz on every day of the data (:night_all), and did not when none
--- has one that is on any day (:night_any); between the two (a clock change), the pair's rows of
--- hunt_days say, once per pair.
+-- has one that is on any day (:night_any); between the two (a clock change), hunt_days says: the
+-- pairs with such an hour on some day, read once, when the first pair needs them.
 every_day_pairs AS MATERIALIZED (
 	SELECT l.src_ip, l.user, l.first_ts, l.last_ts, l.logons AS total, l.failed, l.targets,
 		(l.hours & :night_all) <> 0 AS after_sure, (l.hours & :night_any) <> 0 AS after_maybe
@@ -118,11 +119,11 @@ whole AS (
 	UNION ALL
 	SELECT src_ip, user, first_ts, last_ts, total, failed, targets,
 		CASE WHEN after_sure THEN 1 WHEN NOT after_maybe THEN 0
-			ELSE EXISTS (SELECT 1 FROM (SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, hours FROM hunt_days) l
-				WHERE l.src_ip = e.src_ip AND l.user = e.user AND l.wsec = 1
-					AND (l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
+			ELSE (e.src_ip, e.user) IN (SELECT l.src_ip, l.user
+				FROM (SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, hours FROM hunt_days) l
+				WHERE (l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
 						WHEN l.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
-						ELSE utc_hours_before(l.day, :tz, 6) END) <> 0
+						ELSE utc_hours_before(l.day, :tz, 6) END) <> 0 AND l.wsec = 1
 					/*ALLOWLIST*/) END
 	FROM every_day e
 ),

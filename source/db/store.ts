@@ -133,9 +133,10 @@ const DAYS = {
 	// two pieces) is added twice.
 	apply: `INSERT INTO hunt_days (src_ip, user, day, target, wsec, logons, failed, first_ts, last_ts, hours)
 		SELECT src_ip, user, day, ifnull(target, X'') AS t, wsec, logons, failed, first_ts, last_ts, hours
-		FROM temp.days_fold_rows WHERE true ORDER BY src_ip, user, day, t, wsec
+		FROM temp.days_fold_rows WHERE true ORDER BY day, src_ip, user, t, wsec
 		${ADD_TOTALS}`,
-	// hunt_targets from hunt_days in one pass in its key order, as at the end of migration 0010.
+	// hunt_targets from hunt_days, added in hunt_targets' key order (hunt_days' rows sorted by
+	// pair), as at the end of migration 0010.
 	targets: `INSERT INTO hunt_targets (src_ip, user, target, wsec, logons, failed, first_ts, last_ts, hours)
 		SELECT src_ip, user, target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_days WHERE true ORDER BY src_ip, user, target, wsec
