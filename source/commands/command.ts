@@ -40,6 +40,9 @@ export function stringFlag(flags: Record<string, unknown>, name: string): string
 	return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** What a command that reads logons says (on stderr) when the store holds none. */
+export const NOTHING_LOADED = 'No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)';
+
 /** Writes text plus a newline unless it is empty. */
 export function println(stream: NodeJS.WriteStream, text: string): void {
 	if (text !== '') stream.write(text.endsWith('\n') ? text : `${text}\n`);

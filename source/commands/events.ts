@@ -2,11 +2,11 @@
  * `lateral events`: the normalized logon records, filtered: the headless way to see exactly what
  * was loaded.
  */
-import {queryEvents} from '../db/store.ts';
+import {countLogons, queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
-import {println, stringFlag, type Command} from './command.ts';
+import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, positiveInt, tzOf} from './options.ts';
 
 const help = `
@@ -44,7 +44,7 @@ export const events: Command = {
 		limit: {type: 'number'},
 		format: {type: 'string'},
 	},
-	async run({flags, stdout}) {
+	async run({flags, stdout, stderr}) {
 		const tz = tzOf(flags);
 		const format = formatOf(flags, ROW_FORMATS, 'table');
 		const since = stringFlag(flags, 'since');
@@ -64,6 +64,7 @@ export const events: Command = {
 			if (format === 'json') println(stdout, toJson(rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(rows));
 			else if (format === 'csv') println(stdout, toCsv(rows));
+			else if (rows.length === 0 && countLogons(db) === 0) println(stderr, NOTHING_LOADED);
 			else if (rows.length === 0) println(stdout, 'No logons match.');
 			else {
 				println(stdout, renderTable(rows, [

@@ -9,7 +9,7 @@ import type {HuntResult} from '../detect/types.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {formatLocal, parseDuration, parseInstant} from '../util/time.ts';
-import {println, stringFlag, type Command} from './command.ts';
+import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, positiveInt} from './options.ts';
 
 const help = `
@@ -87,7 +87,7 @@ export const hunt: Command = {
 			if (format === 'json') println(stdout, toJson(result.rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(result.rows));
 			else if (format === 'csv') println(stdout, toCsv(result.rows));
-			else if (countLogons(db) === 0) println(stderr, 'No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)');
+			else if (countLogons(db) === 0) println(stderr, NOTHING_LOADED);
 			else {
 				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;
 				println(stdout, `${result.profile}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${window})`);

@@ -101,6 +101,19 @@ test('a reader that closes the pipe early (lateral events | head) ends nothing i
 	assert.deepEqual(await closedPipe(['hunt', '--profile', 'qradar', '--format', 'json']), {code: 0, stderr: ''});
 });
 
+test('on an empty store, events and hunt say how to load logons; with logons, a filter that matches none says so', () => {
+	const db = freshDb();
+	for (const args of [['events'], ['hunt'], ['hunt', '--profile', 'qradar']]) {
+		const r = lateral(args, db);
+		assert.deepEqual([r.code, r.stdout], [0, ''], args.join(' '));
+		assert.equal(r.stderr, 'No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)\n', args.join(' '));
+	}
+
+	assert.equal(lateral(['load', fixture], db).code, 0);
+	const none = lateral(['events', '--user', 'nobody'], db);
+	assert.deepEqual([none.code, none.stdout, none.stderr], [0, 'No logons match.\n', '']);
+});
+
 test('a file of random bytes is refused with one line naming it', () => {
 	const junk = path.join(scratch, 'junk.bin');
 	fs.writeFileSync(junk, Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919 + 13) % 256)));
