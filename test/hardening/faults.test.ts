@@ -40,6 +40,16 @@ function inspect(db: string) {
 	}
 }
 
+/** The journal mode recorded in the store's header, as SQLite itself reports it. */
+function journalMode(db: string): unknown {
+	const handle = new Database(db, {readonly: true});
+	try {
+		return handle.pragma('journal_mode', {simple: true});
+	} finally {
+		handle.close();
+	}
+}
+
 /** Loads `file` into `db` in this process (setup, no Node start). */
 async function loadHere(file: string, db: string): Promise<void> {
 	const r = await inProcess(load, [file], {db});
@@ -81,7 +91,7 @@ async function whileWriting(child: ReturnType<typeof start>['child'], db: string
  * journal exists and the file has grown by a few MB of pages. Not whileWriting: its open
  * connection would keep the load in WAL.
  */
-async function whileWritingOnce(child: ReturnType<typeof start>['child'], db: string): Promise<void> {
+async function whileFirstLoadWrites(child: ReturnType<typeof start>['child'], db: string): Promise<void> {
 	const empty = fs.statSync(db).size;
 	const started = Date.now();
 	while (!fs.existsSync(`${db}-journal`) || fs.statSync(db).size < empty + 4 * 1024 * 1024) {
@@ -176,7 +186,7 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 	const db = path.join(dir, 'kill-first.sqlite');
 	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
 	const first = start(['load', big, '--db', db]);
-	await whileWritingOnce(first.child, db);
+	await whileFirstLoadWrites(first.child, db);
 	first.child.kill('SIGKILL');
 	assert.equal((await first.done).signal, 'SIGKILL', 'the load was still running when killed');
 	// Bytes 18-19 of the header: 1 for a rollback journal, 2 for WAL. The killed load had left WAL,
@@ -193,9 +203,7 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 	const loaded = await inProcess(load, [big], {db});
 	assert.equal(loaded.code, 0, loaded.stderr);
 	assert.deepEqual(inspect(db), {integrity: 'ok', logons: BIG, orphans: 0, mismatched: []});
-	const handle = new Database(db, {readonly: true});
-	assert.equal(handle.pragma('journal_mode', {simple: true}), 'wal', 'back to WAL after the load');
-	handle.close();
+	assert.equal(journalMode(db), 'wal', 'back to WAL after the load');
 });
 
 test('a hunt and a second load started during the first load into an empty store (written without the WAL) wait for it, then run', {timeout: 180_000}, async () => {
@@ -203,7 +211,7 @@ test('a hunt and a second load started during the first load into an empty store
 	const db = path.join(dir, 'two-loads.sqlite');
 	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
 	const first = start(['load', big, '--db', db]);
-	await whileWritingOnce(first.child, db);
+	await whileFirstLoadWrites(first.child, db);
 	// Until the load's commit this store is locked (its pages spill into the file); they wait.
 	const env = {LATERAL_BUSY_TIMEOUT: '120000'};
 	const during = start(['hunt', '--profile', 'qradar', '--window', 'all', '--format', 'json', '--db', db], {env});
@@ -214,9 +222,7 @@ test('a hunt and a second load started during the first load into an empty store
 	assert.ok(Array.isArray(JSON.parse(h.stdout)));
 	assert.equal(b.code, 0, b.stderr);
 	assert.deepEqual(inspect(db), {integrity: 'ok', logons: BIG + 6, orphans: 0, mismatched: []});
-	const handle = new Database(db, {readonly: true});
-	assert.equal(handle.pragma('journal_mode', {simple: true}), 'wal', 'back to WAL after both');
-	handle.close();
+	assert.equal(journalMode(db), 'wal', 'back to WAL after both');
 });
 
 test('a read-only database file in a read-only folder hunts and browses; loading says why it cannot', {skip: canDropRoot ? false : 'we are root and setpriv cannot drop to uid 65534, so a mode 444 file would still be writable'}, async () => {
