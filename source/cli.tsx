@@ -99,8 +99,14 @@ async function main(argv: string[]): Promise<number> {
 function checkFlags(command: string, argv: string[], flags: Record<string, {type: string; shortFlag?: string}>): void {
 	const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 	const shorts = new Set(Object.values(flags).map(f => f.shortFlag).filter(Boolean));
+	// The number or duration flag before `arg` when it waits for its value (`--window -5h`).
+	let takingValue: string | undefined;
 	for (const arg of argv) {
 		if (arg === '--') break;
+		const valueOf = takingValue;
+		takingValue = undefined;
+		// No count or duration is negative; without this, `-5h` would be reported as an unknown flag.
+		if (valueOf !== undefined && /^-\d/.test(arg)) throw new UsageError(`${command}: ${valueOf} cannot be negative (got ${arg})`);
 		if (/^-[^-]/.test(arg)) {
 			if (!shorts.has(arg.slice(1, 2))) throw new UsageError(`${command}: unknown flag ${arg} (see lateral ${command} --help)`);
 			continue;
@@ -111,6 +117,7 @@ function checkFlags(command: string, argv: string[], flags: Record<string, {type
 		const flag = flags[camel(name)];
 		const negated = name.startsWith('no-') ? flags[camel(name.slice(3))] : undefined;
 		if (!flag && negated?.type !== 'boolean') throw new UsageError(`${command}: unknown flag --${name} (see lateral ${command} --help)`);
+		if ((flag?.type === 'number' || name === 'window') && !arg.includes('=')) takingValue = `--${name}`;
 	}
 }
 

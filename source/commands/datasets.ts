@@ -44,10 +44,10 @@ export const datasets: Command = {
 	summary: 'list the loaded files',
 	help,
 	flags: {format: {type: 'string'}},
-	async run({flags, stdout}) {
+	async run({flags, stdout, stderr}) {
 		const tz = tzOf(flags);
 		const format = formatOf(flags, ROW_FORMATS, 'table');
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
 			const rows = listDatasets(db).map(d => datasetView(d, tz));
 			if (format === 'json') println(stdout, toJson(rows));

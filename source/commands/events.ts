@@ -58,7 +58,7 @@ export const events: Command = {
 			dataset: positiveInt(flags, 'dataset'),
 			limit: positiveInt(flags, 'limit'),
 		};
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
 			const rows = queryEvents(db, filter).map(({id: _id, path, raw_ref, ...rest}) => ({...rest, file: path, line: raw_ref}));
 			if (format === 'json') println(stdout, toJson(rows));

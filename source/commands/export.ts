@@ -83,12 +83,12 @@ Examples
 		allowlist: {type: 'boolean', default: true},
 		out: {type: 'string'},
 	},
-	async run({flags, stdout}) {
+	async run({flags, stdout, stderr}) {
 		const tz = tzOf(flags);
 		const format = formatOf(flags, FORMATS, 'md');
 		const nowText = stringFlag(flags, 'now');
 		const windowText = stringFlag(flags, 'window');
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		let text: string;
 		try {
 			const c = buildCase(db, {

@@ -57,11 +57,10 @@ export const generate: Command = {
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new UsageError(`--start must be an ISO date such as 2026-11-02 (got "${start}")`);
 		const days = positiveInt(flags, 'days') ?? 7;
 		const users = positiveInt(flags, 'users') ?? 200;
-		if (days < 1) throw new UsageError('--days must be at least 1');
 		if (users < 10) throw new UsageError('--users must be at least 10');
 		const truth = await generateDataset({
 			out: path.resolve(out),
-			seed: positiveInt(flags, 'seed') ?? 1,
+			seed: positiveInt(flags, 'seed', 0) ?? 1,
 			days,
 			users,
 			start,

@@ -81,7 +81,7 @@ export const hunt: Command = {
 			// The table prints the findings, the other formats the profile's rows (made from them).
 			findingsOnly: format === 'table',
 		};
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
 			const result = runHunt(db, options);
 			if (format === 'json') println(stdout, toJson(result.rows));

@@ -40,7 +40,7 @@ Examples
 		list: {type: 'boolean', default: false},
 	},
 	async run({flags, stdout}) {
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'required'});
 		try {
 			if (flags['list'] === true) {
 				const marks = listMarks(db);
@@ -85,7 +85,7 @@ Example
 	flags: {src: {type: 'string'}, user: {type: 'string'}},
 	async run({flags, stdout}) {
 		const pair = pairOf(flags, 'unmark');
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'required'});
 		try {
 			if (!unmarkPair(db, pair.src_ip, pair.user)) throw new InputError(`${pair.user} from ${pair.src_ip}`, 'not on the shortlist');
 			println(stdout, `unmarked ${neutralize(pair.user)} from ${neutralize(pair.src_ip)}`);

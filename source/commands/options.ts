@@ -1,7 +1,8 @@
 /**
  * Turning common flags into checked values: each throws a UsageError naming the flag.
  */
-import {UsageError} from '../util/errors.ts';
+import fs from 'node:fs';
+import {RuntimeError, UsageError} from '../util/errors.ts';
 import {checkTimeZone} from '../util/time.ts';
 import {stringFlag} from './command.ts';
 import {openDb, resolveDbPath, type Db} from '../db/open.ts';
@@ -17,12 +18,12 @@ export function formatOf<T extends string>(flags: Record<string, unknown>, allow
 	return value as T;
 }
 
-/** A positive integer flag, or undefined. */
-export function positiveInt(flags: Record<string, unknown>, name: string): number | undefined {
+/** A whole-number flag of at least `min` (1 unless given), or undefined. */
+export function positiveInt(flags: Record<string, unknown>, name: string, min = 1): number | undefined {
 	const v = flags[name];
 	if (v === undefined || v === null) return undefined;
 	const n = Number(v);
-	if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} must be a whole number (got "${String(v)}")`);
+	if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)} must be a whole number of at least ${min} (got "${String(v)}")`);
 	return n;
 }
 
@@ -31,7 +32,24 @@ export function outputWidth(stream: NodeJS.WriteStream): number {
 	return stream.isTTY ? stream.columns || 80 : Infinity;
 }
 
-/** The database named by --db (else $LATERAL_DB, else the default), read-only with --read-only. */
-export function openFromFlags(flags: Record<string, unknown>): Db {
-	return openDb(resolveDbPath(stringFlag(flags, 'db')), {readOnly: flags['readOnly'] === true});
+/**
+ * The database named by --db (else $LATERAL_DB, else the default), read-only with --read-only.
+ *
+ * `existing` is for commands that only use what was loaded, where a mistyped --db would otherwise
+ * make a new, empty store and report nothing found instead of the mistake. A store named by --db
+ * or $LATERAL_DB that does not exist is then not created: `'empty'` warns on stderr and reads an
+ * empty store in memory (the command answers as on an empty store), `'required'` fails. The
+ * default store may be missing: a fresh clone has none until the first load.
+ */
+export function openFromFlags(flags: Record<string, unknown>, options: {existing?: 'empty' | 'required'; stderr?: NodeJS.WritableStream} = {}): Db {
+	const named = stringFlag(flags, 'db') ?? (process.env['LATERAL_DB'] || undefined);
+	const file = resolveDbPath(named);
+	if (options.existing !== undefined && named !== undefined && !fs.existsSync(file)) {
+		const missing = `no database at ${file} (check ${stringFlag(flags, 'db') === undefined ? '$LATERAL_DB' : '--db'}; lateral load PATH creates one)`;
+		if (options.existing === 'required') throw new RuntimeError(missing);
+		options.stderr?.write(`lateral: ${missing}\n`);
+		return openDb(':memory:');
+	}
+
+	return openDb(file, {readOnly: flags['readOnly'] === true});
 }

@@ -63,13 +63,13 @@ Examples
 		allowlist: {type: 'boolean', default: true},
 		out: {type: 'string'},
 	},
-	async run({flags, stdout}) {
+	async run({flags, stdout, stderr}) {
 		const target = targetOf(flags);
 		const tzText = stringFlag(flags, 'tz');
 		const tz = tzText === undefined ? undefined : checkTimeZone(tzText);
 		const profile = stringFlag(flags, 'profile') ?? 'lateral';
 		loadProfile(profile);
-		const db = openFromFlags(flags);
+		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		let text: string;
 		try {
 			text = buildRules(db, {target, profile, tz, allowlist: flags['allowlist'] !== false});

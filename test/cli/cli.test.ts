@@ -103,6 +103,7 @@ test('a reader that closes the pipe early (lateral events | head) ends nothing i
 
 test('on an empty store, events and hunt say how to load logons; with logons, a filter that matches none says so', () => {
 	const db = freshDb();
+	assert.equal(lateral(['allow', 'list'], db).code, 0, 'an empty store');
 	for (const args of [['events'], ['hunt'], ['hunt', '--profile', 'qradar']]) {
 		const r = lateral(args, db);
 		assert.deepEqual([r.code, r.stdout], [0, ''], args.join(' '));
@@ -112,6 +113,38 @@ test('on an empty store, events and hunt say how to load logons; with logons, a 
 	assert.equal(lateral(['load', fixture], db).code, 0);
 	const none = lateral(['events', '--user', 'nobody'], db);
 	assert.deepEqual([none.code, none.stdout, none.stderr], [0, 'No logons match.\n', '']);
+});
+
+test('a store named by --db or $LATERAL_DB that does not exist is not created: reading commands warn and answer as on an empty store, mark fails', () => {
+	const missing = path.join(scratch, 'no-such-case.sqlite');
+	const warning = `lateral: no database at ${missing} (check --db; lateral load PATH creates one)\n`;
+	const json = lateral(['hunt', '--format', 'json', '--db', missing]);
+	assert.deepEqual([json.code, json.stdout, json.stderr], [0, '[]\n', warning]);
+	const table = lateral(['hunt', '--db', missing]);
+	assert.deepEqual([table.code, table.stdout, table.stderr], [0, '', `${warning}No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)\n`]);
+	for (const args of [['events'], ['datasets'], ['export', '--format', 'json'], ['rules', '--target', 'sigma']]) {
+		const r = lateral([...args, '--db', missing]);
+		assert.equal(r.code, 0, args.join(' '));
+		assert.ok(r.stderr.startsWith(warning), `${args.join(' ')}: ${r.stderr}`);
+	}
+
+	const byEnv = lateral(['events'], missing);
+	assert.ok(byEnv.stderr.startsWith(`lateral: no database at ${missing} (check $LATERAL_DB;`), byEnv.stderr);
+	const mark = lateral(['mark', '--src', '10.0.0.1', '--user', 'bob', '--status', 'escalated', '--db', missing]);
+	assert.deepEqual([mark.code, mark.stderr], [1, warning]);
+	assert.equal(fs.existsSync(missing), false, 'no store was created');
+});
+
+test('counts and durations are not negative, and limits are at least 1: one line, exit 2', () => {
+	for (const [args, message] of [
+		[['hunt', '--window', '-5h'], 'lateral: hunt: --window cannot be negative (got -5h)'],
+		[['events', '--limit', '-3'], 'lateral: events: --limit cannot be negative (got -3)'],
+		[['hunt', '--limit', '0'], 'lateral: --limit must be a whole number of at least 1 (got "0")'],
+		[['hunt', '--limit=-2'], 'lateral: --limit must be a whole number of at least 1 (got "-2")'],
+	] as const) {
+		const r = lateral([...args]);
+		assert.deepEqual([r.code, r.stderr], [2, `${message}\n`], args.join(' '));
+	}
 });
 
 test('a file of random bytes is refused with one line naming it', () => {

@@ -13,6 +13,7 @@ import {datasets} from '../../source/commands/datasets.ts';
 import {events as eventsCommand} from '../../source/commands/events.ts';
 import {hunt} from '../../source/commands/hunt.ts';
 import {load} from '../../source/commands/load.ts';
+import {openDb} from '../../source/db/open.ts';
 import {inProcess, lateral, oneLine, root, scratch, start, writeWindowsNdjson, type RunOptions} from './run.ts';
 
 const dir = scratch('faults');
@@ -184,7 +185,7 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 	if (!fs.existsSync(big)) writeWindowsNdjson(big, BIG);
 	assert.ok(fs.statSync(big).size >= 16 * 1024 * 1024, 'the file is large enough to be written without the WAL');
 	const db = path.join(dir, 'kill-first.sqlite');
-	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
+	openDb(db).close(); // an empty store
 	const first = start(['load', big, '--db', db]);
 	await whileFirstLoadWrites(first.child, db);
 	first.child.kill('SIGKILL');
@@ -209,7 +210,7 @@ test('SIGKILL in the first load into an empty store (written without the WAL) le
 test('a hunt and a second load started during the first load into an empty store (written without the WAL) wait for it, then run', {timeout: 180_000}, async () => {
 	if (!fs.existsSync(big)) writeWindowsNdjson(big, BIG);
 	const db = path.join(dir, 'two-loads.sqlite');
-	assert.equal((await inProcess(datasets, [], {db})).code, 0, 'an empty store');
+	openDb(db).close(); // an empty store
 	const first = start(['load', big, '--db', db]);
 	await whileFirstLoadWrites(first.child, db);
 	// Until the load's commit this store is locked (its pages spill into the file); they wait.

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import YAML from 'yaml';
 import {buildRules, rules as rulesCommand, targetOf} from '../../source/commands/rules.ts';
+import {openDb} from '../../source/db/open.ts';
 import {loadProfile} from '../../source/detect/profiles.ts';
 import {emitRules, TARGETS, type Target} from '../../source/rules/index.ts';
 import {templateLines} from '../../source/rules/templates.ts';
@@ -196,9 +197,11 @@ test('the command writes --out and reports it; help has examples', async () => {
 	const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'lateral-rules-'));
 	try {
 		const out = path.join(dir, 'rule.aql');
+		const db = path.join(dir, 'db.sqlite');
+		openDb(db).close();
 		let said = '';
 		const stdout = {write: (s: string) => (said += s, true)} as unknown as NodeJS.WriteStream;
-		const code = await rulesCommand.run({input: [], flags: {target: 'aql', profile: 'qradar', db: path.join(dir, 'db.sqlite'), allowlist: true, out}, stdout, stderr: stdout});
+		const code = await rulesCommand.run({input: [], flags: {target: 'aql', profile: 'qradar', db, allowlist: true, out}, stdout, stderr: stdout});
 		assert.equal(code, 0);
 		assert.equal(said, `wrote ${out}\n`);
 		assert.equal(fs.readFileSync(out, 'utf8'), `${templateLines('qradar.aql').join('\n')}\n`);
