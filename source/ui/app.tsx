@@ -57,9 +57,9 @@ export function App(props: AppProps) {
 	const {db, dbPath, tz, noColor} = props;
 	const {exit} = useApp();
 	const size = useTerminalSize({...(props.width === undefined ? {} : {width: props.width}), ...(props.height === undefined ? {} : {height: props.height})});
-	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(props.profile, props.initialView));
+	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(props.profile, props.initialView, props.window));
 	const frame = current(state);
-	const huntState = useHunt(db, {profile: state.profile, tz, now: props.now, window: props.window, showSuppressed: state.showSuppressed}, state.revision);
+	const huntState = useHunt(db, {profile: state.profile, tz, now: props.now, window: state.window, showSuppressed: state.showSuppressed}, state.revision);
 	const searching = state.overlay?.type === 'search' ? state.overlay : undefined;
 	const search = useSearch(db, searching?.query, state.revision);
 	const body = Math.max(3, size.height - FRAME_LINES - promptLines(state.overlay));
@@ -75,7 +75,7 @@ export function App(props: AppProps) {
 		const command = commandFor(context, keyName(input, key));
 		if (command) {
 			runCommand(command, {
-				db, state, dispatch, model, hits: search.hits, logons: huntState.logons, findings: huntState.result?.findings ?? [], tz, now: props.now, window: props.window,
+				db, state, dispatch, model, hits: search.hits, logons: huntState.logons, findings: huntState.result?.findings ?? [], tz, now: props.now, window: state.window,
 				loadSample: props.loadSample,
 				quit: () => {
 					props.onQuit?.();

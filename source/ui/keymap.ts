@@ -10,7 +10,7 @@ export type KeyContext = ViewName | 'search' | 'choice' | 'text';
 export type CommandName =
 	| 'move-up' | 'move-down' | 'page-up' | 'page-down' | 'top' | 'bottom'
 	| 'open' | 'pivot-source' | 'pivot-user' | 'pivot-host' | 'back'
-	| 'search' | 'allowlist' | 'mark' | 'profile' | 'timeline' | 'chain' | 'cycle' | 'cycle-back'
+	| 'search' | 'allowlist' | 'mark' | 'profile' | 'window' | 'timeline' | 'chain' | 'cycle' | 'cycle-back'
 	| 'export' | 'help' | 'quit' | 'interrupt' | 'load-sample'
 	| 'toggle-entry' | 'edit-reason' | 'delete-entry' | 'toggle-suppressed'
 	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down';
@@ -51,6 +51,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
 	{command: 'chain', keys: ['c'], description: 'hop chain of the finding: an indented path with times', contexts: ['findings', 'finding', 'shortlist']},
 	{command: 'profile', keys: ['p'], description: 'choose the detection profile', contexts: LISTS},
+	{command: 'window', keys: ['w'], description: "choose the hunt window (profile's own, 24 h, 7 d, 30 d, all)", contexts: LISTS},
 	{command: 'cycle', keys: ['tab'], description: 'cycle views: findings, allowlist, shortlist, datasets', contexts: LISTS, hint: 'views'},
 	{command: 'cycle-back', keys: ['shift-tab'], description: 'cycle views backwards', contexts: LISTS},
 	{command: 'export', keys: ['e'], description: 'export the shortlist (csv, json or md by file name)', contexts: LISTS},

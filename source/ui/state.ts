@@ -49,6 +49,7 @@ export type Purpose =
 	| {action: 'mark-status'; src: string; user: string}
 	| {action: 'mark-note'; src: string; user: string; status: string}
 	| {action: 'profile'}
+	| {action: 'window'}
 	| {action: 'export'}
 	| {action: 'entry-reason'; id: number}
 	| {action: 'entry-delete'; id: number}
@@ -63,6 +64,8 @@ export interface State {
 	stack: Frame[];
 	overlay: Overlay | null;
 	profile: string;
+	/** The hunt window's length in ms; null: all loaded time; undefined: the profile's own. */
+	window: number | null | undefined;
 	message: string | null;
 	/** Bumped whenever the data changes (allowlist, shortlist, a load): views re-query. */
 	revision: number;
@@ -83,12 +86,13 @@ export type Action =
 	| {type: 'erase'}
 	| {type: 'overlay-move'; delta: number; count: number}
 	| {type: 'set-profile'; profile: string}
+	| {type: 'set-window'; window: number | null | undefined}
 	| {type: 'notify'; message: string | null}
 	| {type: 'refresh'}
 	| {type: 'toggle-suppressed'};
 
-export function initialState(profile: string, root: RootView = 'findings'): State {
-	return {stack: [{view: root, cursor: 0, offset: 0}], overlay: null, profile, message: null, revision: 0, showSuppressed: false};
+export function initialState(profile: string, root: RootView = 'findings', window?: number | null): State {
+	return {stack: [{view: root, cursor: 0, offset: 0}], overlay: null, profile, window, message: null, revision: 0, showSuppressed: false};
 }
 
 /** The frame on top of the stack (the view on screen). */
@@ -176,6 +180,8 @@ export function reducer(state: State, action: Action): State {
 
 		case 'set-profile':
 			return {...state, profile: action.profile, stack: [{view: 'findings', cursor: 0, offset: 0}], overlay: null, revision: state.revision + 1};
+		case 'set-window':
+			return {...state, window: action.window, stack: [{view: 'findings', cursor: 0, offset: 0}], overlay: null, revision: state.revision + 1};
 		case 'notify':
 			return {...state, message: action.message};
 		case 'refresh':

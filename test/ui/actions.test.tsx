@@ -189,3 +189,34 @@ test('q and Ctrl-C quit; letters in a prompt do not', async () => {
 	await d.press('q');
 	assert.equal(quits, 2);
 });
+
+test('w: choose the hunt window; the findings re-run over it, and an empty window says w widens it', async () => {
+	// A pair five days earlier, and an ordinary logon that makes the newest two hours later.
+	const db = fixtureDb([
+		logon({ts: T - 120 * 3_600_000, src_ip: '10.0.0.9', user: 'bob', target: 'SRV-FS01'}),
+		logon({ts: T - 120 * 3_600_000 + 60_000, src_ip: '10.0.0.9', user: 'bob', target: 'SRV-APP1'}),
+		logon({ts: T + 14 * 3_600_000, src_ip: '10.0.0.6', user: 'alice', target: 'SRV-FS01'}),
+	]);
+	const c = await openConsole({db, window: 3_600_000});
+	let frame = linesOf(c.frame());
+	assert.equal(frame[1], 'findings · profile qradar · 0 findings · 11-05 15:00 – 11-05 16:00 UTC');
+	assert.match(c.frame(), /\n  no qradar findings in this window \(w: another window, p: another profile\)\n/);
+	await c.press('w');
+	assert.deepEqual(linesOf(c.frame()).slice(15, 22), [
+		'hunt window, up to the newest logon (or --now):',
+		"  the profile's own (24h)",
+		'› 1 hour (from --window)',
+		'  24 hours',
+		'  7 days',
+		'  30 days',
+		'  all loaded time',
+	]);
+	await c.press('up', 'enter');
+	frame = linesOf(c.frame());
+	assert.equal(frame[1], 'findings · profile qradar · 2 findings · 11-04 16:00 – 11-05 16:00 UTC');
+	await c.press('w', 'down', 'down', 'down', 'down', 'enter');
+	frame = linesOf(c.frame());
+	assert.equal(frame[1], 'findings · profile qradar · 3 findings · all loaded time');
+	await c.press('w');
+	assert.match(c.frame(), /\n {2}30 days\n› all loaded time\n/, 'the choice opens on the window in use');
+});

@@ -92,7 +92,7 @@ after(() => {
 	fs.rmSync(scratch, {recursive: true, force: true});
 });
 
-test('the console in tmux: findings, search, pivot, back, help, resize, quit', {timeout: 90_000}, async () => {
+test('the console in tmux: findings, search, pivot, back, window, help, resize, quit', {timeout: 90_000}, async () => {
 	keys('clear; echo SHELL-BEFORE', 'Enter');
 	await waitFor('the shell', s => s.includes('SHELL-BEFORE'));
 	type(`node bin/lateral.js tui --db ${dbFile}; echo "EXIT=$?"`);
@@ -118,6 +118,21 @@ test('the console in tmux: findings, search, pivot, back, help, resize, quit', {
 	keys('BSpace');
 	s = await waitFor('the findings again', t => t.includes('findings · profile') && !t.includes('in 1 finding'));
 	assert.match(s.split('\n')[0]!, /^lateral › findings\s*$/);
+	// w: the hunt window. The last 24 hours re-run the hunt over them; back to the profile's own.
+	const header = (t: string) => t.split('\n')[1]!.trim();
+	const allTime = header(s);
+	keys('w');
+	await waitFor('the window choice', t => t.includes('hunt window, up to the newest logon') && t.includes("› the profile's own (all)"));
+	keys('Down');
+	await waitFor('24 hours chosen', t => t.includes('› 24 hours'));
+	keys('Enter');
+	s = await waitFor('the findings of the last 24 hours', t => /^findings · profile lateral · \d+ findings? · 11-05 13:12 – 11-06 13:12 UTC$/.test(header(t)));
+	keys('w');
+	await waitFor('the window choice again', t => t.includes('› 24 hours'));
+	keys('Up');
+	await waitFor('the profile\'s own chosen', t => t.includes("› the profile's own (all)"));
+	keys('Enter');
+	await waitFor('the profile\'s own window again', t => header(t) === allTime);
 
 	// Help lists every key, the allowlist and shortlist included.
 	keys('?');

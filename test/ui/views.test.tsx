@@ -152,7 +152,7 @@ test('help is generated from the keymap and scrolls', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	assert.equal(await c.press('?'), screen([
 		'lateral › findings › help',
-		'keys · 33 commands · Backspace or Esc returns',
+		'keys · 34 commands · Backspace or Esc returns',
 		' keys            action',
 		'›↑ k             move up',
 		' ↓ j             move down',
@@ -172,7 +172,7 @@ test('help is generated from the keymap and scrolls', async () => {
 		' t               timeline of the current entity (logons by hour)',
 		' c               hop chain of the finding: an indented path with times',
 		' p               choose the detection profile',
-		' Tab             cycle views: findings, allowlist, shortlist, datasets',
+		" w               choose the hunt window (profile's own, 24 h, 7 d, 30 d, all)",
 	], ['', STATUS_BACK]));
 	const end = await c.press('G');
 	assert.match(end, /\n›Ctrl-C {10}quit from anywhere\n/);

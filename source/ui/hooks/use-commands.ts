@@ -10,13 +10,14 @@ import type {Db} from '../../db/open.ts';
 import {getEntry, insertEntries, removeEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
 import {getMark, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
 import {validateEntry} from '../../allowlist/entry.ts';
-import {listProfiles} from '../../detect/profiles.ts';
+import {listProfiles, loadProfile} from '../../detect/profiles.ts';
 import {inChain} from '../../detect/chain.ts';
 import type {Finding} from '../../detect/types.ts';
 import {buildCase} from '../../commands/export.ts';
 import {toCaseCsv, toCaseJson, toCaseMarkdown} from '../../export/case.ts';
 import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
 import {neutralize} from '../../util/sanitize.ts';
+import {DAY_MS, HOUR_MS} from '../../util/time.ts';
 import {describeError} from '../../util/errors.ts';
 import type {CommandName} from '../keymap.ts';
 import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
@@ -45,7 +46,7 @@ const oneLine = (error: unknown) => neutralize(describeError(error).message).spl
 /** What a multi-step action was doing, in words, for its error line. */
 const ACTION_WORD: Record<Purpose['action'], string> = {
 	'allow-kind': 'allowlisting', 'allow-reason': 'allowlisting', 'mark-menu': 'marking', 'mark-status': 'marking',
-	'mark-note': 'marking', profile: 'switching profile', export: 'export', 'entry-reason': 'editing the reason',
+	'mark-note': 'marking', profile: 'switching profile', window: 'changing the window', export: 'export', 'entry-reason': 'editing the reason',
 	'entry-delete': 'deleting the entry', 'load-sample': 'loading the sample',
 };
 const ENTITY_WORD = {src: 'source', user: 'user', target: 'host'} as const;
@@ -53,6 +54,33 @@ const ENTITY_WORD = {src: 'source', user: 'user', target: 'host'} as const;
 function choice(title: string, options: ChoiceOption[], purpose: Purpose, selected = 0): Action {
 	return {type: 'open-overlay', overlay: {type: 'choice', title, options, selected, purpose}};
 }
+
+/** A window length as the choice lists it: `24 hours`, `2 days`, `90 minutes`. */
+function windowText(ms: number): string {
+	const [n, unit] = ms % DAY_MS === 0 && ms > DAY_MS ? [ms / DAY_MS, 'day'] : ms % HOUR_MS === 0 ? [ms / HOUR_MS, 'hour']
+		: ms % 60_000 === 0 ? [ms / 60_000, 'minute'] : [ms / 1000, 'second'];
+	return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** The windows `w` offers, as choice values: `default` (the profile's own), `all`, or a length in ms. */
+function windowOptions(profile: string, window: number | null | undefined): ChoiceOption[] {
+	let own = 'its default';
+	try {
+		own = loadProfile(profile).defaultWindow;
+	} catch {
+		// A profile file removed since it was chosen: its hunt says so.
+	}
+
+	const options: ChoiceOption[] = [
+		{value: 'default', label: `the profile's own (${own})`},
+		...[24 * HOUR_MS, 7 * DAY_MS, 30 * DAY_MS].map(ms => ({value: String(ms), label: windowText(ms)})),
+		{value: 'all', label: 'all loaded time'},
+	];
+	if (typeof window === 'number' && !options.some(o => o.value === String(window))) options.splice(1, 0, {value: String(window), label: `${windowText(window)} (from --window)`});
+	return options;
+}
+
+const windowValue = (window: number | null | undefined): string => window === undefined ? 'default' : window === null ? 'all' : String(window);
 
 function text(title: string, value: string, purpose: Purpose): Action {
 	return {type: 'open-overlay', overlay: {type: 'text', title, value, purpose}};
@@ -135,6 +163,11 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 			const options = profiles.map(p => ({value: p.name, label: `${p.name.padEnd(9)} ${p.title}`}));
 			if (!profiles.some(p => p.name === state.profile)) options.push({value: state.profile, label: `${state.profile} (file)`});
 			return dispatch(choice('profile:', options, {action: 'profile'}, Math.max(0, options.findIndex(o => o.value === state.profile))));
+		}
+
+		case 'window': {
+			const options = windowOptions(state.profile, state.window);
+			return dispatch(choice('hunt window, up to the newest logon (or --now):', options, {action: 'window'}, Math.max(0, options.findIndex(o => o.value === windowValue(state.window)))));
 		}
 
 		case 'allowlist': {
@@ -226,6 +259,9 @@ function accept(ctx: CommandContext): void {
 		switch (p.action) {
 			case 'profile':
 				if (value !== state.profile) dispatch({type: 'set-profile', profile: value});
+				return;
+			case 'window':
+				if (value !== windowValue(state.window)) dispatch({type: 'set-window', window: value === 'default' ? undefined : value === 'all' ? null : Number(value)});
 				return;
 			case 'allow-kind': {
 				const kind = value as 'src_ip' | 'user' | 'target' | 'pair';

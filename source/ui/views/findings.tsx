@@ -112,7 +112,7 @@ export function FindingsView(props: FindingsViewProps) {
 			<Line width={width} bold color={error ? theme.warning : undefined}>{fit(title, width)}</Line>
 			<Table
 				columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
-				empty={error ? '' : `no findings under ${profile} in this window (p chooses another profile)`}
+				empty={error ? '' : `no ${profile} findings in this window (w: another window, p: another profile)`}
 			/>
 		</Box>
 	);
