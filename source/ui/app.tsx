@@ -3,11 +3,11 @@
  * when an action asks something, the message line and the status bar. Keys go through the
  * keymap to named commands; data comes from hooks; this component does no I/O of its own.
  */
-import React, {useEffect, useReducer} from 'react';
+import React, {useEffect, useReducer, useRef, useState} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import path from 'node:path';
 import type {Db} from '../db/open.ts';
-import {commandFor, hintsFor, isPrintable, keyName, type KeyContext} from './keymap.ts';
+import {commandFor, hintsFor, isPrintable, keyName, splitKeys, type KeyContext, type KeyLike, type Keypress} from './keymap.ts';
 import {breadcrumb, current, initialState, reducer, type RootView} from './state.ts';
 import {makeTheme, ThemeContext} from './theme.ts';
 import {Breadcrumb, MessageLine, StatusBar} from './components/bars.tsx';
@@ -71,7 +71,7 @@ export function App(props: AppProps) {
 	}, [frame.cursor, model.count, model.page]);
 
 	const context: KeyContext = state.overlay ? state.overlay.type : frame.view;
-	useInput((input, key) => {
+	const handleKey = (input: string, key: KeyLike) => {
 		const command = commandFor(context, keyName(input, key));
 		if (command) {
 			runCommand(command, {
@@ -86,6 +86,31 @@ export function App(props: AppProps) {
 		}
 
 		if ((context === 'search' || context === 'text') && isPrintable(input, key)) dispatch({type: 'type', text: input});
+	};
+
+	// Keys run one per render, each on the screen the one before left: a key handled in the same
+	// tick as the one before (two keys in one read, see splitKeys) would see the state from before
+	// it. `ranSinceRender`: a key ran and the render with its result has not happened yet.
+	const queued = useRef<Keypress[]>([]);
+	const ranSinceRender = useRef(false);
+	const [, setQueueTick] = useState(0);
+	const runQueued = () => {
+		const next = queued.current.shift();
+		if (!next) return;
+		ranSinceRender.current = true;
+		handleKey(next.input, next.key);
+		// A key that changed nothing brings no render: ask for one, for the keys still waiting.
+		if (queued.current.length > 0) setQueueTick(tick => tick + 1);
+	};
+
+	useInput((input, key) => {
+		queued.current.push(...splitKeys(input, key));
+		if (ranSinceRender.current) setQueueTick(tick => tick + 1);
+		else runQueued();
+	});
+	useEffect(() => {
+		ranSinceRender.current = false;
+		runQueued();
 	});
 
 	const theme = makeTheme(noColor);

@@ -111,6 +111,34 @@ export function keyName(input: string, key: KeyLike): string {
 	return input;
 }
 
+/** A keypress as ink reports it: what was typed and which named key it is. */
+export interface Keypress {
+	input: string;
+	key: KeyLike;
+}
+
+/** One character read on its own, as ink would report it: Enter, Tab, Backspace, Ctrl+letter, or text. */
+function keypressOf(char: string): Keypress {
+	const code = char.codePointAt(0)!;
+	if (char === '\r' || char === '\n') return {input: char, key: {return: true}};
+	if (char === '\t') return {input: char, key: {tab: true}};
+	if (char === '\x7f' || char === '\b') return {input: char, key: {backspace: true}};
+	if (code >= 1 && code <= 26) return {input: String.fromCharCode(code + 96), key: {ctrl: true}};
+	return {input: char, key: {}};
+}
+
+/**
+ * The keypresses in one of ink's inputs. A terminal delivers several keys in one read when they
+ * come faster than the program reads them: a held key repeating, a paste, ssh over a slow link.
+ * Ink reports escape sequences (arrows, PgDn) one by one, but a run of plain characters as one
+ * input (`jj`, `abc\r`), which is no key name: each character is a keypress of its own.
+ */
+export function splitKeys(input: string, key: KeyLike): Keypress[] {
+	const chars = [...input];
+	if (chars.length <= 1 || key.ctrl || key.meta || key.escape) return [{input, key}];
+	return chars.map(keypressOf);
+}
+
 /** The command a key runs in a context, if any. */
 export function commandFor(context: KeyContext, name: string): CommandName | undefined {
 	return KEYMAP.find(b => b.contexts.includes(context) && b.keys.includes(name))?.command;

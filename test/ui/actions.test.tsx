@@ -220,3 +220,19 @@ test('w: choose the hunt window; the findings re-run over it, and an empty windo
 	await c.press('w');
 	assert.match(c.frame(), /\n {2}30 days\n› all loaded time\n/, 'the choice opens on the window in use');
 });
+
+test('keys read together (a held key, a paste, a slow link) each count, in order, each on the screen the one before left', async () => {
+	const c = await openConsole({db: fixtureDb()});
+	await c.press('jj');
+	assert.match(linesOf(c.frame())[4]!, /^› +3 10\.0\.0\.8 +svc-backup/, 'two moves down, the second stopping at the last row');
+	await c.press('kg');
+	assert.match(linesOf(c.frame())[3]!, /^› +5 10\.0\.0\.5 +adm-jdoe/);
+	// An arrow and Enter read together: Enter accepts the option the arrow moved to.
+	await c.press('p');
+	await c.press('\x1b[B\r');
+	assert.equal(linesOf(c.frame())[1], 'findings · profile logscale · 2 findings · all loaded time');
+	// A name pasted into search with Enter: the search sees every letter before Enter jumps.
+	await c.press('/');
+	await c.press('svc-back\r');
+	await c.until(f => f.startsWith('lateral › findings › user svc-backup'), 'the user view');
+});

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {KEYMAP, bindingsFor, commandFor, hintsFor, isPrintable, keyName, type KeyContext} from '../../source/ui/keymap.ts';
+import {KEYMAP, bindingsFor, commandFor, hintsFor, isPrintable, keyName, splitKeys, type KeyContext} from '../../source/ui/keymap.ts';
 
 const CONTEXTS: KeyContext[] = ['findings', 'finding', 'entity', 'timeline', 'allowlist', 'shortlist', 'datasets', 'help', 'search', 'choice', 'text'];
 
@@ -70,4 +70,16 @@ test('isPrintable tells typed text from named keys', () => {
 	assert.equal(isPrintable('c', {ctrl: true}), false);
 	assert.equal(isPrintable('\x1b', {}), false);
 	assert.equal(isPrintable('\r', {return: true}), false);
+});
+
+test('splitKeys: a run of characters read at once is one keypress each; a single key or a named one stays whole', () => {
+	const names = (input: string, key = {}) => splitKeys(input, key).map(k => keyName(k.input, k.key));
+	assert.deepEqual(names('jjk'), ['j', 'j', 'k']);
+	assert.deepEqual(names('adm\r'), ['a', 'd', 'm', 'enter']);
+	assert.deepEqual(names('x\x7f\t\x03'), ['x', 'backspace', 'tab', 'ctrl-c']);
+	assert.deepEqual(names('gé😀'), ['g', 'é', '😀'], 'by code point, not UTF-16 unit');
+	assert.deepEqual(names('G', {shift: true}), ['G']);
+	assert.deepEqual(names('', {downArrow: true}), ['down']);
+	assert.deepEqual(names('c', {ctrl: true}), ['ctrl-c']);
+	assert.deepEqual(splitKeys('ab', {meta: true}), [{input: 'ab', key: {meta: true}}], 'a meta key is left to ink');
 });
