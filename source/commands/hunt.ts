@@ -1,14 +1,17 @@
 /**
  * `lateral hunt`: run a profile headless and print its findings.
  */
+import type {Db} from '../db/open.ts';
 import {countLogons} from '../db/store.ts';
+import {lastHuntMs} from '../db/hunt-cache.ts';
 import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
 import {listProfiles, loadProfile} from '../detect/profiles.ts';
 import {checkTimeZone} from '../util/time.ts';
 import type {HuntResult} from '../detect/types.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
-import {formatLocal, parseDuration, parseInstant} from '../util/time.ts';
+import {formatDuration, formatLocal, parseDuration, parseInstant} from '../util/time.ts';
+import {neutralize} from '../util/sanitize.ts';
 import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, positiveInt} from './options.ts';
 
@@ -51,6 +54,25 @@ export function huntTable(result: HuntResult, width: number): string {
 	], width);
 }
 
+/**
+ * Runs `work` (a hunt of the profile named `profile`) with a line on a terminal's stderr saying
+ * what is hunted and how long the profile's last hunt of this database took: the lateral profile
+ * over 10M logons takes about a minute. The hunt holds the thread, so the line cannot count the
+ * seconds; it is erased when the hunt ends.
+ */
+export function whileHunting<T>(stderr: NodeJS.WriteStream, db: Db, profile: string, work: () => T): T {
+	const logons = countLogons(db);
+	if (!stderr.isTTY || logons === 0) return work();
+	const last = lastHuntMs(db, profile);
+	const took = last !== undefined && last >= 1000 ? ` (its last hunt of this database took ${formatDuration(last / 1000)})` : '';
+	stderr.write(`hunting ${neutralize(profile)} over ${logons.toLocaleString('en-US')} logons...${took}`.slice(0, (stderr.columns || 80) - 1));
+	try {
+		return work();
+	} finally {
+		stderr.write('\r\x1b[2K');
+	}
+}
+
 export const hunt: Command = {
 	name: 'hunt',
 	summary: 'run a detection profile and print findings',
@@ -83,7 +105,7 @@ export const hunt: Command = {
 		};
 		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
-			const result = runHunt(db, options);
+			const result = whileHunting(stderr, db, profile.name, () => runHunt(db, options));
 			if (format === 'json') println(stdout, toJson(result.rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(result.rows));
 			else if (format === 'csv') println(stdout, toCsv(result.rows));
