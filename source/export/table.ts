@@ -56,7 +56,9 @@ function width(s: string): number {
 
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Flexible columns
- * give up space first, then every column down to its `min`; cut cells end with an ellipsis.
+ * give up space first, the widest first, so that a short one (a user name) keeps its text while a
+ * long one (a list of targets) is cut; then every column down to its `min`. Cut cells end with an
+ * ellipsis.
  */
 export function renderTable<T>(rows: T[], columns: Array<Column<T>>, maxWidth = Infinity): string {
 	const cells = rows.map(row => columns.map(c => {
@@ -71,9 +73,14 @@ export function renderTable<T>(rows: T[], columns: Array<Column<T>>, maxWidth = 
 		if (over > 0) widths[i] = Math.max(floor, widths[i]! - over);
 	};
 
-	columns.forEach((c, i) => {
-		if (c.flexible) shrink(i, c.min ?? 8);
-	});
+	const flexible = columns.flatMap((c, i) => c.flexible ? [{i, floor: c.min ?? 8}] : []);
+	for (let over = total() - maxWidth; over > 0; over--) {
+		let widest: {i: number; floor: number} | undefined;
+		for (const f of flexible) if (widths[f.i]! > f.floor && (!widest || widths[f.i]! > widths[widest.i]!)) widest = f;
+		if (!widest) break;
+		widths[widest.i]!--;
+	}
+
 	for (let i = columns.length - 1; i >= 0 && total() > maxWidth; i--) shrink(i, columns[i]!.min ?? 4);
 
 	const line = (values: string[]) => values

@@ -32,3 +32,22 @@ test('widths count characters: astral characters (two UTF-16 units) count once',
 	const lone = `a\ud800b\udc00`;
 	assert.equal(one(lone), lone, 'lone surrogates count one each');
 });
+
+test('too wide: the flexible columns give up space widest first, so a short name stays whole while a long list is cut', () => {
+	const rows = [{user: 'brenda.horvat', targets: ['DC01', 'SRV-APP04', 'SRV-APP21', 'SRV-APP22', 'SRV-APP23']}];
+	const columns = [
+		{header: 'SCORE', value: () => 16, right: true},
+		{header: 'USER', value: (r: typeof rows[number]) => r.user, flexible: true, min: 8},
+		{header: 'TARGETS', value: (r: typeof rows[number]) => r.targets, flexible: true, min: 8},
+	];
+	// At 40 the targets keep 40 - 5 - 2 - 13 - 2 = 18 columns and the user all 13. At 30 the two
+	// share 21: the targets give up 30 down to the user's 13, then each in turn (user 10, targets 11).
+	assert.equal(renderTable(rows, columns, 40), [
+		'SCORE  USER           TARGETS',
+		'   16  brenda.horvat  DC01,SRV-APP04,SR…',
+	].join('\n'));
+	assert.equal(renderTable(rows, columns, 30), [
+		'SCORE  USER        TARGETS',
+		'   16  brenda.ho…  DC01,SRV-A…',
+	].join('\n'));
+});
