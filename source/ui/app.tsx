@@ -17,6 +17,7 @@ import {plural} from './components/format.ts';
 import {useTerminalSize} from './hooks/use-terminal-size.ts';
 import {useHunt} from './hooks/use-hunt.ts';
 import {useSearch} from './hooks/use-search.ts';
+import {DatedContext, useSpansYears} from './hooks/use-dated.ts';
 import {useViewData, type ViewModel} from './hooks/use-view-data.ts';
 import {runCommand} from './hooks/use-commands.ts';
 import {FindingsView} from './views/findings.tsx';
@@ -114,20 +115,23 @@ export function App(props: AppProps) {
 	});
 
 	const theme = makeTheme(noColor);
+	const dated = useSpansYears(db, state.revision);
 	const left = `${path.basename(dbPath)} · ${state.profile} · ${huntState.pending ? `hunting…${huntState.elapsed ? ` ${huntState.elapsed} s` : ''}` : huntState.result ? plural(huntState.result.findings.length, 'finding') : 'no hunt'}`;
 	return (
 		<ThemeContext.Provider value={theme}>
-			<Box flexDirection="column" width={size.width} height={size.height}>
-				<Breadcrumb path={searching ? [...breadcrumb(state), 'search'] : breadcrumb(state)} width={size.width} />
-				<Box flexDirection="column" width={size.width} height={searching ? size.height - FRAME_LINES : body} flexShrink={0}>
-					{searching
-						? <SearchView query={searching.query} hits={search.hits} selected={searching.selected} size={search.size} width={size.width} height={size.height - FRAME_LINES} />
-						: <ViewBody model={model} cursor={Math.min(frame.cursor, Math.max(0, model.count - 1))} width={size.width} height={body} tz={tz} profile={state.profile} hunt={huntState} />}
+			<DatedContext.Provider value={dated}>
+				<Box flexDirection="column" width={size.width} height={size.height}>
+					<Breadcrumb path={searching ? [...breadcrumb(state), 'search'] : breadcrumb(state)} width={size.width} />
+					<Box flexDirection="column" width={size.width} height={searching ? size.height - FRAME_LINES : body} flexShrink={0}>
+						{searching
+							? <SearchView query={searching.query} hits={search.hits} selected={searching.selected} size={search.size} width={size.width} height={size.height - FRAME_LINES} />
+							: <ViewBody model={model} cursor={Math.min(frame.cursor, Math.max(0, model.count - 1))} width={size.width} height={body} tz={tz} profile={state.profile} hunt={huntState} />}
+					</Box>
+					{state.overlay && !searching ? <Prompt overlay={state.overlay} width={size.width} /> : null}
+					<MessageLine message={state.message} width={size.width} />
+					<StatusBar left={left} hints={hintsFor(context)} width={size.width} />
 				</Box>
-				{state.overlay && !searching ? <Prompt overlay={state.overlay} width={size.width} /> : null}
-				<MessageLine message={state.message} width={size.width} />
-				<StatusBar left={left} hints={hintsFor(context)} width={size.width} />
-			</Box>
+			</DatedContext.Provider>
 		</ThemeContext.Provider>
 	);
 }

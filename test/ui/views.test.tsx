@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {openConsole} from './harness.tsx';
 import {fixtureDb} from './fixture.ts';
+import {logon} from '../helpers/logons.ts';
 
 afterEach(() => cleanup());
 
@@ -187,4 +188,25 @@ test('datasets: what is loaded', async () => {
 		'  id format          logons rejected skipped last        path',
 		'›  1 windows-json         8                  11-05 14:01 /cases/night.json',
 	], ['', STATUS_BACK]));
+});
+
+test('logons that span a year or more: short times are dates, which say the year', async () => {
+	// The fixture's night, and two logons of a pair 400 days earlier.
+	const early = Date.parse('2025-10-01T09:30:00Z');
+	const db = fixtureDb([
+		logon({ts: early, src_ip: '10.0.0.9', user: 'bob', target: 'SRV-FS01'}),
+		logon({ts: early + 60_000, src_ip: '10.0.0.9', user: 'bob', target: 'SRV-APP1'}),
+	]);
+	const c = await openConsole({db, window: null});
+	const lines = c.frame().split('\n');
+	assert.equal(lines[1], 'findings · profile qradar · 3 findings · all loaded time');
+	assert.deepEqual(lines.slice(3, 6).map(l => l.replace(/ +/g, ' ')), [
+		'› 5 10.0.0.5 adm-jdoe 4 1 yes 2026-11-05 2026-11-05',
+		' 3 10.0.0.8 svc-backup 2 2026-11-05 2026-11-05',
+		' 2 10.0.0.9 bob 2 2025-10-01 2025-10-01',
+	]);
+	await c.press('enter');
+	assert.match(c.frame(), /\n5 logons, 1 failed, 4 targets · 2026-11-05 – 2026-11-05 · after hours\n/);
+	assert.match(c.frame(), /\n›2026-11-05 02:00:00 /, 'the events keep their full times');
+	assert.match(await c.press('shift-tab'), /\n› +1 windows-json +10 +2026-11-05 +\/cases\/night\.json\n/, 'datasets: the last logon (80 columns leave out the first)');
 });

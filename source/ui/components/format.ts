@@ -23,9 +23,14 @@ export function safe(text: string | null | undefined): string {
 	return text === null || text === undefined ? '' : neutralize(text);
 }
 
-/** `MM-dd HH:mm` of epoch ms `ts` in `tz`: the short time of table cells. */
-export function shortTime(ts: number | null | undefined, tz: string): string {
-	return ts === null || ts === undefined ? '' : formatLocal(ts, tz).slice(5, 16);
+/**
+ * `MM-dd HH:mm` of epoch ms `ts` in `tz`: the short time of table cells. `dated` (useDated: the
+ * loaded logons span a year or more) makes it `yyyy-MM-dd`, as wide, which says the year.
+ */
+export function shortTime(ts: number | null | undefined, tz: string, dated = false): string {
+	if (ts === null || ts === undefined) return '';
+	const text = formatLocal(ts, tz);
+	return dated ? text.slice(0, 10) : text.slice(5, 16);
 }
 
 /** `yyyy-MM-dd HH:mm:ss` of epoch ms `ts` in `tz`. */

@@ -8,6 +8,7 @@ import type {DatasetRow} from '../../db/store.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, safe, shortTime} from '../components/format.ts';
+import {useDated} from '../hooks/use-dated.ts';
 import {useTheme} from '../theme.ts';
 
 const COLUMNS: Column[] = [
@@ -33,6 +34,7 @@ export interface DatasetsViewProps {
 
 export function DatasetsView({datasets, offset, page, cursor, width, height, tz}: DatasetsViewProps) {
 	const theme = useTheme();
+	const dated = useDated();
 	const logons = datasets.reduce((n, d) => n + d.records, 0);
 	const rows = datasets.slice(offset, offset + page).map(d => [
 		{text: String(d.id)},
@@ -40,8 +42,8 @@ export function DatasetsView({datasets, offset, page, cursor, width, height, tz}
 		{text: count(d.records)},
 		{text: d.rejected === 0 ? '' : count(d.rejected), color: theme.warning},
 		{text: d.skipped === 0 ? '' : count(d.skipped)},
-		{text: shortTime(d.first_ts, tz)},
-		{text: shortTime(d.last_ts, tz)},
+		{text: shortTime(d.first_ts, tz, dated)},
+		{text: shortTime(d.last_ts, tz, dated)},
 		{text: safe(d.path)},
 	]);
 	return (

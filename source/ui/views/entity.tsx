@@ -11,6 +11,7 @@ import type {Entity} from '../state.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, safe, shortTime} from '../components/format.ts';
+import {useDated} from '../hooks/use-dated.ts';
 import {useTheme} from '../theme.ts';
 
 const TITLE = {src: 'source', user: 'user', target: 'host'} as const;
@@ -31,6 +32,7 @@ export interface EntityViewProps {
 
 export function EntityView({entity, summary, groups, findings, offset, cursor, width, height, tz, profile}: EntityViewProps) {
 	const theme = useTheme();
+	const dated = useDated();
 	const [ka, kb] = OTHER_DIMENSIONS[entity.kind];
 	const columns: Column[] = [
 		{title: TITLE[ka], width: WIDTH[ka]},
@@ -45,10 +47,10 @@ export function EntityView({entity, summary, groups, findings, offset, cursor, w
 		{text: safe(g.b ?? '(none)'), color: theme.entity[kb]},
 		{text: count(g.total)},
 		{text: g.failed === 0 ? '' : count(g.failed), color: theme.outcome.failure},
-		{text: shortTime(g.first_ts, tz)},
-		{text: shortTime(g.last_ts, tz)},
+		{text: shortTime(g.first_ts, tz, dated)},
+		{text: shortTime(g.last_ts, tz, dated)},
 	]);
-	const span = summary.total === 0 ? 'no logons' : `${plural(summary.total, 'logon')}, ${count(summary.failed)} failed · ${shortTime(summary.first_ts, tz)} – ${shortTime(summary.last_ts, tz)}`;
+	const span = summary.total === 0 ? 'no logons' : `${plural(summary.total, 'logon')}, ${count(summary.failed)} failed · ${shortTime(summary.first_ts, tz, dated)} – ${shortTime(summary.last_ts, tz, dated)}`;
 	const inFindings = findings.length === 0
 		? `in no finding of profile ${profile}`
 		: `in ${plural(findings.length, 'finding')}: ${findings.map(f => `${safe(f.src_ip)}/${safe(f.user)} (${f.score})`).join(', ')}`;

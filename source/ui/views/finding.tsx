@@ -10,6 +10,7 @@ import type {PairEvent} from '../../db/pivots.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, safe, shortTime, longTime} from '../components/format.ts';
+import {useDated} from '../hooks/use-dated.ts';
 import {severityOf, useTheme} from '../theme.ts';
 
 const COLUMNS: Column[] = [
@@ -44,9 +45,10 @@ const basename = (p: string) => p.split(/[\\/]/).pop() ?? p;
 export function FindingView(props: FindingViewProps) {
 	const {src, user, finding: f, mark, events, offset, cursor, reasonsShown, width, height, tz, profile} = props;
 	const theme = useTheme();
+	const dated = useDated();
 	const sev = f ? severityOf(f.score) : 'low';
 	const head = f
-		? `${plural(f.total, 'logon')}, ${count(f.failed)} failed, ${plural(f.target_count, 'target')} · ${shortTime(f.first_seen, tz)} – ${shortTime(f.last_seen, tz)}${f.after_hours ? ' · after hours' : ''}`
+		? `${plural(f.total, 'logon')}, ${count(f.failed)} failed, ${plural(f.target_count, 'target')} · ${shortTime(f.first_seen, tz, dated)} – ${shortTime(f.last_seen, tz, dated)}${f.after_hours ? ' · after hours' : ''}`
 		: `not a finding of profile ${profile} in this window`;
 	const reasons = f ? f.reasons : [];
 	const reasonRows = reasons.length === 0

@@ -9,6 +9,7 @@ import {formatDuration} from '../../util/time.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, shortTime} from '../components/format.ts';
+import {useDated} from '../hooks/use-dated.ts';
 import {pairKey} from '../hooks/use-view-data.ts';
 import {keyFor} from '../keymap.ts';
 import {severityOf, useTheme} from '../theme.ts';
@@ -48,14 +49,15 @@ export interface FindingsViewProps {
 }
 
 /** `all loaded time` or the window's two ends. */
-export function windowLabel(hunt: HuntResult | undefined, tz: string): string {
+export function windowLabel(hunt: HuntResult | undefined, tz: string, dated = false): string {
 	if (!hunt || hunt.since === null || hunt.now === undefined) return 'all loaded time';
-	return `${shortTime(hunt.since, tz)} – ${shortTime(hunt.now, tz)} ${tz}`;
+	return `${shortTime(hunt.since, tz, dated)} – ${shortTime(hunt.now, tz, dated)} ${tz}`;
 }
 
 export function FindingsView(props: FindingsViewProps) {
 	const {findings, marked, suppressed = new Set<string>(), offset, page, cursor, width, height, tz, profile, hunt, error, logons, pending, lastMs} = props;
 	const theme = useTheme();
+	const dated = useDated();
 	if (pending && !hunt) {
 		// A hunt over millions of logons takes a while: say how long, and what works meanwhile.
 		const lines = [
@@ -91,7 +93,7 @@ export function FindingsView(props: FindingsViewProps) {
 
 	const title = error
 		? `findings · profile ${profile} · the hunt failed: ${error}`
-		: `findings · profile ${profile} · ${pending ? 'hunting again…' : `${plural(findings.length - suppressed.size, 'finding')}${suppressed.size > 0 ? ` (+${suppressed.size} ~)` : ''} · ${windowLabel(hunt, tz)}`}`;
+		: `findings · profile ${profile} · ${pending ? 'hunting again…' : `${plural(findings.length - suppressed.size, 'finding')}${suppressed.size > 0 ? ` (+${suppressed.size} ~)` : ''} · ${windowLabel(hunt, tz, dated)}`}`;
 	const rows = findings.slice(offset, offset + page).map(f => {
 		const key = pairKey(f.src_ip, f.user);
 		const hidden = suppressed.has(key);
@@ -103,8 +105,8 @@ export function FindingsView(props: FindingsViewProps) {
 		{text: count(f.target_count)},
 		{text: f.failed === 0 ? '' : count(f.failed), color: theme.outcome.failure},
 		{text: f.after_hours ? 'yes' : ''},
-		{text: shortTime(f.first_seen, tz)},
-		{text: shortTime(f.last_seen, tz)},
+		{text: shortTime(f.first_seen, tz, dated)},
+		{text: shortTime(f.last_seen, tz, dated)},
 		];
 	});
 	return (
