@@ -117,6 +117,20 @@ test('timeline: logons by hour, failures marked with !, after-hours hours shaded
 	], ['2026-11-05: 5 logons, 1 failed; busiest 02:00 (5)', '', STATUS_BACK]));
 });
 
+test('timeline: a week or more without logons is one row', async () => {
+	const db = fixtureDb([logon({ts: Date.parse('2026-10-20T10:00:00Z'), src_ip: '10.0.0.5', user: 'adm-jdoe', target: 'SRV-FS01'})]);
+	const c = await openConsole({db});
+	const frame = (await c.press('u', 't')).split('\n');
+	assert.deepEqual(frame.slice(4, 8), [
+		' date          00    03    06    09    12    15    18    21',
+		'›2026-10-20 Tu · · · · · ·         ▂                            1',
+		' 2026-10-21 ┆  15 days without logons, to 2026-11-04',
+		' 2026-11-05 Th · · █!· · ·                                      5 1!',
+	]);
+	const gap = await c.press('down');
+	assert.match(gap, /\n2026-10-21 – 2026-11-04: 15 days without logons\n/);
+});
+
 test('the lateral profile shades business hours and weekends from its own data', async () => {
 	const c = await openConsole({db: fixtureDb(), profile: 'lateral'});
 	const frame = await c.press('/', 'svc-backup', 'enter', 't');

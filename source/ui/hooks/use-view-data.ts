@@ -25,7 +25,7 @@ export interface Selection {
 	target?: string;
 }
 
-/** One day of a timeline: logons per local hour 0-23. */
+/** One day of a timeline: logons per local hour 0-23; or a gap, a run of days without any. */
 export interface TimelineDay {
 	/** Days since 1970-01-01 in the zone. */
 	day: number;
@@ -36,7 +36,12 @@ export interface TimelineDay {
 	hours: Array<{total: number; failed: number}>;
 	total: number;
 	failed: number;
+	/** A row that stands for `days` days in a row without logons, from `date` to `until`. */
+	gap?: {days: number; until: string};
 }
+
+/** A run of at least this many days without logons is one row (a week or more of nothing). */
+export const TIMELINE_GAP_DAYS = 7;
 
 /** When an hour counts as after hours under the profile in use. */
 export interface AfterHoursRule {
@@ -80,7 +85,11 @@ export function afterHoursRule(profile: string): AfterHoursRule {
 	return {isAfterHours: (_w, hour) => hour < 6, label: 'before 06:00'};
 }
 
-/** Groups hour buckets into days, every day from the first to the last (empty days included). */
+/**
+ * Groups hour buckets into days, every day from the first to the last: empty days are rows too
+ * (a weekend, a day off), but a run of TIMELINE_GAP_DAYS or more is one gap row, so that a few
+ * busy days months apart do not sit among hundreds of blank lines.
+ */
 export function timelineDays(buckets: Array<{hour: number; total: number; failed: number}>): TimelineDay[] {
 	if (buckets.length === 0) return [];
 	const first = Math.floor(buckets[0]!.hour / 24);
@@ -106,7 +115,24 @@ export function timelineDays(buckets: Array<{hour: number; total: number; failed
 		d.failed += b.failed;
 	}
 
-	return days;
+	return foldGaps(days);
+}
+
+function foldGaps(days: TimelineDay[]): TimelineDay[] {
+	const rows: TimelineDay[] = [];
+	for (let i = 0; i < days.length;) {
+		let end = i;
+		while (end < days.length && days[end]!.total === 0) end++;
+		if (end - i >= TIMELINE_GAP_DAYS) {
+			rows.push({...days[i]!, hours: [], gap: {days: end - i, until: days[end - 1]!.date}});
+			i = end;
+		} else {
+			rows.push(days[i]!);
+			i++;
+		}
+	}
+
+	return rows;
 }
 
 /** Findings an entity takes part in: as the source, the user, or one of the targets. */

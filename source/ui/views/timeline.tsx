@@ -45,7 +45,9 @@ export function TimelineView({subject, days, max, total, failed, rule, offset, c
 	const rows = days.slice(offset, offset + Math.max(1, height - 5));
 	const selected = days[cursor];
 	const busiest = selected?.hours.reduce((best, h, i) => (h.total > (selected.hours[best]?.total ?? 0) ? i : best), 0);
-	const footer = selected
+	const footer = selected?.gap
+		? `${selected.date} – ${selected.gap.until}: ${selected.gap.days} days without logons`
+		: selected
 		? `${selected.date}: ${plural(selected.total, 'logon')}, ${count(selected.failed)} failed${selected.total > 0 ? `; busiest ${String(busiest).padStart(2, '0')}:00 (${count(selected.hours[busiest!]!.total)})` : ''}`
 		: '';
 	return (
@@ -57,6 +59,15 @@ export function TimelineView({subject, days, max, total, failed, rule, offset, c
 			{days.length === 0 ? <Line width={width} color={theme.muted}>{'  no logons'}</Line> : null}
 			{rows.map((d, r) => {
 				const isSelected = offset + r === cursor;
+				if (d.gap) {
+					return (
+						<Line key={d.day} width={width} inverse={isSelected} color={theme.muted}>
+							<Text bold={isSelected}>{isSelected ? '›' : ' '}</Text>
+							<Text>{fit(`${d.date} ┆  ${d.gap.days} days without logons, to ${d.gap.until}`, Math.max(0, width - 1))}</Text>
+						</Line>
+					);
+				}
+
 				return (
 					<Line key={d.day} width={width} inverse={isSelected}>
 						<Text bold={isSelected}>{isSelected ? '›' : ' '}</Text>
