@@ -16,8 +16,8 @@ Usage
   $ lateral load PATH... [options]
 
 Loads logon files, or folders of them (recursively), into the database. The format of each file
-is detected; --format forces one. Each file loads completely or not at all; the same file
-(same sha256) loaded again loads nothing.
+is detected; --format forces one. Text files may be gzip-compressed (auth.log.2.gz). Each file
+loads completely or not at all; the same file (same sha256) loaded again loads nothing.
 
 Options
   --format NAME   ${FORMATS.join(' | ')}
@@ -32,6 +32,7 @@ Examples
   $ lateral load datasets/sample
   $ lateral load /cases/ir-2291/auth.log --year 2025 --tz Europe/Berlin
   $ lateral load export.json --format qradar
+  $ lateral load /var/log/auth.log.2.gz
   $ lateral load auth.txt --format lanl --epoch 2015-01-01T00:00:00Z
   $ lateral load vpn-export.csv --map vpn-map.yaml
 `;

@@ -12,7 +12,7 @@ import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetB
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
-import {readHead} from './text.ts';
+import {isGzipFile, readHead, textBytes} from './text.ts';
 import {parseBatches, ROW_WIDTH, type Batch} from './parse.ts';
 import type {FormatName, ReadOptions} from './types.ts';
 
@@ -107,7 +107,7 @@ export function expandPaths(paths: string[]): string[] {
  * (named explicitly, they are still tried).
  */
 function isCompanion(file: string): boolean {
-	return /\.(md|txt\.gz|gz|zip|xml|yaml|yml|sha256|py|sh|tsv)$|(^|\/)(LICENSE|README)[^/]*$|(^|\/)ground-truth\.json$/i.test(file);
+	return /\.(md|zip|tar\.gz|tgz|xml|yaml|yml|sha256|py|sh|tsv)$|(^|\/)(LICENSE|README)[^/]*$|(^|\/)ground-truth\.json$/i.test(file);
 }
 
 /** Estimated number of lines of a text file from its first MiB; undefined for binary files. */
@@ -220,6 +220,8 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	let format;
 	try {
 		format = options.format ? formatByName(options.format) : await detectFormat(file);
+		// EVTX is read by seeking to its chunks, which a compressed stream cannot do.
+		if (format.name === 'evtx' && isGzipFile(file)) throw new InputError(file, 'a gzip-compressed EVTX file: decompress it first (gunzip -k FILE) and load the .evtx');
 	} catch (error) {
 		if (error instanceof InputError) return {status: 'refused', file, reason: error.reason};
 		throw error;
@@ -238,7 +240,9 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	// Awaited once the file is parsed; a load that ends earlier stops it and drops its answer.
 	hashing.catch(() => undefined);
 	// A large file into an empty store is written into the file once, not through the WAL (leaveWal).
-	const journal = size >= (options.writeOnceBytes ?? WRITE_ONCE_BYTES) && storeEmpty(db) && leaveWal(db);
+	// A compressed file is decided on by the size of its text.
+	const text = textBytes(file, size);
+	const journal = text >= (options.writeOnceBytes ?? WRITE_ONCE_BYTES) && storeEmpty(db) && leaveWal(db);
 	try {
 		db.exec('BEGIN IMMEDIATE');
 	} catch (error) {
@@ -251,15 +255,15 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		// Until the file is parsed and its hash checked again, a placeholder no other dataset has (the
 		// column is unique; no other connection sees it before the commit).
 		const datasetId = insertDataset(db, {path: file, format: format.name, sha256: `loading ${crypto.randomUUID()}`, bytes: size});
-		const thread = size >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES);
+		const thread = text >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES);
 		// The parser thread keeps the running totals of what it parses (less work on this thread).
 		const writer = bulkLogonWriter(db, datasetId, options.foldKeys ?? FOLD_KEYS, thread);
 		// A file that brings at least as many rows as the table holds loads faster without the
 		// indexes of the logons and of their totals, built once at the end (inside this
 		// transaction: a rollback restores them).
-		const deferred = size / 200 >= logonSpan(db) ? deferredIndexes(db) : [];
+		const deferred = text / 200 >= logonSpan(db) ? deferredIndexes(db) : [];
 		dropIndexes(db, deferred);
-		const linesIn = estimateLines(file, size);
+		const linesIn = estimateLines(file, text);
 		const insertReject = rejectInserter(db, datasetId);
 		const reject = (line: number, reason: string) => {
 			rejected++;

@@ -1,10 +1,13 @@
 /**
  * Streaming text: a file as numbered lines, whatever its encoding (UTF-8 with or without a BOM,
- * UTF-16 LE/BE with a BOM) and line ends (LF, CRLF). Memory holds the lines of one read (256 KiB)
- * at a time, however long the file.
+ * UTF-16 LE/BE with a BOM) and line ends (LF, CRLF), gzip-compressed or not (rotated sshd logs,
+ * Falcon Data Replicator files and SIEM exports usually are). Memory holds the lines of one read
+ * (256 KiB) at a time, however long the file.
  */
 import fs from 'node:fs';
 import {StringDecoder} from 'node:string_decoder';
+import zlib from 'node:zlib';
+import {InputError} from '../util/errors.ts';
 
 export interface Line {
 	/** 1-based line number in the file. */
@@ -34,8 +37,17 @@ function swap16(buffer: Buffer): Buffer {
 	return even.swap16();
 }
 
-/** Reads the first `size` bytes of a file. */
-export function readHead(file: string, size = 64 * 1024): Uint8Array {
+/** Whether bytes start as gzip data does (RFC 1952: 1f 8b, then deflate, method 8). */
+export function isGzip(bytes: Uint8Array): boolean {
+	return bytes[0] === 0x1f && bytes[1] === 0x8b && bytes[2] === 8;
+}
+
+/** Whether the file is gzip-compressed. */
+export function isGzipFile(file: string): boolean {
+	return isGzip(readRawHead(file, 3));
+}
+
+function readRawHead(file: string, size: number): Buffer {
 	const fd = fs.openSync(file, 'r');
 	try {
 		const buffer = Buffer.alloc(size);
@@ -43,6 +55,80 @@ export function readHead(file: string, size = 64 * 1024): Uint8Array {
 		return buffer.subarray(0, read);
 	} finally {
 		fs.closeSync(fd);
+	}
+}
+
+/**
+ * Reads the first `size` bytes of a file; of a gzip-compressed file, the first `size` bytes of what
+ * it holds (as much of its start as needed, decompressed as far as it goes).
+ */
+export function readHead(file: string, size = 64 * 1024): Uint8Array {
+	let raw = readRawHead(file, Math.max(size, 3));
+	if (!isGzip(raw)) return raw.subarray(0, size);
+	for (let want = Math.max(size, 64 * 1024); ; want *= 2) {
+		raw = readRawHead(file, want);
+		let text: Buffer;
+		try {
+			text = zlib.gunzipSync(raw, {finishFlush: zlib.constants.Z_SYNC_FLUSH});
+		} catch (error) {
+			throw gzipError(file, error);
+		}
+
+		if (text.length >= size || raw.length < want) return text.subarray(0, size);
+	}
+}
+
+/**
+ * The bytes a file's text takes: its size, or for a gzip-compressed file the size its trailer
+ * records (modulo 4 GiB, so at least the compressed size). For decisions by size and estimates of
+ * progress, not for telling files apart.
+ */
+export function textBytes(file: string, size: number): number {
+	if (size < 18 || !isGzipFile(file)) return size;
+	const fd = fs.openSync(file, 'r');
+	try {
+		const trailer = Buffer.alloc(4);
+		fs.readSync(fd, trailer, 0, 4, size - 4);
+		return Math.max(size, trailer.readUInt32LE(0));
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/** A zlib error as one line naming the file. */
+function gzipError(file: string, error: unknown): unknown {
+	const code = (error as {code?: unknown} | null)?.code;
+	if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
+	return new InputError(file, `the gzip data is damaged or cut short (${(error as Error).message})`);
+}
+
+/** The file's bytes as a stream: decompressed when it is gzip-compressed, from byte `start` on. */
+async function * fileBytes(file: string, start: number): AsyncGenerator<Buffer> {
+	if (!isGzipFile(file)) {
+		yield * fs.createReadStream(file, {start, highWaterMark: READ_BYTES}) as AsyncIterable<Buffer>;
+		return;
+	}
+
+	const gunzip = zlib.createGunzip({chunkSize: READ_BYTES});
+	const source = fs.createReadStream(file, {highWaterMark: READ_BYTES});
+	source.on('error', error => gunzip.destroy(error));
+	source.pipe(gunzip);
+	let skip = start;
+	try {
+		for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+			if (skip >= chunk.length) {
+				skip -= chunk.length;
+				continue;
+			}
+
+			yield skip > 0 ? chunk.subarray(skip) : chunk;
+			skip = 0;
+		}
+	} catch (error) {
+		throw gzipError(file, error);
+	} finally {
+		source.destroy();
+		gunzip.destroy();
 	}
 }
 
@@ -68,12 +154,12 @@ const DECODE_BYTES = 64 * 1024;
  */
 export async function * readLineChunks(file: string): AsyncGenerator<LineChunk> {
 	const {encoding, bom} = encodingOf(readHead(file, 4));
-	const stream = fs.createReadStream(file, {start: bom, highWaterMark: READ_BYTES});
+	const stream = fileBytes(file, bom);
 	const decoder = new StringDecoder(encoding === 'utf16be' ? 'utf16le' : encoding);
 	let carry = '';
 	let oddByte: Buffer | undefined;
 	let next = 1;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
+	for await (const chunk of stream) {
 		let bytes = chunk;
 		if (encoding === 'utf16be') {
 			// Swap byte pairs; an odd trailing byte waits for the next chunk.

@@ -12,7 +12,8 @@ import {after, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readJsonRecords} from '../../source/ingest/json-records.ts';
 import {readCsvObjects} from '../../source/ingest/csv.ts';
-import {readLines} from '../../source/ingest/text.ts';
+import {readHead, readLines, textBytes} from '../../source/ingest/text.ts';
+import zlib from 'node:zlib';
 import {detectFormat} from '../../source/ingest/detect.ts';
 import {expandPaths, loadFile} from '../../source/ingest/load.ts';
 import {openMemoryDb} from '../../source/db/open.ts';
@@ -259,7 +260,70 @@ describe('loading', () => {
 	test('folder loads skip ground truth, READMEs and hidden files', () => {
 		const dir = path.join(scratch, 'folder');
 		fs.mkdirSync(path.join(dir, 'sub'), {recursive: true});
-		for (const name of ['a.ndjson', 'ground-truth.json', 'README.md', '.hidden', 'sub/b.log']) fs.writeFileSync(path.join(dir, name), 'x');
-		assert.deepEqual(expandPaths([dir]).map(f => path.relative(dir, f)), ['a.ndjson', 'sub/b.log']);
+		for (const name of ['a.ndjson', 'ground-truth.json', 'README.md', '.hidden', 'sub/b.log', 'sub/c.log.1.gz', 'logs.tar.gz']) fs.writeFileSync(path.join(dir, name), 'x');
+		assert.deepEqual(expandPaths([dir]).map(f => path.relative(dir, f)), ['a.ndjson', 'sub/b.log', 'sub/c.log.1.gz']);
+	});
+});
+
+describe('gzip', () => {
+	const lines = async (file: string) => (await collect(readLines(file))).map(l => [l.line, l.text]);
+
+	test('a gzip-compressed file reads as the text it holds: encodings, line ends, a long line, several members', async () => {
+		const long = 'x'.repeat(300_000);
+		for (const text of [
+			Buffer.from(`\ufeffone\r\ntwo\n${long}\nlast`),
+			Buffer.from('\ufeffα\nβ\r\n', 'utf16le'),
+		]) {
+			const plain = write(text);
+			const gz = write(zlib.gzipSync(text), `f${++files}.txt.gz`);
+			assert.deepEqual(await lines(gz), await lines(plain));
+			assert.deepEqual(readHead(gz, 5), readHead(plain, 5), 'the head is the text\'s');
+			// The size of the text, from the gzip trailer; never less than the file's own.
+			assert.equal(textBytes(gz, fs.statSync(gz).size), Math.max(text.length, fs.statSync(gz).size));
+		}
+
+		// Two members, as `cat a.gz b.gz` makes.
+		const two = write(Buffer.concat([zlib.gzipSync('a\nb\n'), zlib.gzipSync('c\n')]), 'two.gz');
+		assert.deepEqual(await lines(two), [[1, 'a'], [2, 'b'], [3, 'c']]);
+	});
+
+	test('damaged or cut short: one error naming the file, nothing loaded', async () => {
+		const whole = zlib.gzipSync(Array.from({length: 5000}, (_, i) => WINDOWS_LINE(i)).join('\n'));
+		const cut = write(whole.subarray(0, Math.floor(whole.length / 2)), 'cut.ndjson.gz');
+		await assert.rejects(collect(readLines(cut)), new RegExp(`^InputError: ${cut}: the gzip data is damaged or cut short \\(unexpected end of file\\)$`));
+		const db = openMemoryDb();
+		const result = await loadFile(db, cut, {tz: 'UTC'});
+		assert.deepEqual(result, {status: 'refused', file: cut, reason: 'the gzip data is damaged or cut short (unexpected end of file)'});
+		assert.deepEqual([countLogons(db), listDatasets(db).length], [0, 0]);
+	});
+
+	test('compressed NDJSON and sshd logs load the rows their plain text does, with and without the parser thread', async () => {
+		const ndjson = Array.from({length: 3000}, (_, i) => WINDOWS_LINE(i)).join('\n');
+		const sshd = 'Nov  4 02:00:01 bastion sshd[811]: Accepted publickey for alice from 10.0.0.5 port 50122 ssh2\n';
+		for (const [name, text] of [['w.ndjson', ndjson], ['auth.log.1', sshd]] as const) {
+			const plain = write(text, name);
+			const gz = write(zlib.gzipSync(text), `${name}.gz`);
+			for (const parseThread of [false, true]) {
+				const rows = [];
+				for (const file of [plain, gz]) {
+					const db = openMemoryDb();
+					const result = await loadFile(db, file, {tz: 'UTC', year: 2026, parseThread});
+					assert.equal(result.status, 'loaded', `${file}: ${JSON.stringify(result)}`);
+					rows.push(db.prepare('SELECT * FROM logons ORDER BY id').all());
+				}
+
+				assert.ok(rows[0]!.length > 0);
+				assert.deepEqual(rows[1], rows[0], `${name}, parser thread ${parseThread}`);
+			}
+		}
+	});
+
+	test('a gzip-compressed EVTX file is refused with one line saying to decompress it', async () => {
+		const evtx = path.join(import.meta.dirname, '../fixtures/evtx/4624,4674,4688- CrackMap Exec SMB mimikatz.evtx');
+		const gz = write(zlib.gzipSync(fs.readFileSync(evtx)), 'security.evtx.gz');
+		const db = openMemoryDb();
+		const result = await loadFile(db, gz, {tz: 'UTC'});
+		assert.deepEqual(result, {status: 'refused', file: gz, reason: 'a gzip-compressed EVTX file: decompress it first (gunzip -k FILE) and load the .evtx'});
+		assert.equal(listDatasets(db).length, 0);
 	});
 });
