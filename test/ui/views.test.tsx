@@ -224,3 +224,14 @@ test('logons that span a year or more: short times are dates, which say the year
 	assert.match(c.frame(), /\n›2026-11-05 02:00:00 /, 'the events keep their full times');
 	assert.match(await c.press('shift-tab'), /\n› +1 windows-json +10 +2026-11-05 +\/cases\/night\.json\n/, 'datasets: the last logon (80 columns leave out the first)');
 });
+
+test('a count wider than its column widens the column on screen instead of being cut', async () => {
+	const T0 = Date.parse('2026-11-05T01:00:00Z');
+	const sweep = Array.from({length: 12_345}, (_, i) => logon({ts: T0 + i * 100, src_ip: '10.0.0.20', user: 'svc-sccm', target: `WS-${i}`}));
+	const c = await openConsole({db: fixtureDb(sweep)});
+	const lines = c.frame().split('\n');
+	assert.deepEqual(lines.slice(2, 4), [
+		'   score source          user            hosts  fail aft first seen  last seen',
+		'›  12347 10.0.0.20       svc-sccm       12,345       yes 11-05 01:00 11-05 01:20',
+	]);
+});

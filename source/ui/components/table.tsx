@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {fit} from './format.ts';
+import {fit, widthOf} from './format.ts';
 import {Filler, Line} from './line.tsx';
 import {useTheme} from '../theme.ts';
 
@@ -56,13 +56,26 @@ export function layoutColumns(columns: Column[], width: number): number[] {
 	return columns.map((c, i) => (kept[i] ? (c.flex ? Math.min(c.width + spare, Math.max(c.width, c.maxWidth ?? Infinity)) : c.width) : -1));
 }
 
-export function Table({columns, rows, offset, cursor, width, height, empty}: TableProps) {
+/**
+ * The columns with each right-aligned one (a number) widened to its widest cell on screen: a count
+ * of 17,010 hosts in a column of 5 would show as `17,0…`. The flexible column gives up the room.
+ */
+export function fitNumbers(columns: Column[], rows: Cell[][]): Column[] {
+	return columns.map((c, i) => {
+		if (c.align !== 'right') return c;
+		const widest = rows.reduce((w, r) => Math.max(w, widthOf(r[i]?.text ?? '')), 0);
+		return widest > c.width ? {...c, width: widest} : c;
+	});
+}
+
+export function Table({columns: given, rows, offset, cursor, width, height, empty}: TableProps) {
 	const theme = useTheme();
+	const visible = rows.slice(0, Math.max(0, height - 1));
+	const columns = fitNumbers(given, visible);
 	const widths = layoutColumns(columns, width);
 	const render = (cells: string[]) => cells.filter((_, i) => widths[i]! >= 0).join(' ');
 	const header = render(columns.map((c, i) => fit(c.title, Math.max(0, widths[i]!), c.align)));
 	const first = widths.findIndex(w => w >= 0);
-	const visible = rows.slice(0, Math.max(0, height - 1));
 	return (
 		<Box flexDirection="column" width={width} height={height} flexShrink={0}>
 			<Line width={width} bold color={theme.muted}>{` ${header}`}</Line>
