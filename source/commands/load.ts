@@ -2,8 +2,9 @@
  * `lateral load PATH...`: load files or folders into the store, one transaction per file.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {parseMapOption} from '../ingest/csv-map.ts';
-import {expandPaths, loadFile, type FileResult} from '../ingest/load.ts';
+import {expandPaths, loadPath, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatDuration, formatLocal, parseInstant} from '../util/time.ts';
@@ -16,8 +17,9 @@ Usage
   $ lateral load PATH... [options]
 
 Loads logon files, or folders of them (recursively), into the database. The format of each file
-is detected; --format forces one. Text files may be gzip-compressed (auth.log.2.gz). Each file
-loads completely or not at all; the same file (same sha256) loaded again loads nothing.
+is detected; --format forces one. Text files may be gzip-compressed (auth.log.2.gz); a zip
+archive named here loads each log file in it (zips inside folders are skipped). Each file loads
+completely or not at all; the same file (same sha256) loaded again loads nothing.
 
 Options
   --format NAME   ${FORMATS.join(' | ')}
@@ -33,6 +35,7 @@ Examples
   $ lateral load /cases/ir-2291/auth.log --year 2025 --tz Europe/Berlin
   $ lateral load export.json --format qradar
   $ lateral load /var/log/auth.log.2.gz
+  $ lateral load triage/HOST1.zip
   $ lateral load auth.txt --format lanl --epoch 2015-01-01T00:00:00Z
   $ lateral load vpn-export.csv --map vpn-map.yaml
 `;
@@ -80,8 +83,11 @@ export const load: Command = {
 		if (mapText !== undefined && format !== undefined && format !== 'csv') throw new UsageError(`--map goes with --format csv, not ${format} (that format names its own fields)`);
 		if (format === 'csv' && mapText === undefined) throw new UsageError('--format csv needs --map FILE (lines of "field: column") or --map field=column,...');
 		const map = mapText === undefined ? undefined : parseMapOption(mapText);
-		const files = expandPaths(input);
-		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}`);
+		const archives: string[] = [];
+		const files = expandPaths(input, archives);
+		const archiveHint = archives.length === 0 ? '' : `; ${archives.length} zip archive${archives.length === 1 ? '' : 's'} inside folders skipped: name them to load them (lateral load ${path.join(path.dirname(archives[0]!), '*.zip')})`;
+		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}${archiveHint}`);
+		if (archiveHint) println(stderr, `lateral: ${archiveHint.slice(2)}`);
 		const db = openFromFlags(flags);
 
 		let interrupted = false;
@@ -92,33 +98,36 @@ export const load: Command = {
 		process.on('SIGINT', onSigint);
 		const progress = progressReporter(stderr);
 		let failed = 0;
+		const options = {
+			tz,
+			format: (map ? 'csv' : format) as FormatName | undefined,
+			year: positiveInt(flags, 'year'),
+			epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
+			map,
+			onProgress: progress.update,
+			onFinishing: progress.finishing,
+			cancelled: () => interrupted,
+		};
 		try {
 			for (const file of files) {
 				if (interrupted) break;
-				const result = await loadFile(db, file, {
-					tz,
-					format: (map ? 'csv' : format) as FormatName | undefined,
-					year: positiveInt(flags, 'year'),
-					epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
-					map,
-					onProgress: progress.update,
-					onFinishing: progress.finishing,
-					cancelled: () => interrupted,
-				});
-				progress.done();
-				// Ctrl-C: the file in progress was rolled back; one line below says so.
-				if (interrupted && result.status === 'refused') break;
-				if (result.status === 'refused') {
-					failed++;
-					println(stderr, `lateral: ${describeResult(result, tz)}`);
-					continue;
-				}
+				// A zip archive gives a result per member.
+				for await (const result of loadPath(db, file, options)) {
+					progress.done();
+					// Ctrl-C: the file in progress was rolled back; one line below says so.
+					if (interrupted && result.status === 'refused') break;
+					if (result.status === 'refused') {
+						failed++;
+						println(stderr, `lateral: ${describeResult(result, tz)}`);
+						continue;
+					}
 
-				println(stdout, describeResult(result, tz));
-				if (result.status === 'loaded') {
-					for (const r of result.rejects) println(stdout, `  rejected line ${r.line}: ${neutralize(r.reason)}`);
-					if (result.rejected > result.rejects.length) {
-						println(stdout, `  ... and ${result.rejected - result.rejects.length} more rejected (lateral datasets shows the totals)`);
+					println(stdout, describeResult(result, tz));
+					if (result.status === 'loaded') {
+						for (const r of result.rejects) println(stdout, `  rejected line ${r.line}: ${neutralize(r.reason)}`);
+						if (result.rejected > result.rejects.length) {
+							println(stdout, `  ... and ${result.rejected - result.rejects.length} more rejected (lateral datasets shows the totals)`);
+						}
 					}
 				}
 			}

@@ -4,6 +4,7 @@
  * is either completely loaded or not at all.
  */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
@@ -13,6 +14,7 @@ import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
 import {isGzipFile, readHead, textBytes} from './text.ts';
+import {extractMember, isZipFile, scratchFolder, zipMembers, type ZipMember} from './zip.ts';
 import {parseBatches, ROW_WIDTH, type Batch} from './parse.ts';
 import type {FormatName, ReadOptions} from './types.ts';
 
@@ -25,6 +27,8 @@ export type FileResult =
 export interface LoadOptions extends ReadOptions {
 	/** Force a format instead of detecting it. */
 	format?: FormatName;
+	/** What the dataset, the result and progress call the file (default its path): `case.zip/Security.evtx` for a member extracted from an archive. */
+	name?: string;
 	/**
 	 * Called now and then during a file with the records read so far and, for line-based files,
 	 * the estimated share of the file read (0..1; from the line length of its first MiB).
@@ -78,8 +82,12 @@ const PARSER_YOUNG_MB = 16;
 /** The parser thread ran out of heap; nothing of the file is kept (its transaction rolls back). */
 class ParserOutOfMemory extends Error {}
 
-/** Files under `paths` (folders recursively, sorted, hidden files skipped). */
-export function expandPaths(paths: string[]): string[] {
+/**
+ * Files under `paths` (folders recursively, sorted, hidden files skipped). Zip archives inside
+ * folders are skipped too (an archive often sits beside its extracted files, whose logons it would
+ * load twice) and listed in `skippedArchives`; named, they load (loadPath).
+ */
+export function expandPaths(paths: string[], skippedArchives: string[] = []): string[] {
 	const out: string[] = [];
 	const walk = (p: string, top: boolean) => {
 		let stat: fs.Stats;
@@ -95,6 +103,8 @@ export function expandPaths(paths: string[]): string[] {
 			}
 		} else if (stat.isFile() && (top || !isCompanion(p))) {
 			out.push(p);
+		} else if (stat.isFile() && /\.zip$/i.test(p)) {
+			skippedArchives.push(p);
 		}
 	};
 
@@ -204,7 +214,62 @@ export async function loadFile(db: Db, file: string, options: LoadOptions): Prom
 	}
 }
 
+/**
+ * Loads a file, or each member of a zip archive (zip.ts) that is not documentation or a folder:
+ * extracted one at a time into a scratch folder, loaded as `ARCHIVE/MEMBER`, and removed. Every
+ * member is a dataset of its own, loaded completely or not at all; a member that cannot be
+ * extracted is refused by name and the others load.
+ */
+export async function * loadPath(db: Db, file: string, options: LoadOptions): AsyncGenerator<FileResult> {
+	if (!isZipFile(file)) {
+		yield await loadFile(db, file, options);
+		return;
+	}
+
+	let members: ZipMember[];
+	try {
+		members = zipMembers(file).filter(m => !isCompanion(m.name) && !m.name.split('/').some(part => part.startsWith('.') || part === '__MACOSX'));
+	} catch (error) {
+		if (error instanceof InputError) {
+			yield {status: 'refused', file, reason: error.reason};
+			return;
+		}
+
+		throw error;
+	}
+
+	if (members.length === 0) {
+		yield {status: 'refused', file, reason: 'a zip archive with no log files in it'};
+		return;
+	}
+
+	const scratch = await scratchFolder();
+	try {
+		for (const [i, member] of members.entries()) {
+			if (options.cancelled?.()) return;
+			const name = `${file}/${member.name}`;
+			const extracted = path.join(scratch.dir, `${i}-${path.basename(member.name)}`);
+			try {
+				await extractMember(file, member, extracted);
+			} catch (error) {
+				if (!(error instanceof InputError)) throw error;
+				yield {status: 'refused', file: name, reason: error.reason};
+				continue;
+			}
+
+			try {
+				yield await loadFile(db, extracted, {...options, name});
+			} finally {
+				await fsp.rm(extracted, {force: true});
+			}
+		}
+	} finally {
+		await scratch.remove();
+	}
+}
+
 async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise<FileResult> {
+	const name = options.name ?? file;
 	const size = fs.statSync(file).size;
 	// Bytes loaded before come back only in a file of the same size: such a file is hashed first,
 	// so that a duplicate is answered without loading it. Any other is hashed alongside its parse
@@ -214,7 +279,7 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	if (maybeLoaded(db, size)) {
 		sha256 = await sha256File(file);
 		const existing = findDatasetBySha(db, sha256);
-		if (existing) return {status: 'duplicate', file, datasetId: existing.id, format: existing.format};
+		if (existing) return {status: 'duplicate', file: name, datasetId: existing.id, format: existing.format};
 	}
 
 	let format;
@@ -223,7 +288,7 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		// EVTX is read by seeking to its chunks, which a compressed stream cannot do.
 		if (format.name === 'evtx' && isGzipFile(file)) throw new InputError(file, 'a gzip-compressed EVTX file: decompress it first (gunzip -k FILE) and load the .evtx');
 	} catch (error) {
-		if (error instanceof InputError) return {status: 'refused', file, reason: error.reason};
+		if (error instanceof InputError) return {status: 'refused', file: name, reason: error.reason};
 		throw error;
 	}
 
@@ -254,7 +319,7 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 	try {
 		// Until the file is parsed and its hash checked again, a placeholder no other dataset has (the
 		// column is unique; no other connection sees it before the commit).
-		const datasetId = insertDataset(db, {path: file, format: format.name, sha256: `loading ${crypto.randomUUID()}`, bytes: size});
+		const datasetId = insertDataset(db, {path: name, format: format.name, sha256: `loading ${crypto.randomUUID()}`, bytes: size});
 		const thread = text >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES);
 		// The parser thread keeps the running totals of what it parses (less work on this thread).
 		const writer = bulkLogonWriter(db, datasetId, options.foldKeys ?? FOLD_KEYS, thread);
@@ -289,7 +354,7 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 			records += rows.length / ROW_WIDTH;
 			for (const [line, reason] of batch.rejects) reject(line, reason);
 			for (const [field, n] of Object.entries(batch.timeFields)) timeFields.set(field, (timeFields.get(field) ?? 0) + n);
-			options.onProgress?.(file, seen, linesIn === undefined ? undefined : Math.min(0.99, batch.line / linesIn));
+			options.onProgress?.(name, seen, linesIn === undefined ? undefined : Math.min(0.99, batch.line / linesIn));
 			if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 		}
 
@@ -303,9 +368,9 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		// transaction: then nothing of this load is kept.
 		const digest = await hashing;
 		const existing = findDatasetBySha(db, digest);
-		if (existing) return {status: 'duplicate', file, datasetId: existing.id, format: existing.format};
+		if (existing) return {status: 'duplicate', file: name, datasetId: existing.id, format: existing.format};
 		setDatasetSha(db, datasetId, digest);
-		options.onFinishing?.(file, seen);
+		options.onFinishing?.(name, seen);
 		writer.flush();
 		createIndexes(db, deferred);
 		const timeField = [...timeFields.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f)[0] ?? null;
@@ -316,9 +381,9 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 		db.exec('COMMIT');
 		committed = true;
-		return {status: 'loaded', file, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects};
+		return {status: 'loaded', file: name, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects};
 	} catch (error) {
-		if (error instanceof InputError) return {status: 'refused', file, reason: error.reason};
+		if (error instanceof InputError) return {status: 'refused', file: name, reason: error.reason};
 		throw error;
 	} finally {
 		stopHashing.abort();

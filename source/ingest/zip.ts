@@ -1,0 +1,194 @@
+/**
+ * Zip archives, as logs often arrive (a triage collection of EVTX files, the OTRF security
+ * datasets): the members are listed from the archive's central directory and each is extracted,
+ * one at a time, to a temporary file that loads like any other file (EVTX is read by seeking, so a
+ * member cannot be read as a stream). Stored and deflated members are read (node:zlib), with their
+ * CRC-32 checked; encrypted members and other methods are refused by name. Zip64 sizes and offsets
+ * are read. No dependency: the format's few records are read here.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {pipeline} from 'node:stream/promises';
+import {Transform} from 'node:stream';
+import zlib from 'node:zlib';
+import {InputError} from '../util/errors.ts';
+import {crc32} from './evtx/crc32.ts';
+
+export interface ZipMember {
+	/** The member's path inside the archive, `/`-separated. */
+	name: string;
+	/** 0 stored, 8 deflated; anything else is refused when extracted. */
+	method: number;
+	encrypted: boolean;
+	crc: number;
+	compressedSize: number;
+	size: number;
+	/** Offset of the member's local header in the archive. */
+	offset: number;
+	/** Last modified, epoch ms, from the archive's DOS date and time (local time, read as UTC). */
+	modified: number;
+}
+
+const LOCAL = 0x04034b50;
+const CENTRAL = 0x02014b50;
+const END = 0x06054b50;
+const END64_LOCATOR = 0x07064b50;
+const END64 = 0x06064b50;
+
+/** Whether the file starts as a zip archive does (a local header, or the end record of an empty one). */
+export function isZipFile(file: string): boolean {
+	const head = Buffer.alloc(4);
+	const fd = fs.openSync(file, 'r');
+	try {
+		if (fs.readSync(fd, head, 0, 4, 0) < 4) return false;
+	} finally {
+		fs.closeSync(fd);
+	}
+
+	const signature = head.readUInt32LE(0);
+	return signature === LOCAL || signature === END;
+}
+
+function readAt(fd: number, position: number, length: number): Buffer {
+	const buffer = Buffer.alloc(length);
+	const read = fs.readSync(fd, buffer, 0, length, position);
+	return buffer.subarray(0, read);
+}
+
+/** The members of a zip archive that are files (not folders), in the central directory's order. */
+export function zipMembers(file: string): ZipMember[] {
+	const fd = fs.openSync(file, 'r');
+	try {
+		const size = fs.fstatSync(fd).size;
+		// The end record is the last 22 bytes, or earlier by a comment of up to 64 KiB.
+		const tailStart = Math.max(0, size - 22 - 0xffff);
+		const tail = readAt(fd, tailStart, size - tailStart);
+		let at = -1;
+		for (let i = tail.length - 22; i >= 0; i--) {
+			if (tail.readUInt32LE(i) === END) {
+				at = i;
+				break;
+			}
+		}
+
+		if (at < 0) throw new InputError(file, 'not a zip archive, or cut short (no end of central directory)');
+		let count = tail.readUInt16LE(at + 10);
+		let directorySize = tail.readUInt32LE(at + 12);
+		let directoryOffset = tail.readUInt32LE(at + 16);
+		// Zip64: the locator sits just before the end record and points at the zip64 end record.
+		if (at >= 20 && tail.readUInt32LE(at - 20) === END64_LOCATOR) {
+			const end64 = readAt(fd, Number(tail.readBigUInt64LE(at - 20 + 8)), 56);
+			if (end64.length < 56 || end64.readUInt32LE(0) !== END64) throw new InputError(file, 'a damaged zip64 archive (no zip64 end record)');
+			count = Number(end64.readBigUInt64LE(32));
+			directorySize = Number(end64.readBigUInt64LE(40));
+			directoryOffset = Number(end64.readBigUInt64LE(48));
+		}
+
+		const directory = readAt(fd, directoryOffset, directorySize);
+		const members: ZipMember[] = [];
+		let p = 0;
+		for (let n = 0; n < count; n++) {
+			if (p + 46 > directory.length || directory.readUInt32LE(p) !== CENTRAL) throw new InputError(file, `a damaged zip archive (central directory entry ${n + 1} of ${count})`);
+			const flags = directory.readUInt16LE(p + 8);
+			const nameLength = directory.readUInt16LE(p + 28);
+			const extraLength = directory.readUInt16LE(p + 30);
+			const commentLength = directory.readUInt16LE(p + 32);
+			const nameBytes = directory.subarray(p + 46, p + 46 + nameLength);
+			// Bit 11: the name is UTF-8; otherwise IBM code page 437, read here as Latin-1.
+			const name = nameBytes.toString(flags & 0x800 ? 'utf8' : 'latin1');
+			const member: ZipMember = {
+				name,
+				method: directory.readUInt16LE(p + 10),
+				encrypted: (flags & 1) !== 0,
+				crc: directory.readUInt32LE(p + 16),
+				compressedSize: directory.readUInt32LE(p + 20),
+				size: directory.readUInt32LE(p + 24),
+				offset: directory.readUInt32LE(p + 42),
+				modified: dosTime(directory.readUInt16LE(p + 14), directory.readUInt16LE(p + 12)),
+			};
+			readZip64(directory.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength), member);
+			if (!name.endsWith('/')) members.push(member);
+			p += 46 + nameLength + extraLength + commentLength;
+		}
+
+		return members;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+function dosTime(date: number, time: number): number {
+	return Date.UTC(1980 + (date >> 9), ((date >> 5) & 15) - 1, date & 31, time >> 11, (time >> 5) & 63, (time & 31) * 2);
+}
+
+/** Fills in the sizes and offset that the zip64 extra field holds when the 32-bit ones are full. */
+function readZip64(extra: Buffer, member: ZipMember): void {
+	for (let p = 0; p + 4 <= extra.length;) {
+		const id = extra.readUInt16LE(p);
+		const length = extra.readUInt16LE(p + 2);
+		if (id === 1) {
+			let q = p + 4;
+			const next = () => {
+				const value = Number(extra.readBigUInt64LE(q));
+				q += 8;
+				return value;
+			};
+
+			if (member.size === 0xffffffff) member.size = next();
+			if (member.compressedSize === 0xffffffff) member.compressedSize = next();
+			if (member.offset === 0xffffffff) member.offset = next();
+			return;
+		}
+
+		p += 4 + length;
+	}
+}
+
+/** Writes a member's bytes to `target`, checking its size and CRC-32; InputError naming the member when it cannot. */
+export async function extractMember(file: string, member: ZipMember, target: string): Promise<void> {
+	const where = `${file}/${member.name}`;
+	if (member.encrypted) throw new InputError(where, 'an encrypted zip member; extract it with its password first');
+	if (member.method !== 0 && member.method !== 8) throw new InputError(where, `a zip member compressed with method ${member.method}; only stored and deflated members are read (extract it with unzip or 7z first)`);
+	const fd = fs.openSync(file, 'r');
+	let start: number;
+	try {
+		const local = readAt(fd, member.offset, 30);
+		if (local.length < 30 || local.readUInt32LE(0) !== LOCAL) throw new InputError(where, 'a damaged zip archive (no local header where the directory says)');
+		start = member.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
+	} finally {
+		fs.closeSync(fd);
+	}
+
+	let crc = 0;
+	let written = 0;
+	const check = new Transform({
+		transform(chunk: Buffer, _encoding, done) {
+			crc = crc32(chunk, 0, chunk.length, crc);
+			written += chunk.length;
+			done(null, chunk);
+		},
+	});
+	const source = fs.createReadStream(file, {start, end: start + member.compressedSize - 1, highWaterMark: 256 * 1024});
+	try {
+		await (member.method === 8
+			? pipeline(source, zlib.createInflateRaw({chunkSize: 256 * 1024}), check, fs.createWriteStream(target))
+			: pipeline(source, check, fs.createWriteStream(target)));
+	} catch (error) {
+		const code = (error as {code?: unknown} | null)?.code;
+		if (typeof code === 'string' && code.startsWith('Z_')) throw new InputError(where, `a damaged zip member (${(error as Error).message})`);
+		throw error;
+	}
+
+	if (written !== member.size || crc !== member.crc) throw new InputError(where, `a damaged zip member (${written} bytes with CRC-32 ${crc.toString(16)}, the directory says ${member.size} with ${member.crc.toString(16)})`);
+	// Its time, as unzip sets it: classic syslog lines take their year from it.
+	const modified = new Date(member.modified);
+	await fsp.utimes(target, modified, modified);
+}
+
+/** A fresh folder for extracted members, removed by the returned function. */
+export async function scratchFolder(): Promise<{dir: string; remove: () => Promise<void>}> {
+	const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'lateral-zip-'));
+	return {dir, remove: () => fsp.rm(dir, {recursive: true, force: true})};
+}

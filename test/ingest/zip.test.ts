@@ -1,0 +1,147 @@
+/**
+ * Zip archives (source/ingest/zip.ts, loadPath in load.ts): each log file inside loads as a
+ * dataset of its own, named ARCHIVE/MEMBER, with the rows the same file loads with unzipped.
+ * The archives are written by Python's zipfile, a writer that is not ours.
+ */
+import {after, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {openMemoryDb} from '../../source/db/open.ts';
+import {listDatasets} from '../../source/db/store.ts';
+import {loadFile, loadPath, type FileResult, type LoadOptions} from '../../source/ingest/load.ts';
+import {isZipFile, zipMembers} from '../../source/ingest/zip.ts';
+import type {Db} from '../../source/db/open.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-zip-test-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+
+const ndjson = path.join(root, 'test/fixtures/cli/security.ndjson');
+const evtx = path.join(root, 'test/fixtures/evtx/4624,4674,4688- CrackMap Exec SMB mimikatz.evtx');
+const sshd = 'Nov  4 02:00:01 bastion sshd[811]: Accepted publickey for alice from 10.0.0.5 port 50122 ssh2\n';
+
+/**
+ * Writes a zip with Python: `members` are [name, content file or text, method, date] (method
+ * deflated, stored or bzip2; date as (y, m, d, h, min, s)).
+ */
+function pyZip(name: string, members: Array<[string, {file: string} | {text: string}, 'deflated' | 'stored' | 'bzip2', number[]?]>): string {
+	const archive = path.join(scratch, name);
+	const script = `
+import json, sys, zipfile
+members = json.loads(sys.argv[2])
+methods = {'deflated': zipfile.ZIP_DEFLATED, 'stored': zipfile.ZIP_STORED, 'bzip2': zipfile.ZIP_BZIP2}
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for name, content, method, date in members:
+        info = zipfile.ZipInfo(name, tuple(date or (2026, 11, 5, 12, 0, 0)))
+        info.compress_type = methods[method]
+        data = open(content['file'], 'rb').read() if 'file' in content else content['text'].encode()
+        z.writestr(info, data)
+`;
+	execFileSync('python3', ['-c', script, archive, JSON.stringify(members.map(([n, c, m, d]) => [n, c, m, d ?? null]))]);
+	return archive;
+}
+
+async function loadAll(db: Db, file: string, options: Partial<LoadOptions> = {}): Promise<FileResult[]> {
+	const results: FileResult[] = [];
+	for await (const result of loadPath(db, file, {tz: 'UTC', ...options})) results.push(result);
+	return results;
+}
+
+/** The logons of a dataset, without the dataset id. */
+function rowsOf(db: Db, datasetId: number): unknown[] {
+	return db.prepare('SELECT * FROM logons WHERE dataset_id = ? ORDER BY id').all(datasetId).map(r => ({...r as object, id: undefined, dataset_id: undefined}));
+}
+
+const scratchFolders = () => fs.readdirSync(os.tmpdir()).filter(n => n.startsWith('lateral-zip-') && !n.startsWith('lateral-zip-test-'));
+
+test('each log file in a zip loads as ARCHIVE/MEMBER with the rows it loads with unzipped; documentation and folders are passed over', async () => {
+	const archive = pyZip('case.zip', [
+		['README.md', {text: '# collection notes'}, 'deflated'],
+		['logs/', {text: ''}, 'stored'],
+		['logs/security.ndjson', {file: ndjson}, 'deflated'],
+		['__MACOSX/logs/._security.ndjson', {text: 'resource fork'}, 'stored'],
+		['logs/Security.evtx', {file: evtx}, 'stored'],
+	]);
+	assert.equal(isZipFile(archive), true);
+	assert.equal(isZipFile(ndjson), false);
+	assert.deepEqual(zipMembers(archive).map(m => m.name), ['README.md', 'logs/security.ndjson', '__MACOSX/logs/._security.ndjson', 'logs/Security.evtx']);
+
+	const before = scratchFolders();
+	const db = openMemoryDb();
+	const results = await loadAll(db, archive);
+	assert.deepEqual(results.map(r => [r.status, r.file]), [['loaded', `${archive}/logs/security.ndjson`], ['loaded', `${archive}/logs/Security.evtx`]]);
+	assert.deepEqual(listDatasets(db).map(d => [d.path, d.format]), [[`${archive}/logs/security.ndjson`, 'windows-json'], [`${archive}/logs/Security.evtx`, 'evtx']]);
+	assert.deepEqual(scratchFolders(), before, 'the extracted members are removed');
+
+	for (const [i, plain] of [ndjson, evtx].entries()) {
+		const alone = openMemoryDb();
+		const result = await loadFile(alone, plain, {tz: 'UTC'});
+		assert.equal(result.status, 'loaded');
+		assert.ok(rowsOf(alone, 1).length > 0);
+		assert.deepEqual(rowsOf(db, i + 1), rowsOf(alone, 1), plain);
+	}
+
+	// Loaded again: every member is recognised by its bytes.
+	assert.deepEqual((await loadAll(db, archive)).map(r => r.status), ['duplicate', 'duplicate']);
+});
+
+test('a member that cannot be read is refused by name and the others load; a damaged archive is one line', async () => {
+	const archive = pyZip('mixed.zip', [
+		['a.ndjson', {file: ndjson}, 'stored'],
+		['b.ndjson', {file: ndjson}, 'bzip2'],
+		['c.log', {text: sshd}, 'stored'],
+	]);
+	// Flip a byte inside the first member's data: its CRC-32 no longer matches.
+	const bytes = fs.readFileSync(archive);
+	const member = zipMembers(archive)[0]!;
+	bytes[member.offset + 30 + 'a.ndjson'.length + 10]! ^= 0x20;
+	const damaged = path.join(scratch, 'damaged.zip');
+	fs.writeFileSync(damaged, bytes);
+
+	const db = openMemoryDb();
+	const results = await loadAll(db, damaged, {year: 2026});
+	assert.equal(results[0]!.status, 'refused');
+	assert.match((results[0] as {reason: string}).reason, /^a damaged zip member \(\d+ bytes with CRC-32 [0-9a-f]+, the directory says \d+ with [0-9a-f]+\)$/);
+	assert.deepEqual(results.slice(1), [
+		{status: 'refused', file: `${damaged}/b.ndjson`, reason: 'a zip member compressed with method 12; only stored and deflated members are read (extract it with unzip or 7z first)'},
+		results[2],
+	]);
+	assert.equal(results[2]!.status, 'loaded');
+	assert.deepEqual(listDatasets(db).map(d => d.path), [`${damaged}/c.log`]);
+
+	const cut = path.join(scratch, 'cut.zip');
+	fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+	assert.deepEqual(await loadAll(openMemoryDb(), cut), [{status: 'refused', file: cut, reason: 'not a zip archive, or cut short (no end of central directory)'}]);
+	const empty = pyZip('empty.zip', [['notes.md', {text: 'x'}, 'stored']]);
+	assert.deepEqual(await loadAll(openMemoryDb(), empty), [{status: 'refused', file: empty, reason: 'a zip archive with no log files in it'}]);
+});
+
+test('a syslog member takes its year from its date in the archive, as unzipped it would', async () => {
+	const archive = pyZip('old.zip', [['var/log/auth.log', {text: sshd}, 'deflated', [2019, 11, 30, 8, 0, 0]]]);
+	const db = openMemoryDb();
+	const [result] = await loadAll(db, archive);
+	assert.equal(result!.status, 'loaded');
+	assert.equal(new Date((db.prepare('SELECT ts FROM logons').get() as {ts: number}).ts).toISOString(), '2019-11-04T02:00:01.000Z');
+});
+
+test('lateral load: a named zip loads its members; zips inside a named folder are skipped, and it says how to load them', () => {
+	const folder = path.join(scratch, 'collection');
+	fs.mkdirSync(folder);
+	const archive = pyZip('collection/host1.zip', [['security.ndjson', {file: ndjson}, 'deflated']]);
+	fs.writeFileSync(path.join(folder, 'auth.log'), sshd);
+	const load = (target: string) => spawnSync(process.execPath, [path.join(root, 'bin/lateral.js'), 'load', target, '--year', '2026'], {
+		encoding: 'utf8',
+		env: {...process.env, LATERAL_DB: path.join(scratch, 'cli.sqlite')},
+	});
+
+	const named = load(archive);
+	assert.equal(named.status, 0, named.stderr);
+	assert.match(named.stdout, new RegExp(`^${archive}/security\\.ndjson: windows-json, \\d+ logons`));
+	const inFolder = load(folder);
+	assert.equal(inFolder.status, 0, inFolder.stderr);
+	assert.match(inFolder.stdout, /auth\.log: sshd, 1 logons/);
+	assert.equal(inFolder.stderr, `lateral: 1 zip archive inside folders skipped: name them to load them (lateral load ${folder}/*.zip)\n`);
+});
