@@ -145,3 +145,16 @@ test('lateral load: a named zip loads its members; zips inside a named folder ar
 	assert.match(inFolder.stdout, /auth\.log: sshd, 1 logons/);
 	assert.equal(inFolder.stderr, `lateral: 1 zip archive inside folders skipped: name them to load them (lateral load ${folder}/*.zip)\n`);
 });
+
+test('zip64: an archive of more than 65,535 members lists them all (from the zip64 end record)', () => {
+	const archive = path.join(scratch, 'many.zip');
+	execFileSync('python3', ['-c', `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    for i in range(65537):
+        z.writestr(f'f{i}.txt', '')
+`, archive]);
+	const members = zipMembers(archive);
+	assert.equal(members.length, 65_537);
+	assert.deepEqual([members[0]!.name, members.at(-1)!.name], ['f0.txt', 'f65536.txt']);
+});
