@@ -36,7 +36,11 @@ Examples
   $ lateral hunt --profile logscale --tz America/New_York --format json
 `;
 
-/** Prints a hunt as a person-readable table fitted to the terminal width. */
+/**
+ * Prints a hunt as a person-readable table fitted to the terminal width. On a narrow terminal (80
+ * columns) the first-seen time, the total and the night flag are left out, in that order, rather
+ * than every column cut to a few characters.
+ */
 export function huntTable(result: HuntResult, width: number): string {
 	const {tz} = result;
 	return renderTable(result.findings, [
@@ -44,11 +48,11 @@ export function huntTable(result: HuntResult, width: number): string {
 		{header: 'SOURCE', value: f => f.src_ip, min: 7},
 		{header: 'USER', value: f => f.user, flexible: true, min: 8},
 		{header: 'HOSTS', value: f => f.target_count, right: true},
-		{header: 'TOTAL', value: f => f.total, right: true},
+		{header: 'TOTAL', value: f => f.total, right: true, drop: 2},
 		{header: 'FAILED', value: f => f.failed, right: true},
-		{header: 'NIGHT', value: f => f.after_hours ? 'yes' : ''},
-		{header: `FIRST (${tz})`, value: f => formatLocal(f.first_seen, tz).slice(0, 16)},
-		{header: 'LAST', value: f => formatLocal(f.last_seen, tz).slice(0, 16)},
+		{header: 'NIGHT', value: f => f.after_hours ? 'yes' : '', drop: 1},
+		{header: `FIRST (${tz})`, value: f => formatLocal(f.first_seen, tz).slice(0, 16), drop: 3},
+		{header: `LAST (${tz})`, value: f => formatLocal(f.last_seen, tz).slice(0, 16)},
 		{header: 'TARGETS', value: f => f.targets, flexible: true, min: 8},
 	], width);
 }

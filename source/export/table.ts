@@ -12,6 +12,8 @@ export interface Column<T> {
 	flexible?: boolean;
 	/** Never shrink below this many columns. */
 	min?: number;
+	/** Left out when the table cannot fit otherwise, highest first (a second time column); undefined: never. */
+	drop?: number;
 }
 
 /** No cell is wider than this, even on a pipe with no width: a 10 MB user name stays a line. */
@@ -55,18 +57,29 @@ function width(s: string): number {
 }
 
 /**
- * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Flexible columns
- * give up space first, the widest first, so that a short one (a user name) keeps its text while a
- * long one (a list of targets) is cut; then every column down to its `min`. Cut cells end with an
- * ellipsis.
+ * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Columns that may be
+ * dropped go first (highest `drop` first) while the table would not fit even with its flexible
+ * columns at their `min`. Then flexible columns give up space, the widest first, so that a short
+ * one (a user name) keeps its text while a long one (a list of targets) is cut; then every column
+ * down to its `min`. Cut cells end with an ellipsis.
  */
-export function renderTable<T>(rows: T[], columns: Array<Column<T>>, maxWidth = Infinity): string {
-	const cells = rows.map(row => columns.map(c => {
-		const cell = text(c.value(row));
-		return width(cell) > MAX_CELL ? clip(cell, MAX_CELL) : cell;
-	}));
-	const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map(r => width(r[i]!))));
+export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infinity): string {
 	const gap = 2;
+	const natural = all.map(c => {
+		const values = rows.map(row => {
+			const cell = text(c.value(row));
+			return width(cell) > MAX_CELL ? clip(cell, MAX_CELL) : cell;
+		});
+		return {column: c, values, width: Math.max(width(c.header), ...values.map(width))};
+	});
+	const least = (n: typeof natural[number]) => n.column.flexible ? Math.min(n.width, n.column.min ?? 8) : n.width;
+	const kept = [...natural];
+	const droppable = natural.filter(n => n.column.drop !== undefined).sort((a, b) => b.column.drop! - a.column.drop!);
+	while (droppable.length > 0 && kept.reduce((sum, n) => sum + least(n), 0) + gap * (kept.length - 1) > maxWidth) kept.splice(kept.indexOf(droppable.shift()!), 1);
+
+	const columns = kept.map(n => n.column);
+	const cells = rows.map((_, r) => kept.map(n => n.values[r]!));
+	const widths = kept.map(n => n.width);
 	const total = () => widths.reduce((a, b) => a + b, 0) + gap * (columns.length - 1);
 	const shrink = (i: number, floor: number) => {
 		const over = total() - maxWidth;

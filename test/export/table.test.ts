@@ -51,3 +51,18 @@ test('too wide: the flexible columns give up space widest first, so a short name
 		'   16  brenda.ho…  DC01,SRV-A…',
 	].join('\n'));
 });
+
+test('columns that may be dropped go, highest drop first, only while the rest cannot fit at their least', () => {
+	const rows = [{user: 'admmig', first: '2021-04-22 08:51', last: '2021-12-16 10:25', total: 90}];
+	const columns = [
+		{header: 'USER', value: (r: typeof rows[number]) => r.user, flexible: true, min: 8},
+		{header: 'TOTAL', value: (r: typeof rows[number]) => r.total, right: true, drop: 1},
+		{header: 'FIRST', value: (r: typeof rows[number]) => r.first, drop: 2},
+		{header: 'LAST', value: (r: typeof rows[number]) => r.last},
+	];
+	// All four: 6 + 2 + 5 + 2 + 16 + 2 + 16 = 49 columns.
+	assert.equal(renderTable(rows, columns, 49), 'USER    TOTAL  FIRST             LAST\nadmmig     90  2021-04-22 08:51  2021-12-16 10:25');
+	assert.equal(renderTable(rows, columns, 48), 'USER    TOTAL  LAST\nadmmig     90  2021-12-16 10:25', 'FIRST goes first');
+	assert.equal(renderTable(rows, columns, 30), 'USER    LAST\nadmmig  2021-12-16 10:25', 'then TOTAL');
+	assert.equal(renderTable(rows, columns, 20), 'USER    LAST\nadmmig  2021-12-16 …', 'what is never dropped is cut');
+});
