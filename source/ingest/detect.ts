@@ -35,12 +35,27 @@ export function sniffFormat(head: Uint8Array): Format | undefined {
 	return READERS.find(f => f.sniff(text, head));
 }
 
+/**
+ * Archives and compressions lateral does not open itself, by their first bytes (a tar archive by
+ * `ustar` at byte 257, also inside gzip), with the command that opens them.
+ */
+const PACKED: Array<{what: string; how: string; test: (head: Uint8Array) => boolean}> = [
+	{what: 'a tar archive', how: 'tar -xf FILE', test: h => Buffer.from(h.subarray(257, 262)).toString('latin1') === 'ustar'},
+	{what: 'a 7-Zip archive', how: '7z x FILE', test: h => Buffer.from(h.subarray(0, 6)).equals(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]))},
+	{what: 'a RAR archive', how: 'unrar x FILE', test: h => Buffer.from(h.subarray(0, 4)).toString('latin1') === 'Rar!'},
+	{what: 'a bzip2-compressed file', how: 'bunzip2 -k FILE', test: h => Buffer.from(h.subarray(0, 3)).toString('latin1') === 'BZh'},
+	{what: 'an xz-compressed file', how: 'unxz -k FILE', test: h => Buffer.from(h.subarray(0, 6)).equals(Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))},
+	{what: 'a zstd-compressed file', how: 'unzstd FILE', test: h => Buffer.from(h.subarray(0, 4)).equals(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]))},
+];
+
 /** Detects the format of `file` from its first 64 KiB; InputError with one clear line when none fits. */
 export async function detectFormat(file: string): Promise<Format> {
 	const head = readHead(file);
 	if (head.length === 0) throw new InputError(file, 'empty file');
 	const format = sniffFormat(head);
 	if (format) return format;
+	const packed = PACKED.find(p => p.test(head));
+	if (packed) throw new InputError(file, `${packed.what}: extract it first (${packed.how}) and load what it holds`);
 	const looksBinary = head.subarray(0, 4096).includes(0) && !decodeHead(head).trim().startsWith('{');
 	const names = READERS.map(f => f.name).join(', ');
 	throw new InputError(file, `${looksBinary ? 'binary data, ' : ''}not a recognised logon format (tried ${names}); use --format to force one`);

@@ -318,6 +318,25 @@ describe('gzip', () => {
 		}
 	});
 
+	test('archives and compressions lateral does not open are refused with the command that does', async () => {
+		const tar = Buffer.alloc(1024);
+		tar.write('logs/security.ndjson', 0);
+		tar.write('ustar', 257);
+		const cases: Array<[string, Buffer, string]> = [
+			['a.tar', tar, 'a tar archive: extract it first (tar -xf FILE) and load what it holds'],
+			['a.tar.gz', zlib.gzipSync(tar), 'a tar archive: extract it first (tar -xf FILE) and load what it holds'],
+			['a.7z', Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4, 1, 2, 3]), 'a 7-Zip archive: extract it first (7z x FILE) and load what it holds'],
+			['a.rar', Buffer.from('Rar!\x1a\x07\x01\x00\x00\x01', 'latin1'), 'a RAR archive: extract it first (unrar x FILE) and load what it holds'],
+			['a.bz2', Buffer.from('BZh91AY&SY\x00\x01\x02', 'latin1'), 'a bzip2-compressed file: extract it first (bunzip2 -k FILE) and load what it holds'],
+			['a.xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0, 0, 4, 0xe6]), 'an xz-compressed file: extract it first (unxz -k FILE) and load what it holds'],
+			['a.zst', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0, 1]), 'a zstd-compressed file: extract it first (unzstd FILE) and load what it holds'],
+		];
+		for (const [name, bytes, reason] of cases) {
+			const file = write(bytes, name);
+			assert.deepEqual(await loadFile(openMemoryDb(), file, {tz: 'UTC'}), {status: 'refused', file, reason}, name);
+		}
+	});
+
 	test('a gzip-compressed EVTX file is refused with one line saying to decompress it', async () => {
 		const evtx = path.join(import.meta.dirname, '../fixtures/evtx/4624,4674,4688- CrackMap Exec SMB mimikatz.evtx');
 		const gz = write(zlib.gzipSync(fs.readFileSync(evtx)), 'security.evtx.gz');
