@@ -163,11 +163,12 @@ export async function extractMember(file: string, member: ZipMember, target: str
 
 	let crc = 0;
 	let written = 0;
+	// Stops at the size the directory gives, so that a member cannot fill the disk beyond it.
 	const check = new Transform({
 		transform(chunk: Buffer, _encoding, done) {
 			crc = crc32(chunk, 0, chunk.length, crc);
 			written += chunk.length;
-			done(null, chunk);
+			done(written > member.size ? new InputError(where, `a damaged zip member (it holds more than the ${member.size} bytes the directory says)`) : null, chunk);
 		},
 	});
 	const source = fs.createReadStream(file, {start, end: start + member.compressedSize - 1, highWaterMark: 256 * 1024});
@@ -176,6 +177,7 @@ export async function extractMember(file: string, member: ZipMember, target: str
 			? pipeline(source, zlib.createInflateRaw({chunkSize: 256 * 1024}), check, fs.createWriteStream(target))
 			: pipeline(source, check, fs.createWriteStream(target)));
 	} catch (error) {
+		if (error instanceof InputError) throw error;
 		const code = (error as {code?: unknown} | null)?.code;
 		if (typeof code === 'string' && code.startsWith('Z_')) throw new InputError(where, `a damaged zip member (${(error as Error).message})`);
 		throw error;

@@ -158,3 +158,17 @@ with zipfile.ZipFile(sys.argv[1], 'w') as z:
 	assert.equal(members.length, 65_537);
 	assert.deepEqual([members[0]!.name, members.at(-1)!.name], ['f0.txt', 'f65536.txt']);
 });
+
+test('a member that holds more than its directory entry says stops being written at that size', async () => {
+	const archive = pyZip('liar.zip', [['security.ndjson', {file: ndjson}, 'deflated']]);
+	const bytes = fs.readFileSync(archive);
+	// The central directory entry's uncompressed size (offset 24), cut to 100 bytes.
+	const central = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+	bytes.writeUInt32LE(100, central + 24);
+	const liar = path.join(scratch, 'liar-patched.zip');
+	fs.writeFileSync(liar, bytes);
+	assert.equal(zipMembers(liar)[0]!.size, 100);
+	const db = openMemoryDb();
+	assert.deepEqual(await loadAll(db, liar), [{status: 'refused', file: `${liar}/security.ndjson`, reason: 'a damaged zip member (it holds more than the 100 bytes the directory says)'}]);
+	assert.equal(listDatasets(db).length, 0);
+});
