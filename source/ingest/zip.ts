@@ -146,8 +146,17 @@ function readZip64(extra: Buffer, member: ZipMember): void {
 	}
 }
 
-/** Writes a member's bytes to `target`, checking its size and CRC-32; InputError naming the member when it cannot. */
-export async function extractMember(file: string, member: ZipMember, target: string): Promise<void> {
+/** Bytes free to an unprivileged writer in `folder`. */
+function freeBytes(folder: string): number {
+	const {bavail, bsize} = fs.statfsSync(folder);
+	return bavail * bsize;
+}
+
+/**
+ * Writes a member's bytes to `target`, checking its size and CRC-32; InputError naming the member
+ * when it cannot. `free` tells the bytes free in a folder (tests give their own).
+ */
+export async function extractMember(file: string, member: ZipMember, target: string, free = freeBytes): Promise<void> {
 	const where = `${file}/${member.name}`;
 	if (member.encrypted) throw new InputError(where, 'an encrypted zip member; extract it with its password first');
 	if (member.method !== 0 && member.method !== 8) throw new InputError(where, `a zip member compressed with method ${member.method}; only stored and deflated members are read (extract it with unzip or 7z first)`);
@@ -159,6 +168,12 @@ export async function extractMember(file: string, member: ZipMember, target: str
 		start = member.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
 	} finally {
 		fs.closeSync(fd);
+	}
+
+	// Jump boxes often have a small /tmp: say so before filling it.
+	const room = free(path.dirname(target));
+	if (member.size > room) {
+		throw new InputError(where, `extracting it needs ${sizeText(member.size)} in ${path.dirname(path.dirname(target))}, which has ${sizeText(room)} free (set TMPDIR to a folder on a larger disk)`);
 	}
 
 	let crc = 0;
@@ -189,7 +204,13 @@ export async function extractMember(file: string, member: ZipMember, target: str
 	await fsp.utimes(target, modified, modified);
 }
 
-/** A fresh folder for extracted members, removed by the returned function. */
+/** `12 KB`, `340 MB`, `7.5 GB`. */
+function sizeText(bytes: number): string {
+	if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+	return bytes >= 1e6 ? `${Math.round(bytes / 1e6)} MB` : `${Math.ceil(bytes / 1e3)} KB`;
+}
+
+/** A fresh folder for extracted members (in $TMPDIR, else the system's), removed by the returned function. */
 export async function scratchFolder(): Promise<{dir: string; remove: () => Promise<void>}> {
 	const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'lateral-zip-'));
 	return {dir, remove: () => fsp.rm(dir, {recursive: true, force: true})};

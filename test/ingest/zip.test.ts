@@ -12,7 +12,7 @@ import path from 'node:path';
 import {openMemoryDb} from '../../source/db/open.ts';
 import {listDatasets} from '../../source/db/store.ts';
 import {loadFile, loadPath, type FileResult, type LoadOptions} from '../../source/ingest/load.ts';
-import {isZipFile, zipMembers} from '../../source/ingest/zip.ts';
+import {extractMember, isZipFile, zipMembers} from '../../source/ingest/zip.ts';
 import type {Db} from '../../source/db/open.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -171,4 +171,18 @@ test('a member that holds more than its directory entry says stops being written
 	const db = openMemoryDb();
 	assert.deepEqual(await loadAll(db, liar), [{status: 'refused', file: `${liar}/security.ndjson`, reason: 'a damaged zip member (it holds more than the 100 bytes the directory says)'}]);
 	assert.equal(listDatasets(db).length, 0);
+});
+
+test('a member larger than the free space of the scratch folder is refused before writing, naming TMPDIR', async () => {
+	const archive = pyZip('roomy.zip', [['security.ndjson', {file: ndjson}, 'deflated']]);
+	const [member] = zipMembers(archive);
+	const target = path.join(scratch, 'extract', 'security.ndjson');
+	fs.mkdirSync(path.dirname(target));
+	await assert.rejects(extractMember(archive, member!, target, () => 1000), {
+		name: 'InputError',
+		message: `${archive}/security.ndjson: extracting it needs 2 KB in ${scratch}, which has 1 KB free (set TMPDIR to a folder on a larger disk)`,
+	});
+	assert.equal(fs.existsSync(target), false);
+	await extractMember(archive, member!, target);
+	assert.deepEqual(fs.readFileSync(target), fs.readFileSync(ndjson));
 });
