@@ -246,7 +246,13 @@ const HOURS = {
 		SELECT kind, value FROM entity_totals e
 		WHERE logons >= (SELECT logons FROM hour_totals_min)
 			AND NOT EXISTS (SELECT 1 FROM hour_totals h WHERE h.kind = e.kind AND h.value = e.value)`,
-	before: stageHoursOf((kind, column) => `id <= @after AND ${column} IN (SELECT value FROM temp.hour_fold_names WHERE kind = '${kind}')`),
+	// Through the index of the column: users and targets are indexed case-insensitively, so their
+	// names are looked up so (COLLATE NOCASE) and then matched exactly; a plain IN there read all
+	// the logons before the dataset (10.4M: 1.1 s per kind, for every file loaded).
+	before: stageHoursOf((kind, column) => {
+		const names = `(SELECT value FROM temp.hour_fold_names WHERE kind = '${kind}')`;
+		return `id <= @after AND ${column === 'src_ip' ? '' : `${column} COLLATE NOCASE IN ${names} AND `}${column} IN ${names}`;
+	}),
 	// The rows of the names kept, in key order (one sorted pass over the table's pages instead of a
 	// random insert per row); a key staged more than once (logons out of time order) is summed.
 	add: `INSERT INTO hour_totals (kind, value, hour, logons, failed)
@@ -784,9 +790,13 @@ export function storeEmpty(db: Db): boolean {
 	return (db.prepare('SELECT NOT EXISTS (SELECT 1 FROM datasets) AND NOT EXISTS (SELECT 1 FROM logons) AS empty').get() as {empty: number}).empty === 1;
 }
 
-/** Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without deletions). */
+/**
+ * Logon rows in the store, cheaply bounded above (max rowid - min rowid + 1; exact without
+ * deletions). Two subqueries: SQLite answers min() or max() from the end of the rowid only when it
+ * is the query's one aggregate, and scanned all 10M rows for both in one SELECT (0.75 s per file).
+ */
 export function logonSpan(db: Db): number {
-	const row = db.prepare('SELECT max(id) - min(id) + 1 AS n FROM logons').get() as {n: number | null};
+	const row = db.prepare('SELECT (SELECT max(id) FROM logons) - (SELECT min(id) FROM logons) + 1 AS n').get() as {n: number | null};
 	return row.n ?? 0;
 }
 
