@@ -228,7 +228,9 @@ export async function * loadPath(db: Db, file: string, options: LoadOptions): As
 
 	let members: ZipMember[];
 	try {
-		members = zipMembers(file).filter(m => !isCompanion(m.name) && !m.name.split('/').some(part => part.startsWith('.') || part === '__MACOSX'));
+		// Hidden files (.DS_Store, ._ resource forks) and macOS's __MACOSX folder are no logs.
+		const hidden = (part: string) => /^\.[^.]/.test(part) || part === '__MACOSX';
+		members = zipMembers(file).filter(m => !isCompanion(m.name) && !m.name.split('/').some(hidden));
 	} catch (error) {
 		if (error instanceof InputError) {
 			yield {status: 'refused', file, reason: error.reason};
@@ -248,7 +250,8 @@ export async function * loadPath(db: Db, file: string, options: LoadOptions): As
 		for (const [i, member] of members.entries()) {
 			if (options.cancelled?.()) return;
 			const name = `${file}/${member.name}`;
-			const extracted = path.join(scratch.dir, `${i}-${path.basename(member.name)}`);
+			// The member's own name only as far as it is a safe file name (it is the archive's to choose).
+			const extracted = path.join(scratch.dir, `${i}-${path.basename(member.name).replace(/[^\w.-]+/g, '_').slice(0, 100)}`);
 			try {
 				await extractMember(file, member, extracted);
 			} catch (error) {

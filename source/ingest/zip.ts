@@ -86,6 +86,7 @@ export function zipMembers(file: string): ZipMember[] {
 			directoryOffset = Number(end64.readBigUInt64LE(48));
 		}
 
+		if (directoryOffset + directorySize > size) throw new InputError(file, 'a damaged zip archive (its central directory lies past the end of the file)');
 		const directory = readAt(fd, directoryOffset, directorySize);
 		const members: ZipMember[] = [];
 		let p = 0;

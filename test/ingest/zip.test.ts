@@ -186,3 +186,19 @@ test('a member larger than the free space of the scratch folder is refused befor
 	await extractMember(archive, member!, target);
 	assert.deepEqual(fs.readFileSync(target), fs.readFileSync(ndjson));
 });
+
+test('a member\'s name is the archive\'s to choose: any name loads under it, and is never a path to write to', async () => {
+	const name = `../../${'ü'.repeat(150)}\u0001 evil name.ndjson`;
+	const archive = pyZip('names.zip', [[name, {file: ndjson}, 'deflated']]);
+	const db = openMemoryDb();
+	const [result] = await loadAll(db, archive);
+	assert.deepEqual([result!.status, result!.file], ['loaded', `${archive}/${name}`]);
+	assert.equal(fs.existsSync(path.join(scratch, '..', name)), false);
+
+	// A central directory said to lie past the end of the file.
+	const bytes = fs.readFileSync(archive);
+	bytes.writeUInt32LE(bytes.length, bytes.length - 22 + 16);
+	const bad = path.join(scratch, 'names-bad.zip');
+	fs.writeFileSync(bad, bytes);
+	assert.deepEqual(await loadAll(openMemoryDb(), bad), [{status: 'refused', file: bad, reason: 'a damaged zip archive (its central directory lies past the end of the file)'}]);
+});
