@@ -95,11 +95,20 @@ export function App(props: AppProps) {
 	const queued = useRef<Keypress[]>([]);
 	const ranSinceRender = useRef(false);
 	const [, setQueueTick] = useState(0);
+	const typing = (k: Keypress | undefined) => k !== undefined && (context === 'search' || context === 'text') && isPrintable(k.input, k.key) && !commandFor(context, keyName(k.input, k.key));
 	const runQueued = () => {
 		const next = queued.current.shift();
 		if (!next) return;
 		ranSinceRender.current = true;
-		handleKey(next.input, next.key);
+		if (typing(next)) {
+			// Text typed or pasted into a prompt goes in at once, not a character per render.
+			let text = next.input;
+			while (typing(queued.current[0])) text += queued.current.shift()!.input;
+			dispatch({type: 'type', text});
+		} else {
+			handleKey(next.input, next.key);
+		}
+
 		// A key that changed nothing brings no render: ask for one, for the keys still waiting.
 		if (queued.current.length > 0) setQueueTick(tick => tick + 1);
 	};

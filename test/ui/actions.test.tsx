@@ -235,4 +235,10 @@ test('keys read together (a held key, a paste, a slow link) each count, in order
 	await c.press('/');
 	await c.press('svc-back\r');
 	await c.until(f => f.startsWith('lateral › findings › user svc-backup'), 'the user view');
+	// A long paste goes into the prompt at once, not a character per render.
+	await c.press('/');
+	const before = c.frames.length;
+	await c.press('x'.repeat(2000));
+	assert.match(c.frame(), /\n\/ x{70}/);
+	assert.ok(c.frames.length - before < 20, `${c.frames.length - before} frames for one paste`);
 });
