@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {pipeline} from 'node:stream/promises';
-import {Transform} from 'node:stream';
+import {Readable, Transform} from 'node:stream';
 import zlib from 'node:zlib';
 import {InputError} from '../util/errors.ts';
 import {crc32} from './evtx/crc32.ts';
@@ -131,15 +131,17 @@ function readZip64(extra: Buffer, member: ZipMember): void {
 		const length = extra.readUInt16LE(p + 2);
 		if (id === 1) {
 			let q = p + 4;
-			const next = () => {
+			// A value the field is too short for keeps the 32-bit one (the member then fails its checks).
+			const next = (fallback: number) => {
+				if (q + 8 > Math.min(extra.length, p + 4 + length)) return fallback;
 				const value = Number(extra.readBigUInt64LE(q));
 				q += 8;
 				return value;
 			};
 
-			if (member.size === 0xffffffff) member.size = next();
-			if (member.compressedSize === 0xffffffff) member.compressedSize = next();
-			if (member.offset === 0xffffffff) member.offset = next();
+			if (member.size === 0xffffffff) member.size = next(member.size);
+			if (member.compressedSize === 0xffffffff) member.compressedSize = next(member.compressedSize);
+			if (member.offset === 0xffffffff) member.offset = next(member.offset);
 			return;
 		}
 
@@ -187,7 +189,8 @@ export async function extractMember(file: string, member: ZipMember, target: str
 			done(written > member.size ? new InputError(where, `a damaged zip member (it holds more than the ${member.size} bytes the directory says)`) : null, chunk);
 		},
 	});
-	const source = fs.createReadStream(file, {start, end: start + member.compressedSize - 1, highWaterMark: 256 * 1024});
+	// An empty member has no bytes to read (a read stream cannot end before it starts).
+	const source = member.compressedSize === 0 ? Readable.from([]) : fs.createReadStream(file, {start, end: start + member.compressedSize - 1, highWaterMark: 256 * 1024});
 	try {
 		await (member.method === 8
 			? pipeline(source, zlib.createInflateRaw({chunkSize: 256 * 1024}), check, fs.createWriteStream(target))

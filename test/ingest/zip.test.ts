@@ -93,6 +93,7 @@ test('a member that cannot be read is refused by name and the others load; a dam
 		['a.ndjson', {file: ndjson}, 'stored'],
 		['b.ndjson', {file: ndjson}, 'bzip2'],
 		['c.log', {text: sshd}, 'stored'],
+		['empty.log', {text: ''}, 'stored'],
 	]);
 	// Flip a byte inside the first member's data: its CRC-32 no longer matches.
 	const bytes = fs.readFileSync(archive);
@@ -108,6 +109,7 @@ test('a member that cannot be read is refused by name and the others load; a dam
 	assert.deepEqual(results.slice(1), [
 		{status: 'refused', file: `${damaged}/b.ndjson`, reason: 'a zip member compressed with method 12; only stored and deflated members are read (extract it with unzip or 7z first)'},
 		results[2],
+		{status: 'refused', file: `${damaged}/empty.log`, reason: 'empty file'},
 	]);
 	assert.equal(results[2]!.status, 'loaded');
 	assert.deepEqual(listDatasets(db).map(d => d.path), [`${damaged}/c.log`]);
