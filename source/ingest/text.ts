@@ -44,14 +44,15 @@ export function isGzip(bytes: Uint8Array): boolean {
 
 /** Whether the file is gzip-compressed. */
 export function isGzipFile(file: string): boolean {
-	return isGzip(readRawHead(file, 3));
+	return isGzip(readBytes(file, 0, 3));
 }
 
-function readRawHead(file: string, size: number): Buffer {
+/** Up to `length` bytes of the file as stored, from byte `position` on (fewer at its end). */
+export function readBytes(file: string, position: number, length: number): Buffer {
 	const fd = fs.openSync(file, 'r');
 	try {
-		const buffer = Buffer.alloc(size);
-		const read = fs.readSync(fd, buffer, 0, size, 0);
+		const buffer = Buffer.alloc(length);
+		const read = fs.readSync(fd, buffer, 0, length, position);
 		return buffer.subarray(0, read);
 	} finally {
 		fs.closeSync(fd);
@@ -63,10 +64,10 @@ function readRawHead(file: string, size: number): Buffer {
  * it holds (as much of its start as needed, decompressed as far as it goes).
  */
 export function readHead(file: string, size = 64 * 1024): Uint8Array {
-	let raw = readRawHead(file, Math.max(size, 3));
+	let raw = readBytes(file, 0, Math.max(size, 3));
 	if (!isGzip(raw)) return raw.subarray(0, size);
 	for (let want = Math.max(size, 64 * 1024); ; want *= 2) {
-		raw = readRawHead(file, want);
+		raw = readBytes(file, 0, want);
 		let text: Buffer;
 		try {
 			text = zlib.gunzipSync(raw, {finishFlush: zlib.constants.Z_SYNC_FLUSH});
@@ -85,14 +86,7 @@ export function readHead(file: string, size = 64 * 1024): Uint8Array {
  */
 export function textBytes(file: string, size: number): number {
 	if (size < 18 || !isGzipFile(file)) return size;
-	const fd = fs.openSync(file, 'r');
-	try {
-		const trailer = Buffer.alloc(4);
-		fs.readSync(fd, trailer, 0, 4, size - 4);
-		return Math.max(size, trailer.readUInt32LE(0));
-	} finally {
-		fs.closeSync(fd);
-	}
+	return Math.max(size, readBytes(file, size - 4, 4).readUInt32LE(0));
 }
 
 /** A zlib error as one line naming the file. */

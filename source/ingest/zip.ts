@@ -15,6 +15,7 @@ import {Readable, Transform} from 'node:stream';
 import zlib from 'node:zlib';
 import {InputError} from '../util/errors.ts';
 import {crc32} from './evtx/crc32.ts';
+import {readBytes} from './text.ts';
 
 export interface ZipMember {
 	/** The member's path inside the archive, `/`-separated. */
@@ -39,16 +40,8 @@ const END64 = 0x06064b50;
 
 /** Whether the file starts as a zip archive does (a local header, or the end record of an empty one). */
 export function isZipFile(file: string): boolean {
-	const head = Buffer.alloc(4);
-	const fd = fs.openSync(file, 'r');
-	try {
-		if (fs.readSync(fd, head, 0, 4, 0) < 4) return false;
-	} finally {
-		fs.closeSync(fd);
-	}
-
-	const signature = head.readUInt32LE(0);
-	return signature === LOCAL || signature === END;
+	const head = readBytes(file, 0, 4);
+	return head.length === 4 && (head.readUInt32LE(0) === LOCAL || head.readUInt32LE(0) === END);
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {
