@@ -6,6 +6,7 @@ import path from 'node:path';
 import {parseMapOption} from '../ingest/csv-map.ts';
 import {expandPaths, loadPath, type FileResult} from '../ingest/load.ts';
 import {FORMATS, type FormatName} from '../ingest/types.ts';
+import type {Repeats} from '../db/repeats.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatDuration, formatLocal, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
@@ -57,6 +58,22 @@ export function describeResult(r: FileResult, tz: string): string {
 			return `${file}: ${r.format}, ${parts.join(', ')}; ${span}${timeField}`;
 		}
 	}
+}
+
+/** Datasets named in full in a file's repeats line; the rest are counted. */
+const REPEATS_NAMED = 3;
+
+/**
+ * The line under a loaded file whose logons an earlier file holds too: the same log collected
+ * twice, or exported in two formats. Both copies are kept and hunts count each of them.
+ */
+export function describeRepeats(repeats: Repeats, records: number): string {
+	const count = (n: number) => n.toLocaleString('en-US');
+	const named = repeats.datasets.slice(0, REPEATS_NAMED).map(d => `dataset ${d.id} (${neutralize(path.basename(d.path))}${repeats.datasets.length > 1 ? `: ${count(d.logons)}` : ''})`);
+	const more = repeats.datasets.length - named.length;
+	if (more > 0) named.push(`${more} more dataset${more === 1 ? '' : 's'}`);
+	const all = repeats.logons === records ? `all ${count(records)}` : `${count(repeats.logons)} of its ${count(records)}`;
+	return `  repeats: ${all} logons are already loaded, from ${named.join(', ')} (same time, outcome, logon type, source, user and target); hunts count both copies: load just one of the files to count them once`;
 }
 
 export const load: Command = {
@@ -124,6 +141,7 @@ export const load: Command = {
 
 					println(stdout, describeResult(result, tz));
 					if (result.status === 'loaded') {
+						if (result.repeats) println(stdout, describeRepeats(result.repeats, result.records));
 						for (const r of result.rejects) println(stdout, `  rejected line ${r.line}: ${neutralize(r.reason)}`);
 						if (result.rejected > result.rejects.length) {
 							println(stdout, `  ... and ${result.rejected - result.rejects.length} more rejected (lateral datasets shows the totals)`);

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
 import {enterWal, leaveWal, type Db} from '../db/open.ts';
 import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, rejectInserter, setDatasetSha, storeEmpty, type TotalsSpill} from '../db/store.ts';
+import {repeatedLogons, type Repeats} from '../db/repeats.ts';
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
@@ -20,7 +21,7 @@ import type {FormatName, ReadOptions} from './types.ts';
 
 /** What loading one file gave. */
 export type FileResult =
-	| {status: 'loaded'; file: string; format: FormatName; datasetId: number; records: number; rejected: number; skipped: number; firstTs: number | null; lastTs: number | null; timeField: string | null; rejects: Array<{line: number; reason: string}>}
+	| {status: 'loaded'; file: string; format: FormatName; datasetId: number; records: number; rejected: number; skipped: number; firstTs: number | null; lastTs: number | null; timeField: string | null; rejects: Array<{line: number; reason: string}>; repeats?: Repeats}
 	| {status: 'duplicate'; file: string; datasetId: number; format: FormatName}
 	| {status: 'refused'; file: string; reason: string};
 
@@ -384,7 +385,9 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 		db.exec('COMMIT');
 		committed = true;
-		return {status: 'loaded', file: name, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects};
+		// Logons that an earlier file holds too: the same log collected twice, or in two formats.
+		const repeats = repeatedLogons(db, datasetId);
+		return {status: 'loaded', file: name, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects, ...(repeats ? {repeats} : {})};
 	} catch (error) {
 		if (error instanceof InputError) return {status: 'refused', file: name, reason: error.reason};
 		throw error;

@@ -84,6 +84,27 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 	assert.match(table.stdout, /10\.10\.3\.7\s+adm-jdoe/);
 });
 
+test('a file repeating logons of an earlier one loads, with a line saying how many and from which file', () => {
+	const db = freshDb();
+	assert.equal(lateral(['load', fixture], db).code, 0);
+	// The same log collected again a day later: its first four logons, and one more.
+	const lines = fs.readFileSync(fixture, 'utf8').trim().split('\n').slice(0, 4);
+	lines.push(lines[0]!.replace('2026-11-05T02:10:00', '2026-11-06T02:10:00'));
+	const again = path.join(scratch, 'security-again.ndjson');
+	fs.writeFileSync(again, `${lines.join('\n')}\n`);
+	const load = lateral(['load', again], db);
+	assert.equal(load.code, 0, load.stderr);
+	assert.match(load.stdout, /windows-json, 5 logons/);
+	assert.match(load.stdout, /^ {2}repeats: 4 of its 5 logons are already loaded, from dataset 1 \(security\.ndjson\) /m);
+	// Both copies are kept: the hunt counts them.
+	const qradar = JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--window', 'all'], db).stdout) as Array<Record<string, unknown>>;
+	assert.equal(qradar[0]!['total_logons'], 10);
+	// A file of other days says nothing of repeats.
+	const later = path.join(scratch, 'security-later.ndjson');
+	fs.writeFileSync(later, `${lines.map(l => l.replace('2026-11-0', '2026-12-0')).join('\n')}\n`);
+	assert.doesNotMatch(lateral(['load', later], db).stdout, /repeats/);
+});
+
 test('a reader that closes the pipe early (lateral events | head) ends nothing in error: no stack, the usual exit code, later files still loaded', async () => {
 	const db = freshDb();
 	const other = path.join(root, 'datasets/sample/auth.log');

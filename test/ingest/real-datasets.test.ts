@@ -66,6 +66,29 @@ describe('real public datasets', {skip: absent}, () => {
 		});
 	}
 
+	test('evtx-attack-samples: the JSON extract repeats, per its own _source paths, the logons of the EVTX files beside it', async () => {
+		const db = openMemoryDb();
+		const folder = path.join(shared, 'evtx-attack-samples');
+		const evtx = await loadAll(db, [path.join(folder, 'evtx')]);
+		const [jsonl] = await loadAll(db, [path.join(folder, 'logon_events.jsonl')]);
+		// The oracle: each JSON record names the EVTX file it was decoded from (libevtx); its logons
+		// (4624, 4625, 1149) from a file that is in the folder are repeats, the others are not.
+		const here = new Set(evtx.map(r => path.basename(r.file)));
+		const expected = new Map<string, number>();
+		for (const line of fs.readFileSync(path.join(folder, 'logon_events.jsonl'), 'utf8').split('\n')) {
+			if (!line) continue;
+			const record = JSON.parse(line) as {_source: {path: string}; Event: {System: {EventID: string}}};
+			const file = path.basename(record._source.path);
+			if (['4624', '4625', '1149'].includes(record.Event.System.EventID) && here.has(file)) expected.set(file, (expected.get(file) ?? 0) + 1);
+		}
+
+		const got = new Map(jsonl!.repeats!.datasets.map(d => [path.basename(d.path), d.logons]));
+		assert.deepEqual(got, expected);
+		assert.equal(jsonl!.repeats!.logons, 61);
+		// And no EVTX file repeated an earlier one.
+		assert.ok(evtx.every(r => r.repeats === undefined));
+	});
+
 	test('deepbluecli: the SMB password guessing burst from 192.168.198.149 against Administrator', async () => {
 		const db = openMemoryDb();
 		await loadAll(db, [path.join(shared, 'deepbluecli', 'logon_events.jsonl')]);
