@@ -28,6 +28,20 @@ export function clip(text: string, width: number): string {
 	return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
+/**
+ * Like clip, but a long text loses its middle: a third of the width keeps its start, the rest its
+ * end, where a path has its file name (`/cases/ir-2…/HOST1/Security.evtx`).
+ */
+export function clipMiddle(text: string, width: number): string {
+	const safe = neutralize(text);
+	if (width <= 0) return '';
+	const chars = [...safe];
+	if (chars.length <= width) return safe;
+	const head = Math.floor((width - 1) / 3);
+	const tail = width - 1 - head;
+	return `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(-tail).join('') : ''}`;
+}
+
 // Characters JSON.stringify leaves raw that a terminal or editor may still act on: DEL, the C1
 // controls (U+009B is a one-byte CSI), bidi/zero-width formatting, and the JS line separators.
 // eslint-disable-next-line no-control-regex

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {openConsole} from './harness.tsx';
 import {fixtureDb} from './fixture.ts';
-import {logon} from '../helpers/logons.ts';
+import {addDataset, logon} from '../helpers/logons.ts';
 
 afterEach(() => cleanup());
 
@@ -202,6 +202,20 @@ test('datasets: what is loaded', async () => {
 		'  id format          logons rejected skipped last        path',
 		'›  1 windows-json         8                  11-05 14:01 /cases/night.json',
 	], ['', STATUS_BACK]));
+});
+
+test('datasets: a long path loses its middle, not its file name', async () => {
+	const db = fixtureDb();
+	addDataset(db, [logon({ts: Date.parse('2026-11-05T15:00:00Z')})], {path: '/cases/ir-2291/collections/2026-11-06/HOST-FS01/C/Windows/System32/winevt/Logs/Security.evtx', format: 'evtx'});
+	const c = await openConsole({db});
+	const row = (await c.press('shift-tab')).split('\n').find(l => l.includes(' evtx '));
+	assert.ok(row, 'the evtx dataset is listed');
+	assert.equal(row.length, 80);
+	assert.equal(row, '   2 evtx                 1                  11-05 15:00 /cases/…s/Security.evtx');
+	// Wider, more of both ends.
+	const wide = await openConsole({db, width: 120});
+	const wideRow = (await wide.press('shift-tab')).split('\n').find(l => l.includes(' evtx '));
+	assert.match(wideRow ?? '', / \/cases\/ir-2291\/c…System32\/winevt\/Logs\/Security\.evtx$/);
 });
 
 test('logons that span a year or more: short times are dates, which say the year', async () => {

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {clip, csvCell, neutralize} from '../../source/util/sanitize.ts';
+import {clip, clipMiddle, csvCell, neutralize} from '../../source/util/sanitize.ts';
 
 test('neutralize makes escapes, controls and bidi overrides visible and inert', () => {
 	assert.equal(neutralize('alice'), 'alice');
@@ -17,6 +17,15 @@ test('clip cuts to a width with an ellipsis, after neutralising', () => {
 	assert.equal(clip('abc', 4), 'abc');
 	assert.equal(clip('\x1b[2J', 3), '\\x…');
 	assert.equal(clip('x', 0), '');
+});
+
+test('clipMiddle keeps a third of the width from the start and the rest from the end, after neutralising', () => {
+	assert.equal(clipMiddle('/cases/HOST1/Security.evtx', 16), '/case…urity.evtx');
+	assert.equal(clipMiddle('abcdef', 6), 'abcdef');
+	assert.equal(clipMiddle('abcdef', 4), 'a…ef');
+	assert.equal(clipMiddle('abcdef', 1), '…');
+	assert.equal(clipMiddle('\x1b[2Jpath', 7), '\\x…path');
+	assert.equal(clipMiddle('x', 0), '');
 });
 
 test('csvCell neutralises formula triggers and quotes what needs it', () => {

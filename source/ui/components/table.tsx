@@ -19,6 +19,8 @@ export interface Column {
 	maxWidth?: number;
 	/** Dropped first when the screen is narrow (higher drops earlier); undefined = never. */
 	drop?: number;
+	/** Where a long cell loses characters: 'middle' keeps the end of a path (its file name). */
+	elide?: 'end' | 'middle';
 }
 
 export interface Cell {
@@ -86,7 +88,7 @@ export function Table({columns: given, rows, offset, cursor, width, height, empt
 					<Line key={offset + r} width={width} inverse={selected}>
 						<Text bold={selected}>{selected ? '›' : ' '}</Text>
 						{cells.slice(0, columns.length).map((cell, i) => widths[i]! < 0 ? null : (
-							<Text key={i} color={cell.color} bold={cell.bold}>{(i === first ? '' : ' ') + fit(cell.text, widths[i]!, columns[i]!.align)}</Text>
+							<Text key={i} color={cell.color} bold={cell.bold}>{(i === first ? '' : ' ') + fit(cell.text, widths[i]!, columns[i]!.align, columns[i]!.elide)}</Text>
 						))}
 					</Line>
 				);

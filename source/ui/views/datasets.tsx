@@ -19,7 +19,7 @@ const COLUMNS: Column[] = [
 	{title: 'skipped', width: 7, align: 'right', drop: 2},
 	{title: 'first', width: 11, drop: 4},
 	{title: 'last', width: 11, drop: 1},
-	{title: 'path', width: 12, flex: true},
+	{title: 'path', width: 12, flex: true, elide: 'middle'},
 ];
 
 export interface DatasetsViewProps {
