@@ -60,10 +60,11 @@ export const datasets: Command = {
 					{header: 'FORMAT', value: r => r.format},
 					{header: 'RECORDS', value: r => r.records, right: true},
 					{header: 'REJECTED', value: r => r.rejected, right: true},
-					{header: 'SKIPPED', value: r => r.skipped, right: true},
-					{header: `FIRST (${tz})`, value: r => r.first_ts === null ? '' : formatLocal(r.first_ts, tz)},
+					// The file name tells the rows apart: below 22 columns for the path (80 columns leave it that), SKIPPED and then FIRST make room.
+					{header: 'SKIPPED', value: r => r.skipped, right: true, drop: 2},
+					{header: `FIRST (${tz})`, value: r => r.first_ts === null ? '' : formatLocal(r.first_ts, tz), drop: 1},
 					{header: `LAST (${tz})`, value: r => r.last_ts === null ? '' : formatLocal(r.last_ts, tz)},
-					{header: 'PATH', value: r => r.path, flexible: true, min: 12},
+					{header: 'PATH', value: r => r.path, flexible: true, min: 22, elide: 'middle'},
 				], outputWidth(stdout)));
 			}
 		} finally {

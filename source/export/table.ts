@@ -1,7 +1,7 @@
 /**
  * Plain-text tables for the terminal: every cell neutralised, columns shrunk to fit the width.
  */
-import {clip, neutralize} from '../util/sanitize.ts';
+import {clip, clipMiddle, neutralize} from '../util/sanitize.ts';
 
 export interface Column<T> {
 	header: string;
@@ -14,6 +14,8 @@ export interface Column<T> {
 	min?: number;
 	/** Left out when the table cannot fit otherwise, highest first (a second time column); undefined: never. */
 	drop?: number;
+	/** Where a cut cell loses characters: 'middle' keeps the end of a path, its file name (default 'end'). */
+	elide?: 'end' | 'middle';
 }
 
 /** No cell is wider than this, even on a pipe with no width: a 10 MB user name stays a line. */
@@ -56,6 +58,11 @@ function width(s: string): number {
 	return n;
 }
 
+/** A cell's text cut to `w` columns where its column says. */
+function cut<T>(column: Column<T>, v: string, w: number): string {
+	return column.elide === 'middle' ? clipMiddle(v, w) : clip(v, w);
+}
+
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Columns that may be
  * dropped go first (highest `drop` first) while the table would not fit even with its flexible
@@ -68,7 +75,7 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const natural = all.map(c => {
 		const values = rows.map(row => {
 			const cell = text(c.value(row));
-			return width(cell) > MAX_CELL ? clip(cell, MAX_CELL) : cell;
+			return width(cell) > MAX_CELL ? cut(c, cell, MAX_CELL) : cell;
 		});
 		return {column: c, values, width: Math.max(width(c.header), ...values.map(width))};
 	});
@@ -99,8 +106,8 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const line = (values: string[]) => values
 		.map((v, i) => {
 			const w = widths[i]!;
-			const cut = width(v) > w ? clip(v, w) : v;
-			return columns[i]!.right ? cut.padStart(w) : cut.padEnd(w);
+			const shown = width(v) > w ? cut(columns[i]!, v, w) : v;
+			return columns[i]!.right ? shown.padStart(w) : shown.padEnd(w);
 		})
 		.join(' '.repeat(gap))
 		.trimEnd();

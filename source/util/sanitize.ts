@@ -29,15 +29,19 @@ export function clip(text: string, width: number): string {
 }
 
 /**
- * Like clip, but a long text loses its middle: a third of the width keeps its start, the rest its
- * end, where a path has its file name (`/cases/ir-2…/HOST1/Security.evtx`).
+ * Like clip, but a long text loses its middle: a third of the width keeps its start and the rest
+ * its end, or the start gives way further so that the end keeps a path's whole file name (what
+ * follows its last / or \\): `/cases/ir-2…/HOST1/Security.evtx`, `/c…/purplesharp_2020.jsonl`.
  */
 export function clipMiddle(text: string, width: number): string {
 	const safe = neutralize(text);
 	if (width <= 0) return '';
 	const chars = [...safe];
 	if (chars.length <= width) return safe;
-	const head = Math.floor((width - 1) / 3);
+	const name = chars.length - 1 - Math.max(chars.lastIndexOf('/'), chars.lastIndexOf('\\'));
+	const third = Math.floor((width - 1) / 3);
+	// The name and its separator after the ellipsis, when they fit with at least one character before.
+	const head = name + 1 <= width - 2 ? Math.min(third, width - 2 - name) : third;
 	const tail = width - 1 - head;
 	return `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(-tail).join('') : ''}`;
 }

@@ -66,3 +66,17 @@ test('columns that may be dropped go, highest drop first, only while the rest ca
 	assert.equal(renderTable(rows, columns, 30), 'USER    LAST\nadmmig  2021-12-16 10:25', 'then TOTAL');
 	assert.equal(renderTable(rows, columns, 20), 'USER    LAST\nadmmig  2021-12-16 …', 'what is never dropped is cut');
 });
+
+test("a column that elides in the middle keeps a path's file name when cut", () => {
+	const rows = [{id: 7, path: '/cases/ir-2291/HOST-FS01/C/Windows/System32/winevt/Logs/Security.evtx'}];
+	const columns = [
+		{header: 'ID', value: (r: typeof rows[number]) => r.id, right: true},
+		{header: 'PATH', value: (r: typeof rows[number]) => r.path, flexible: true, min: 12, elide: 'middle' as const},
+	];
+	// 40 - 2 - 2 = 36 for the path: 11 from its start, 24 from its end.
+	assert.equal(renderTable(rows, columns, 40), 'ID  PATH\n 7  /cases/ir-2…inevt/Logs/Security.evtx');
+	assert.equal(renderTable(rows, columns), `ID  PATH\n 7  ${rows[0]!.path}`, 'uncut when there is room');
+	// Past MAX_CELL (a pipe has no width) the middle goes too.
+	const long = [{id: 1, path: `/${'x/'.repeat(100)}Security.evtx`}];
+	assert.match(renderTable(long, columns).split('\n')[1]!, /^ 1 {2}\/x\/x.*….*\/x\/Security\.evtx$/);
+});

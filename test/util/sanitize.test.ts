@@ -19,8 +19,10 @@ test('clip cuts to a width with an ellipsis, after neutralising', () => {
 	assert.equal(clip('x', 0), '');
 });
 
-test('clipMiddle keeps a third of the width from the start and the rest from the end, after neutralising', () => {
-	assert.equal(clipMiddle('/cases/HOST1/Security.evtx', 16), '/case…urity.evtx');
+test('clipMiddle keeps a third of the width from the start and the rest from the end, or a whole file name, after neutralising', () => {
+	assert.equal(clipMiddle('/cases/HOST1/Security.evtx', 16), '/…/Security.evtx', 'the file name whole');
+	assert.equal(clipMiddle('/cases/HOST1/Security.evtx', 22), '/cases/…/Security.evtx', 'a third for the start');
+	assert.equal(clipMiddle('/cases/HOST1/Security.evtx', 14), '/cas…rity.evtx', 'a name too long for the width');
 	assert.equal(clipMiddle('abcdef', 6), 'abcdef');
 	assert.equal(clipMiddle('abcdef', 4), 'a…ef');
 	assert.equal(clipMiddle('abcdef', 1), '…');
