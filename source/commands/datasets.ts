@@ -14,6 +14,9 @@ Usage
 
 Lists the loaded files: path, format, sha256, records, rejected, skipped non-logon events and
 the time span of their logons (first_seen/last_seen: ISO 8601 in JSON, --tz in the table).
+repeats: how many of a file's logons an earlier file already held when it loaded (the same log
+collected twice, or in two formats; null for files loaded before lateral counted them); hunts
+count both copies.
 
 Examples
   $ lateral datasets
@@ -35,6 +38,7 @@ export function datasetView(d: DatasetRow, tz: string) {
 		first_ts: d.first_ts,
 		last_ts: d.last_ts,
 		time_field: d.time_field,
+		repeats: d.repeats,
 		loaded_at: formatIso(d.loaded_at, 'UTC'),
 	};
 }
@@ -60,8 +64,10 @@ export const datasets: Command = {
 					{header: 'FORMAT', value: r => r.format},
 					{header: 'RECORDS', value: r => r.records, right: true},
 					{header: 'REJECTED', value: r => r.rejected, right: true},
-					// The file name tells the rows apart: below 22 columns for the path (80 columns leave it that), SKIPPED and then FIRST make room.
-					{header: 'SKIPPED', value: r => r.skipped, right: true, drop: 2},
+					// The file name tells the rows apart: below 22 columns for the path (80 columns leave it that), SKIPPED, REPEATS and FIRST make room.
+					{header: 'SKIPPED', value: r => r.skipped, right: true, drop: 3},
+					// Only when a file repeats logons of an earlier one.
+					...rows.some(r => (r.repeats ?? 0) > 0) ? [{header: 'REPEATS', value: (r: typeof rows[number]) => r.repeats || '', right: true, drop: 2}] : [],
 					{header: `FIRST (${tz})`, value: r => r.first_ts === null ? '' : formatLocal(r.first_ts, tz), drop: 1},
 					{header: `LAST (${tz})`, value: r => r.last_ts === null ? '' : formatLocal(r.last_ts, tz)},
 					{header: 'PATH', value: r => r.path, flexible: true, min: 22, elide: 'middle'},

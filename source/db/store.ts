@@ -26,6 +26,8 @@ export interface DatasetRow {
 	last_id: number | null;
 	/** The file's size; null for a file loaded before it was recorded (migration 0011), or rows written otherwise. */
 	bytes: number | null;
+	/** Its logons an earlier dataset held too when it loaded (source/db/repeats.ts); null: not counted (before migration 0016, or rows written otherwise). */
+	repeats: number | null;
 }
 
 export function findDatasetBySha(db: Db, sha256: string): DatasetRow | undefined {
@@ -34,6 +36,11 @@ export function findDatasetBySha(db: Db, sha256: string): DatasetRow | undefined
 
 export function listDatasets(db: Db): DatasetRow[] {
 	return db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
+}
+
+/** Records how many of a loaded file's logons an earlier dataset held too. */
+export function setDatasetRepeats(db: Db, id: number, repeats: number): void {
+	db.prepare('UPDATE datasets SET repeats = ? WHERE id = ?').run(repeats, id);
 }
 
 /**

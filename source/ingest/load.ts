@@ -9,7 +9,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import {Worker} from 'node:worker_threads';
 import {enterWal, leaveWal, type Db} from '../db/open.ts';
-import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, rejectInserter, setDatasetSha, storeEmpty, type TotalsSpill} from '../db/store.ts';
+import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, setDatasetRepeats, rejectInserter, setDatasetSha, storeEmpty, type TotalsSpill} from '../db/store.ts';
 import {repeatedLogons, type Repeats} from '../db/repeats.ts';
 import {InputError} from '../util/errors.ts';
 import {entryModule} from '../util/runtime.ts';
@@ -380,13 +380,14 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		const timeField = [...timeFields.entries()].sort((a, b) => b[1] - a[1]).map(([f]) => f)[0] ?? null;
 		// Counts, id range, and the file's logons folded into the totals (migration 0006).
 		finishDataset(db, datasetId, {records, rejected, skipped, first_ts: firstTs, last_ts: lastTs, time_field: timeField});
+		// Logons that an earlier file holds too: the same log collected twice, or in two formats.
+		const repeats = repeatedLogons(db, datasetId);
+		setDatasetRepeats(db, datasetId, repeats?.logons ?? 0);
 		// Let a pending Ctrl-C be seen before committing (index builds and the fold run synchronously).
 		await new Promise(resolve => setImmediate(resolve));
 		if (options.cancelled?.()) throw new InputError(file, 'load cancelled; nothing from this file was kept');
 		db.exec('COMMIT');
 		committed = true;
-		// Logons that an earlier file holds too: the same log collected twice, or in two formats.
-		const repeats = repeatedLogons(db, datasetId);
 		return {status: 'loaded', file: name, format: format.name, datasetId, records, rejected, skipped, firstTs, lastTs, timeField, rejects, ...(repeats ? {repeats} : {})};
 	} catch (error) {
 		if (error instanceof InputError) return {status: 'refused', file: name, reason: error.reason};

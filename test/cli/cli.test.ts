@@ -96,6 +96,10 @@ test('a file repeating logons of an earlier one loads, with a line saying how ma
 	assert.equal(load.code, 0, load.stderr);
 	assert.match(load.stdout, /windows-json, 5 logons/);
 	assert.match(load.stdout, /^ {2}repeats: 4 of its 5 logons are already loaded, from dataset 1 \(security\.ndjson\) /m);
+	// The datasets list keeps saying so.
+	const listed = JSON.parse(lateral(['datasets', '--format', 'json'], db).stdout) as Array<Record<string, unknown>>;
+	assert.deepEqual(listed.map(d => [d['records'], d['repeats']]), [[6, 0], [5, 4]]);
+	assert.match(lateral(['datasets'], db).stdout, /^ID +FORMAT +RECORDS +REJECTED +SKIPPED +REPEATS +FIRST/m);
 	// Both copies are kept: the hunt counts them.
 	const qradar = JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--window', 'all'], db).stdout) as Array<Record<string, unknown>>;
 	assert.equal(qradar[0]!['total_logons'], 10);

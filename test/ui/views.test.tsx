@@ -212,10 +212,29 @@ test('datasets: a long path loses its middle, not its file name', async () => {
 	assert.ok(row, 'the evtx dataset is listed');
 	assert.equal(row.length, 80);
 	assert.equal(row, '   2 evtx                 1                  11-05 15:00 /cases/…s/Security.evtx');
+	// Rows written by the test's helper are not counted (repeats null): no repeats column.
+	assert.doesNotMatch(c.frame(), /repeats/);
 	// Wider, more of both ends.
 	const wide = await openConsole({db, width: 120});
 	const wideRow = (await wide.press('shift-tab')).split('\n').find(l => l.includes(' evtx '));
 	assert.match(wideRow ?? '', / \/cases\/ir-2291\/c…System32\/winevt\/Logs\/Security\.evtx$/);
+});
+
+test('datasets: a file repeating logons of an earlier one shows how many, until the screen is too narrow', async () => {
+	const db = fixtureDb();
+	const again = addDataset(db, [logon({ts: Date.parse('2026-11-05T15:00:00Z')})], {path: '/cases/again.json'});
+	db.prepare('UPDATE datasets SET repeats = 0 WHERE id = 1').run();
+	db.prepare('UPDATE datasets SET repeats = 1234 WHERE id = ?').run(again);
+	const wide = await openConsole({db, width: 100});
+	const lines = (await wide.press('shift-tab')).split('\n');
+	assert.match(lines[2]!, /^ {2}id format {10}logons repeats rejected skipped first {7}last {8}path/);
+	assert.match(lines[3]!, /^› +1 windows-json +8 {26}11-05 02:00 11-05 14:01/, 'none: an empty cell');
+	assert.match(lines[4]!, /^ +2 windows-json +1 +1,234 /);
+	// At 80 columns first goes; at 64 repeats too.
+	const eighty = (await (await openConsole({db})).press('shift-tab')).split('\n')[2]!;
+	assert.match(eighty, /logons repeats rejected skipped last/);
+	const narrow = (await (await openConsole({db, width: 64})).press('shift-tab')).split('\n')[2]!;
+	assert.doesNotMatch(narrow, /repeats|first/);
 });
 
 test('logons that span a year or more: short times are dates, which say the year', async () => {

@@ -1,6 +1,6 @@
 /**
  * What is loaded: one row per file with its format, logons, rejected and skipped records and
- * the span of time it covers.
+ * the span of time it covers; and, when a file repeats logons of an earlier one, how many.
  */
 import React from 'react';
 import {Box} from 'ink';
@@ -17,10 +17,12 @@ const COLUMNS: Column[] = [
 	{title: 'logons', width: 9, align: 'right'},
 	{title: 'rejected', width: 8, align: 'right', drop: 3},
 	{title: 'skipped', width: 7, align: 'right', drop: 2},
-	{title: 'first', width: 11, drop: 4},
+	{title: 'first', width: 11, drop: 8},
 	{title: 'last', width: 11, drop: 1},
 	{title: 'path', width: 12, flex: true, elide: 'middle'},
 ];
+/** Shown after logons when a file repeats logons of an earlier one (source/db/repeats.ts). */
+const REPEATS: Column = {title: 'repeats', width: 7, align: 'right', drop: 6};
 
 export interface DatasetsViewProps {
 	datasets: DatasetRow[];
@@ -36,10 +38,13 @@ export function DatasetsView({datasets, offset, page, cursor, width, height, tz}
 	const theme = useTheme();
 	const dated = useDated();
 	const logons = datasets.reduce((n, d) => n + d.records, 0);
+	const repeats = datasets.some(d => (d.repeats ?? 0) > 0);
+	const columns = repeats ? [...COLUMNS.slice(0, 3), REPEATS, ...COLUMNS.slice(3)] : COLUMNS;
 	const rows = datasets.slice(offset, offset + page).map(d => [
 		{text: String(d.id)},
 		{text: d.format},
 		{text: count(d.records)},
+		...repeats ? [{text: d.repeats ? count(d.repeats) : '', color: theme.warning}] : [],
 		{text: d.rejected === 0 ? '' : count(d.rejected), color: theme.warning},
 		{text: d.skipped === 0 ? '' : count(d.skipped)},
 		{text: shortTime(d.first_ts, tz, dated)},
@@ -50,7 +55,7 @@ export function DatasetsView({datasets, offset, page, cursor, width, height, tz}
 		<Box flexDirection="column" width={width} height={height}>
 			<Line width={width} bold>{fit(`datasets · ${plural(datasets.length, 'file')} · ${plural(logons, 'logon')}`, width)}</Line>
 			<Table
-				columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
+				columns={columns} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
 				empty="nothing loaded (lateral load PATH...)"
 			/>
 		</Box>
