@@ -72,8 +72,10 @@ export function describeRepeats(repeats: Repeats, records: number): string {
 	const named = repeats.datasets.slice(0, REPEATS_NAMED).map(d => `dataset ${d.id} (${neutralize(path.basename(d.path))}${repeats.datasets.length > 1 ? `: ${count(d.logons)}` : ''})`);
 	const more = repeats.datasets.length - named.length;
 	if (more > 0) named.push(`${more} more dataset${more === 1 ? '' : 's'}`);
-	const all = repeats.logons === records ? `all ${count(records)}` : `${count(repeats.logons)} of its ${count(records)}`;
-	return `  repeats: ${all} logons are already loaded, from ${named.join(', ')} (same time, outcome, logon type, source, user and target); hunts count both copies: load just one of the files to count them once`;
+	const all = repeats.logons === records
+		? (records === 1 ? 'its one logon is' : `all ${count(records)} logons are`)
+		: `${count(repeats.logons)} of its ${count(records)} logons ${repeats.logons === 1 ? 'is' : 'are'}`;
+	return `  repeats: ${all} already loaded, from ${named.join(', ')} (same time, outcome, logon type, source, user and target); hunts count both copies: load just one of the files to count them once`;
 }
 
 export const load: Command = {

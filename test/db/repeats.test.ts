@@ -67,6 +67,8 @@ test('the load line names the earlier files and says what the repeats do to a hu
 	);
 	const many = [1, 2, 3, 4, 5].map(id => ({id, path: `/x/${id}.json`, logons: 10 - id}));
 	assert.match(describeRepeats({logons: 35, datasets: many}, 35), /^ {2}repeats: all 35 logons are already loaded, from dataset 1 \(1\.json: 9\), dataset 2 \(2\.json: 8\), dataset 3 \(3\.json: 7\), 2 more datasets \(/);
+	assert.match(describeRepeats({logons: 1, datasets: [{id: 1, path: '/a.json', logons: 1}]}, 1), /^ {2}repeats: its one logon is already loaded, from dataset 1 \(a\.json\) /);
+	assert.match(describeRepeats({logons: 1, datasets: [{id: 1, path: '/a.json', logons: 1}]}, 9), /^ {2}repeats: 1 of its 9 logons is already loaded/);
 	// A path from a dataset is data: terminal escapes are neutralised.
 	assert.doesNotMatch(describeRepeats({logons: 1, datasets: [{id: 1, path: '/x/\u001b[2Jevil.json', logons: 1}]}, 1), /\u001b/);
 });
