@@ -1,6 +1,7 @@
 /**
  * `lateral export`: the shortlist (or every finding) as CSV, JSON or Markdown.
  */
+import path from 'node:path';
 import type {Db} from '../db/open.ts';
 import {listEntries} from '../db/allowlist.ts';
 import {listMarks} from '../db/shortlist.ts';
@@ -51,6 +52,18 @@ function findingFromEvents(db: Db, src: string, user: string, since: number | nu
 	};
 }
 
+/**
+ * The export's format: --format (markdown is md), else what --out's extension says (.csv, .json,
+ * .md, .markdown), else md.
+ */
+export function exportFormat(flags: Record<string, unknown>): typeof FORMATS[number] {
+	const given = stringFlag(flags, 'format');
+	const out = stringFlag(flags, 'out');
+	const extension = out === undefined ? undefined : path.extname(out).slice(1).toLowerCase();
+	const named = given ?? (extension === 'csv' || extension === 'json' || extension === 'md' || extension === 'markdown' ? extension : undefined);
+	return formatOf({format: named === 'markdown' ? 'md' : named}, FORMATS, 'md');
+}
+
 export const exportCommand: Command = {
 	name: 'export',
 	summary: 'write the shortlist (or all findings) as csv, json or markdown',
@@ -64,14 +77,15 @@ deterministic so two runs diff cleanly. CSV cells that a spreadsheet would run a
 (= + - @) are prefixed with ' to stay text; controls such as tab or ESC show as \\x09, \\x1b.
 
 Options
-  --format FMT      csv | json | md (default md)
+  --format FMT      csv | json | md (or markdown); default: --out's extension (.csv, .json,
+                    .md), else md
   --all             every finding, not only the shortlist
   --profile NAME    profile (default lateral)
   --now ISO, --window DUR|all, --no-allowlist   as for hunt
   --out FILE        write to FILE instead of standard output
 
 Examples
-  $ lateral export --format md --out case-2291.md
+  $ lateral export --out case-2291.md
   $ lateral export --all --format csv --profile logscale > findings.csv
 `,
 	flags: {
@@ -85,7 +99,7 @@ Examples
 	},
 	async run({flags, stdout, stderr}) {
 		const tz = tzOf(flags);
-		const format = formatOf(flags, FORMATS, 'md');
+		const format = exportFormat(flags);
 		const nowText = stringFlag(flags, 'now');
 		const windowText = stringFlag(flags, 'window');
 		const db = openFromFlags(flags, {existing: 'empty', stderr});

@@ -206,6 +206,20 @@ test('allowlist, shortlist and export through the command line', () => {
 	const exported = JSON.parse(lateral(['export', '--format', 'json', '--profile', 'qradar', '--window', 'all'], db).stdout) as {findings: Array<Record<string, unknown>>};
 	assert.equal(exported.findings[0]!['status'], 'escalated');
 	assert.deepEqual(exported.findings[0]!['targets'], ['SRV-APP01', 'SRV-DB01', 'SRV-FS01', 'SRV-WEB01']);
+	// --format markdown is md; without --format, --out's extension picks it.
+	const markdown = lateral(['export', '--format', 'markdown', '--profile', 'qradar', '--window', 'all'], db);
+	assert.equal(markdown.code, 0, markdown.stderr);
+	assert.equal(markdown.stdout, lateral(['export', '--format', 'md', '--profile', 'qradar', '--window', 'all'], db).stdout);
+	const csv = path.join(scratch, 'shortlist.CSV');
+	assert.equal(lateral(['export', '--out', csv, '--profile', 'qradar', '--window', 'all'], db).code, 0);
+	assert.match(fs.readFileSync(csv, 'utf8'), /^[a-z_]+(,[a-z_]+)+\r?\n/, 'a CSV header line');
+	const json = path.join(scratch, 'shortlist.json');
+	assert.equal(lateral(['export', '--out', json, '--profile', 'qradar', '--window', 'all'], db).code, 0);
+	assert.equal((JSON.parse(fs.readFileSync(json, 'utf8')) as typeof exported).findings[0]!['status'], 'escalated');
+	// --format wins over the extension.
+	assert.equal(lateral(['export', '--out', json, '--format', 'md', '--profile', 'qradar', '--window', 'all'], db).code, 0);
+	assert.match(fs.readFileSync(json, 'utf8'), /^# /);
+	assert.equal(lateral(['export', '--format', 'xlsx'], db).code, 2);
 });
 
 test('a read-only database can be hunted but not loaded into', () => {
