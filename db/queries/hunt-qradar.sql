@@ -23,26 +23,41 @@
 -- the failure ratio is compared unrounded (2 * failed > total is failed / total > 0.5 exactly).
 -- The same rows as the seed over the logons alone (test/detect/plain/hunt-qradar.sql; a test
 -- compares them).
-WITH days AS (
+WITH day_rows AS NOT MATERIALIZED (
 	-- hunt_days holds logon types 3 and 10 with a source and a user only. Its rows of the window's
-	-- days are one range of its key (day first), sorted by pair to be grouped; a day's UTC hour
-	-- mask tells whether a logon was before 06:00 in :tz (the two longest runs of days with the
-	-- same mask bound as values, the rest asked of the zone).
-	SELECT l.src_ip, l.user,
-		min(l.first_ts) AS first_ts, max(l.last_ts) AS last_ts, sum(l.logons) AS total, sum(l.failed) AS failed,
-		json_group_array(DISTINCT l.target ORDER BY l.target) FILTER (WHERE l.target IS NOT NULL) AS targets,
-		max((l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
+	-- days are one range of its key (day first); a day's UTC hour mask tells whether a logon was
+	-- before 06:00 in :tz (the two longest runs of days with the same mask bound as values, the
+	-- rest asked of the zone).
+	SELECT l.src_ip, l.user, l.day, l.target, l.logons, l.failed, l.first_ts, l.last_ts,
+		(l.hours & CASE WHEN l.day BETWEEN :night_a_from AND :night_a_to THEN :night_a
 			WHEN l.day BETWEEN :night_b_from AND :night_b_to THEN :night_b
-			ELSE utc_hours_before(l.day, :tz, 6) END) <> 0) AS after_hours
+			ELSE utc_hours_before(l.day, :tz, 6) END) <> 0 AS after_hours
 	FROM (SELECT src_ip, user, day, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_days) l
-	WHERE :days_from <= :days_to AND l.day BETWEEN :days_from AND :days_to
+	WHERE l.day BETWEEN :days_from AND :days_to
 		AND l.wsec = 1
 		AND l.src_ip NOT IN ('127.0.0.1', '0.0.0.0', '-', '')
 		AND lower(l.user) NOT LIKE '%$'
 		AND l.user NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', '')
 		/*ALLOWLIST*/
-	GROUP BY l.src_ip, l.user
+),
+days AS (
+	-- One day (the default window, 24 hours up to the end of a day): day = one value puts its rows
+	-- in key order, (src_ip, user, target), so each pair's are grouped as they come and, with wsec
+	-- fixed, its targets come distinct and sorted; nothing is sorted (10.4M logons, a day of
+	-- 164,566 rows: the statement took 310 ms sorting them, 260 ms without).
+	SELECT src_ip, user, min(first_ts) AS first_ts, max(last_ts) AS last_ts, sum(logons) AS total, sum(failed) AS failed,
+		json_group_array(target) FILTER (WHERE target IS NOT NULL) AS targets, max(after_hours) AS after_hours
+	FROM day_rows
+	WHERE :days_from = :days_to AND day = :days_from
+	GROUP BY src_ip, user
+	UNION ALL
+	-- Several days: sorted by pair to be grouped.
+	SELECT src_ip, user, min(first_ts), max(last_ts), sum(logons), sum(failed),
+		json_group_array(DISTINCT target ORDER BY target) FILTER (WHERE target IS NOT NULL), max(after_hours)
+	FROM day_rows
+	WHERE :days_from < :days_to
+	GROUP BY src_ip, user
 ),
 rest AS (
 	SELECT l.src_ip, l.user,
@@ -66,19 +81,26 @@ rest AS (
 		/*ALLOWLIST*/
 	GROUP BY l.src_ip, l.user
 ),
--- A (src_ip, user) group from the days, the rest of the window, or both: its targets are the union
--- of both parts' (JSON arrays of distinct names, sorted).
-parts AS (
-	SELECT src_ip, user, min(first_ts) AS first_ts, max(last_ts) AS last_ts, sum(total) AS total, sum(failed) AS failed,
-		min(targets) AS t1, max(targets) AS t2, max(after_hours) AS after_hours
-	FROM (SELECT * FROM days UNION ALL SELECT * FROM rest)
-	GROUP BY src_ip, user
-),
+-- A (src_ip, user) group from the days, the rest of the window, or both. The days' groups look
+-- up the rest's (a few, or none: the part of a day a window starts or ends in) through an
+-- automatic index, and the rest's alone are found the same way in the days', so neither is sorted
+-- again (a GROUP BY over both: 260 ms for the statement over a day of 10.4M logons, 215 ms so). A
+-- pair in both has the union of both parts' targets (JSON arrays of distinct names, sorted).
 merged AS (
-	SELECT *,
-		CASE WHEN t1 = t2 THEN t1 ELSE (SELECT json_group_array(value ORDER BY value)
-			FROM (SELECT value FROM json_each(p.t1) UNION SELECT value FROM json_each(p.t2))) END AS targets
-	FROM parts p
+	SELECT d.src_ip, d.user,
+		-- min and max of two values are NULL when one is; the coalesce takes the other then.
+		coalesce(min(d.first_ts, r.first_ts), d.first_ts) AS first_ts,
+		coalesce(max(d.last_ts, r.last_ts), d.last_ts) AS last_ts,
+		d.total + coalesce(r.total, 0) AS total,
+		d.failed + coalesce(r.failed, 0) AS failed,
+		CASE WHEN r.src_ip IS NULL OR d.targets = r.targets THEN d.targets
+			ELSE (SELECT json_group_array(value ORDER BY value)
+				FROM (SELECT value FROM json_each(d.targets) UNION SELECT value FROM json_each(r.targets))) END AS targets,
+		max(d.after_hours, coalesce(r.after_hours, 0)) AS after_hours
+	FROM days d LEFT JOIN rest r ON r.src_ip = d.src_ip AND r.user = d.user
+	UNION ALL
+	SELECT * FROM rest r
+	WHERE NOT EXISTS (SELECT 1 FROM days d WHERE d.src_ip = r.src_ip AND d.user = r.user)
 ),
 -- A window over every day of the data (the days and rest above empty): one row per pair from
 -- hunt_pairs, or per pair and target from hunt_targets when an allowlist entry matches on the
