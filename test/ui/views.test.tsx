@@ -227,6 +227,7 @@ test('datasets: a file repeating logons of an earlier one shows how many, until 
 	db.prepare('UPDATE datasets SET repeats = 1234 WHERE id = ?').run(again);
 	const wide = await openConsole({db, width: 100});
 	const lines = (await wide.press('shift-tab')).split('\n');
+	assert.equal(lines[1], 'datasets · 2 files · 9 logons, 1,234 of them loaded twice');
 	assert.match(lines[2]!, /^ {2}id format {10}logons repeats rejected skipped first {7}last {8}path/);
 	assert.match(lines[3]!, /^› +1 windows-json +8 {26}11-05 02:00 11-05 14:01/, 'none: an empty cell');
 	assert.match(lines[4]!, /^ +2 windows-json +1 +1,234 /);

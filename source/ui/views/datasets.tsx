@@ -38,7 +38,8 @@ export function DatasetsView({datasets, offset, page, cursor, width, height, tz}
 	const theme = useTheme();
 	const dated = useDated();
 	const logons = datasets.reduce((n, d) => n + d.records, 0);
-	const repeats = datasets.some(d => (d.repeats ?? 0) > 0);
+	const repeated = datasets.reduce((n, d) => n + (d.repeats ?? 0), 0);
+	const repeats = repeated > 0;
 	const columns = repeats ? [...COLUMNS.slice(0, 3), REPEATS, ...COLUMNS.slice(3)] : COLUMNS;
 	const rows = datasets.slice(offset, offset + page).map(d => [
 		{text: String(d.id)},
@@ -53,7 +54,7 @@ export function DatasetsView({datasets, offset, page, cursor, width, height, tz}
 	]);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Line width={width} bold>{fit(`datasets · ${plural(datasets.length, 'file')} · ${plural(logons, 'logon')}`, width)}</Line>
+			<Line width={width} bold>{fit(`datasets · ${plural(datasets.length, 'file')} · ${plural(logons, 'logon')}${repeated > 0 ? `, ${count(repeated)} of them loaded twice` : ''}`, width)}</Line>
 			<Table
 				columns={columns} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
 				empty="nothing loaded (lateral load PATH...)"
