@@ -60,6 +60,21 @@ export function describeResult(r: FileResult, tz: string): string {
 	}
 }
 
+/** The line after several files: how many loaded, their logons, repeats and rejects, and the files that were not. */
+export function describeTotals(results: FileResult[]): string {
+	const count = (n: number) => n.toLocaleString('en-US');
+	const files = (n: number) => `${count(n)} file${n === 1 ? '' : 's'}`;
+	const loaded = results.filter(r => r.status === 'loaded');
+	const sum = (value: (r: typeof loaded[number]) => number) => loaded.reduce((n, r) => n + value(r), 0);
+	const repeats = sum(r => r.repeats?.logons ?? 0);
+	const parts = [`${count(sum(r => r.records))} logons${repeats > 0 ? ` (${count(repeats)} of them already loaded from other files)` : ''}`, `${count(sum(r => r.rejected))} rejected`];
+	const others = [['already loaded', 'duplicate'], ['refused', 'refused']].flatMap(([what, status]) => {
+		const n = results.filter(r => r.status === status).length;
+		return n > 0 ? [`${files(n)} ${what}`] : [];
+	});
+	return `total: ${files(loaded.length)} loaded, ${parts.join(', ')}${others.length > 0 ? `; ${others.join(', ')}` : ''}`;
+}
+
 /** Datasets named in full in a file's repeats line; the rest are counted. */
 const REPEATS_NAMED = 3;
 
@@ -127,12 +142,14 @@ export const load: Command = {
 			onFinishing: progress.finishing,
 			cancelled: () => interrupted,
 		};
+		const results: FileResult[] = [];
 		try {
 			for (const file of files) {
 				if (interrupted) break;
 				// A zip archive gives a result per member.
 				for await (const result of loadPath(db, file, options)) {
 					progress.done();
+					results.push(result);
 					// Ctrl-C: the file in progress was rolled back; one line below says so.
 					if (interrupted && result.status === 'refused') break;
 					if (result.status === 'refused') {
@@ -156,6 +173,8 @@ export const load: Command = {
 			db.close();
 		}
 
+		// Many files scroll by: a last line adds them up.
+		if (results.length > 1) println(stdout, describeTotals(results));
 		if (interrupted) {
 			println(stderr, 'lateral: load interrupted; the file in progress was rolled back, completed files are kept');
 			return 130;

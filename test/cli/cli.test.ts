@@ -107,6 +107,11 @@ test('a file repeating logons of an earlier one loads, with a line saying how ma
 	const later = path.join(scratch, 'security-later.ndjson');
 	fs.writeFileSync(later, `${lines.map(l => l.replace('2026-11-0', '2026-12-0')).join('\n')}\n`);
 	assert.doesNotMatch(lateral(['load', later], db).stdout, /repeats/);
+	// Several files end with a total.
+	const both = lateral(['load', later, again], db);
+	assert.equal(both.code, 0);
+	assert.match(both.stdout, /\ntotal: 0 files loaded, 0 logons, 0 rejected; 2 files already loaded\n$/);
+	assert.doesNotMatch(load.stdout, /total:/, 'not after one file');
 });
 
 test('a reader that closes the pipe early (lateral events | head) ends nothing in error: no stack, the usual exit code, later files still loaded', async () => {

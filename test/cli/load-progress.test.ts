@@ -1,6 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {progressReporter} from '../../source/commands/load.ts';
+import {describeTotals, progressReporter} from '../../source/commands/load.ts';
+import type {FileResult} from '../../source/ingest/load.ts';
 
 /** A stderr that records what is written, on a terminal or not. */
 function stderr(isTTY: boolean) {
@@ -42,4 +43,15 @@ test('progress: a load of under a second, or off a terminal, shows no finishing 
 		progress.done();
 		assert.deepEqual(written, [], isTTY ? 'quick load' : 'not a terminal');
 	}
+});
+
+test('several files end with a line adding them up: loaded, logons, repeats, rejects, and the files not loaded', () => {
+	const loaded = (records: number, rejected: number, repeats?: number): FileResult => ({
+		status: 'loaded', file: `/x/${records}.json`, format: 'windows-json', datasetId: 1, records, rejected, skipped: 0,
+		firstTs: null, lastTs: null, timeField: null, rejects: [],
+		...(repeats === undefined ? {} : {repeats: {logons: repeats, datasets: [{id: 1, path: '/x/a.json', logons: repeats}]}}),
+	});
+	assert.equal(describeTotals([loaded(1200, 3), loaded(30, 0, 7), {status: 'duplicate', file: '/x/d.json', datasetId: 1, format: 'evtx'}, {status: 'refused', file: '/x/r.txt', reason: 'no'}, {status: 'refused', file: '/x/s.txt', reason: 'no'}]),
+		'total: 2 files loaded, 1,230 logons (7 of them already loaded from other files), 3 rejected; 1 file already loaded, 2 files refused');
+	assert.equal(describeTotals([loaded(5, 0), loaded(1, 0)]), 'total: 2 files loaded, 6 logons, 0 rejected');
 });
