@@ -2,7 +2,7 @@
  * `lateral hunt`: run a profile headless and print its findings.
  */
 import type {Db} from '../db/open.ts';
-import {countLogons} from '../db/store.ts';
+import {countLogons, repeatedTotal} from '../db/store.ts';
 import {lastHuntMs} from '../db/hunt-cache.ts';
 import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
 import {listProfiles, loadProfile} from '../detect/profiles.ts';
@@ -117,6 +117,8 @@ export const hunt: Command = {
 				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;
 				println(stdout, `${result.profile}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${window})`);
 				if (result.findings.length > 0) println(stdout, huntTable(result, outputWidth(stdout)));
+				const repeated = repeatedTotal(db);
+				if (repeated > 0) println(stderr, `lateral: ${repeated.toLocaleString('en-US')} of the loaded logons repeat logons of other files (lateral datasets: REPEATS); hunts count both copies`);
 			}
 		} finally {
 			db.close();

@@ -38,6 +38,11 @@ export function listDatasets(db: Db): DatasetRow[] {
 	return db.prepare('SELECT * FROM datasets ORDER BY id').all() as DatasetRow[];
 }
 
+/** How many loaded logons repeat a logon of an earlier file (the sum of datasets.repeats). */
+export function repeatedTotal(db: Db): number {
+	return (db.prepare('SELECT coalesce(sum(repeats), 0) AS n FROM datasets').get() as {n: number}).n;
+}
+
 /** Records how many of a loaded file's logons an earlier dataset held too. */
 export function setDatasetRepeats(db: Db, id: number, repeats: number): void {
 	db.prepare('UPDATE datasets SET repeats = ? WHERE id = ?').run(repeats, id);

@@ -103,6 +103,9 @@ test('a file repeating logons of an earlier one loads, with a line saying how ma
 	// Both copies are kept: the hunt counts them.
 	const qradar = JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--window', 'all'], db).stdout) as Array<Record<string, unknown>>;
 	assert.equal(qradar[0]!['total_logons'], 10);
+	// The table says so on stderr; the JSON above says nothing there.
+	assert.match(lateral(['hunt', '--profile', 'qradar', '--window', 'all'], db).stderr, /^lateral: 4 of the loaded logons repeat logons of other files \(lateral datasets: REPEATS\); hunts count both copies$/m);
+	assert.doesNotMatch(lateral(['hunt', '--profile', 'qradar', '--format', 'json', '--window', 'all'], db).stderr, /repeat/);
 	// A file of other days says nothing of repeats.
 	const later = path.join(scratch, 'security-later.ndjson');
 	fs.writeFileSync(later, `${lines.map(l => l.replace('2026-11-0', '2026-12-0')).join('\n')}\n`);
