@@ -47,13 +47,18 @@ export function isGzipFile(file: string): boolean {
 	return isGzip(readBytes(file, 0, 3));
 }
 
+/** Up to `length` bytes of an open file, from byte `position` on (fewer at its end). */
+export function readAt(fd: number, position: number, length: number): Buffer {
+	const buffer = Buffer.alloc(length);
+	const read = fs.readSync(fd, buffer, 0, length, position);
+	return buffer.subarray(0, read);
+}
+
 /** Up to `length` bytes of the file as stored, from byte `position` on (fewer at its end). */
 export function readBytes(file: string, position: number, length: number): Buffer {
 	const fd = fs.openSync(file, 'r');
 	try {
-		const buffer = Buffer.alloc(length);
-		const read = fs.readSync(fd, buffer, 0, length, position);
-		return buffer.subarray(0, read);
+		return readAt(fd, position, length);
 	} finally {
 		fs.closeSync(fd);
 	}
@@ -89,11 +94,15 @@ export function textBytes(file: string, size: number): number {
 	return Math.max(size, readBytes(file, size - 4, 4).readUInt32LE(0));
 }
 
+/** Whether an error is zlib's about its input (code Z_DATA_ERROR, Z_BUF_ERROR, ...): damaged data, not a bug. */
+export function isZlibError(error: unknown): error is Error {
+	const code = (error as {code?: unknown} | null)?.code;
+	return typeof code === 'string' && code.startsWith('Z_');
+}
+
 /** A zlib error as one line naming the file. */
 function gzipError(file: string, error: unknown): unknown {
-	const code = (error as {code?: unknown} | null)?.code;
-	if (typeof code !== 'string' || !code.startsWith('Z_')) return error;
-	return new InputError(file, `the gzip data is damaged or cut short (${(error as Error).message})`);
+	return isZlibError(error) ? new InputError(file, `the gzip data is damaged or cut short (${error.message})`) : error;
 }
 
 /** The file's bytes as a stream: decompressed when it is gzip-compressed, from byte `start` on. */

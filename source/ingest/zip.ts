@@ -15,7 +15,7 @@ import {Readable, Transform} from 'node:stream';
 import zlib from 'node:zlib';
 import {InputError} from '../util/errors.ts';
 import {crc32} from './evtx/crc32.ts';
-import {readBytes} from './text.ts';
+import {isZlibError, readAt, readBytes} from './text.ts';
 
 export interface ZipMember {
 	/** The member's path inside the archive, `/`-separated. */
@@ -42,12 +42,6 @@ const END64 = 0x06064b50;
 export function isZipFile(file: string): boolean {
 	const head = readBytes(file, 0, 4);
 	return head.length === 4 && (head.readUInt32LE(0) === LOCAL || head.readUInt32LE(0) === END);
-}
-
-function readAt(fd: number, position: number, length: number): Buffer {
-	const buffer = Buffer.alloc(length);
-	const read = fs.readSync(fd, buffer, 0, length, position);
-	return buffer.subarray(0, read);
 }
 
 /** The members of a zip archive that are files (not folders), in the central directory's order. */
@@ -156,15 +150,9 @@ export async function extractMember(file: string, member: ZipMember, target: str
 	const where = `${file}/${member.name}`;
 	if (member.encrypted) throw new InputError(where, 'an encrypted zip member; extract it with its password first');
 	if (member.method !== 0 && member.method !== 8) throw new InputError(where, `a zip member compressed with method ${member.method}; only stored and deflated members are read (extract it with unzip or 7z first)`);
-	const fd = fs.openSync(file, 'r');
-	let start: number;
-	try {
-		const local = readAt(fd, member.offset, 30);
-		if (local.length < 30 || local.readUInt32LE(0) !== LOCAL) throw new InputError(where, 'a damaged zip archive (no local header where the directory says)');
-		start = member.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-	} finally {
-		fs.closeSync(fd);
-	}
+	const local = readBytes(file, member.offset, 30);
+	if (local.length < 30 || local.readUInt32LE(0) !== LOCAL) throw new InputError(where, 'a damaged zip archive (no local header where the directory says)');
+	const start = member.offset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
 
 	// Jump boxes often have a small /tmp: say so before filling it.
 	const room = free(path.dirname(target));
@@ -189,9 +177,7 @@ export async function extractMember(file: string, member: ZipMember, target: str
 			? pipeline(source, zlib.createInflateRaw({chunkSize: 256 * 1024}), check, fs.createWriteStream(target))
 			: pipeline(source, check, fs.createWriteStream(target)));
 	} catch (error) {
-		if (error instanceof InputError) throw error;
-		const code = (error as {code?: unknown} | null)?.code;
-		if (typeof code === 'string' && code.startsWith('Z_')) throw new InputError(where, `a damaged zip member (${(error as Error).message})`);
+		if (isZlibError(error)) throw new InputError(where, `a damaged zip member (${error.message})`);
 		throw error;
 	}
 
