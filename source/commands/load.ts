@@ -41,6 +41,9 @@ Examples
   $ lateral load vpn-export.csv --map vpn-map.yaml
 `;
 
+/** A count as the load's lines write it: `12,036`. */
+const count = (n: number) => n.toLocaleString('en-US');
+
 /** One line describing a file's result. */
 export function describeResult(r: FileResult, tz: string): string {
 	const file = neutralize(r.file);
@@ -50,9 +53,9 @@ export function describeResult(r: FileResult, tz: string): string {
 		case 'loaded': {
 			const span = r.firstTs === null || r.lastTs === null ? 'no logons' : `${formatLocal(r.firstTs, tz)} .. ${formatLocal(r.lastTs, tz)} ${tz}`;
 			const parts = [
-				`${r.records.toLocaleString('en-US')} logons`,
-				`${r.rejected.toLocaleString('en-US')} rejected`,
-				`${r.skipped.toLocaleString('en-US')} other events skipped`,
+				`${count(r.records)} logons`,
+				`${count(r.rejected)} rejected`,
+				`${count(r.skipped)} other events skipped`,
 			];
 			const timeField = r.timeField ? `, times from ${neutralize(r.timeField)}` : '';
 			return `${file}: ${r.format}, ${parts.join(', ')}; ${span}${timeField}`;
@@ -62,7 +65,6 @@ export function describeResult(r: FileResult, tz: string): string {
 
 /** The line after several files: how many loaded, their logons, repeats and rejects, and the files that were not. */
 export function describeTotals(results: FileResult[]): string {
-	const count = (n: number) => n.toLocaleString('en-US');
 	const files = (n: number) => `${count(n)} file${n === 1 ? '' : 's'}`;
 	const loaded = results.filter(r => r.status === 'loaded');
 	const sum = (value: (r: typeof loaded[number]) => number) => loaded.reduce((n, r) => n + value(r), 0);
@@ -83,7 +85,6 @@ const REPEATS_NAMED = 3;
  * twice, or exported in two formats. Both copies are kept and hunts count each of them.
  */
 export function describeRepeats(repeats: Repeats, records: number): string {
-	const count = (n: number) => n.toLocaleString('en-US');
 	const named = repeats.datasets.slice(0, REPEATS_NAMED).map(d => `dataset ${d.id} (${neutralize(path.basename(d.path))}${repeats.datasets.length > 1 ? `: ${count(d.logons)}` : ''})`);
 	const more = repeats.datasets.length - named.length;
 	if (more > 0) named.push(`${more} more dataset${more === 1 ? '' : 's'}`);
@@ -209,11 +210,11 @@ export function progressReporter(stderr: NodeJS.WriteStream, now: () => number =
 			const size = safeSize(file);
 			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
 			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${formatDuration((elapsed / fraction - elapsed) / 1000)} left to read` : '';
-			show(`loading ${neutralize(file)}${share}: ${records.toLocaleString('en-US')} records, ${rate.toLocaleString('en-US')}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`);
+			show(`loading ${neutralize(file)}${share}: ${count(records)} records, ${count(rate)}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`);
 		},
 		finishing(file: string, records: number) {
 			if (!shown) return;
-			show(`finishing ${neutralize(file)}: ${records.toLocaleString('en-US')} records read; adding totals, building indexes...`);
+			show(`finishing ${neutralize(file)}: ${count(records)} records read; adding totals, building indexes...`);
 		},
 		done() {
 			if (shown) stderr.write('\r\x1b[2K');

@@ -1,7 +1,7 @@
 /**
  * Plain-text tables for the terminal: every cell neutralised, columns shrunk to fit the width.
  */
-import {clip, clipMiddle, neutralize} from '../util/sanitize.ts';
+import {clip, neutralize} from '../util/sanitize.ts';
 
 export interface Column<T> {
 	header: string;
@@ -58,11 +58,6 @@ function width(s: string): number {
 	return n;
 }
 
-/** A cell's text cut to `w` columns where its column says. */
-function cut<T>(column: Column<T>, v: string, w: number): string {
-	return column.elide === 'middle' ? clipMiddle(v, w) : clip(v, w);
-}
-
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Columns that may be
  * dropped go first (highest `drop` first) while the table would not fit even with its flexible
@@ -75,7 +70,7 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const natural = all.map(c => {
 		const values = rows.map(row => {
 			const cell = text(c.value(row));
-			return width(cell) > MAX_CELL ? cut(c, cell, MAX_CELL) : cell;
+			return width(cell) > MAX_CELL ? clip(cell, MAX_CELL, c.elide) : cell;
 		});
 		return {column: c, values, width: Math.max(width(c.header), ...values.map(width))};
 	});
@@ -106,7 +101,7 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const line = (values: string[]) => values
 		.map((v, i) => {
 			const w = widths[i]!;
-			const shown = width(v) > w ? cut(columns[i]!, v, w) : v;
+			const shown = width(v) > w ? clip(v, w, columns[i]!.elide) : v;
 			return columns[i]!.right ? shown.padStart(w) : shown.padEnd(w);
 		})
 		.join(' '.repeat(gap))

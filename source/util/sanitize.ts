@@ -19,8 +19,12 @@ export function neutralize(text: string): string {
 	});
 }
 
-/** `neutralize`, then cut to `width` terminal columns with an ellipsis. */
-export function clip(text: string, width: number): string {
+/**
+ * `neutralize`, then cut to `width` terminal columns with an ellipsis: at the end, or with
+ * `elide` 'middle' in the middle (clipMiddle).
+ */
+export function clip(text: string, width: number, elide: 'end' | 'middle' = 'end'): string {
+	if (elide === 'middle') return clipMiddle(text, width);
 	const safe = neutralize(text);
 	if (width <= 0) return '';
 	const chars = [...safe];

@@ -2,7 +2,7 @@
  * Pure text helpers for fixed-width screens: every dataset string goes through `clip` (which
  * neutralises control characters and escape sequences) before it reaches a cell.
  */
-import {clip, clipMiddle, neutralize} from '../../util/sanitize.ts';
+import {clip, neutralize} from '../../util/sanitize.ts';
 import {formatLocal} from '../../util/time.ts';
 
 /** Terminal columns of `text` as drawn (one per code point; dataset names are neutralised first). */
@@ -13,7 +13,7 @@ export function widthOf(text: string): number {
 /** `text` neutralised, clipped (at the end, or in the middle) and padded to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left', elide: 'end' | 'middle' = 'end'): string {
 	if (width <= 0) return '';
-	const cut = elide === 'middle' ? clipMiddle(text, width) : clip(text, width);
+	const cut = clip(text, width, elide);
 	const pad = ' '.repeat(Math.max(0, width - widthOf(cut)));
 	return align === 'right' ? pad + cut : cut + pad;
 }
