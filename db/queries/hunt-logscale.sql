@@ -7,6 +7,8 @@
 --          :tz     IANA zone for the after-hours hour
 --          :limit  maximum rows (-1 = all; LogScale's sort would keep 200)
 --          :allowlist 1 to apply the allowlist, 0 to ignore it; :profile the profile name
+--          :target_entries 1 when an allowlist entry that applies names targets (rows without
+--                  their target cannot be judged then: source/detect/allowlist-sql.ts)
 --          :night_a, :night_b  the after-hours UTC hour masks
 --                  of the days :night_a_from .. :night_a_to and :night_b_from .. :night_b_to
 --          :every_day 1 when the window holds every day of the data: hunt_pairs (hunt_targets
@@ -89,7 +91,7 @@ pair_kinds AS (
 		max((l.hours & :night_all) <> 0) AS after_sure, max((l.hours & :night_any) <> 0) AS after_maybe
 	FROM (SELECT src_ip, user, NULL AS target, wsec, logons, failed, first_ts, last_ts, hours, targets
 		FROM hunt_pairs) l
-	WHERE :every_day = 1 AND NOT /*TARGET_ENTRIES*/
+	WHERE :every_day = 1 AND NOT :target_entries
 		/*ALLOWLIST*/
 	GROUP BY l.src_ip, l.user
 ),
@@ -106,7 +108,7 @@ every_day_pairs AS MATERIALIZED (
 		max((l.hours & :night_all) <> 0) AS after_sure, max((l.hours & :night_any) <> 0) AS after_maybe
 	FROM (SELECT src_ip, user, nullif(target, X'') AS target, wsec, logons, failed, first_ts, last_ts, hours
 		FROM hunt_targets) l
-	WHERE :every_day = 1 AND /*TARGET_ENTRIES*/
+	WHERE :every_day = 1 AND :target_entries
 		/*ALLOWLIST*/
 	GROUP BY l.src_ip, l.user
 ),

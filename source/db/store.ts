@@ -120,6 +120,12 @@ const FOLD = {
 const ADD_TOTALS = `ON CONFLICT DO UPDATE SET logons = logons + excluded.logons, failed = failed + excluded.failed,
 	first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts), hours = hours | excluded.hours`;
 
+/** A row of hunt_day_pairs' targets: the names of its rows of hunt_days, sorted (migration 0017). */
+const DAY_TARGETS = `SELECT json_group_array(t.target ORDER BY t.target) FILTER (WHERE typeof(t.target) = 'text')
+	FROM hunt_days t
+	WHERE t.day = hunt_day_pairs.day AND t.src_ip = hunt_day_pairs.src_ip AND t.user = hunt_day_pairs.user
+		AND t.wsec = hunt_day_pairs.wsec`;
+
 /**
  * The day totals of migration 0009 (hunt_days): logons of types 3 and 10 with a source and a user,
  * per (src_ip, user, target), UTC day and log source kind. Added to, like the other totals, from a
@@ -165,6 +171,7 @@ const DAYS = {
 function addDays(db: Db): void {
 	db.exec(`${PAIRS.touched}; ${PAIRS.touchStaged}`);
 	const empty = (db.prepare('SELECT NOT EXISTS (SELECT 1 FROM hunt_days) AS empty').get() as {empty: number}).empty === 1;
+	if (!empty) db.exec(`${DAY_PAIRS.touched}; ${DAY_PAIRS.touchStaged}`);
 	const triggers = empty ? db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'hunt_days'`).all() as Array<{name: string; sql: string}> : [];
 	for (const trigger of triggers) db.exec(`DROP TRIGGER "${trigger.name.replace(/"/g, '""')}"`);
 	withSmallSortRuns(db, () => {
@@ -172,6 +179,8 @@ function addDays(db: Db): void {
 		if (empty) db.prepare(DAYS.targets).run();
 	});
 	for (const trigger of triggers) db.exec(trigger.sql);
+	// Every row of hunt_days is new: hunt_day_pairs is filled in one pass over it.
+	if (empty) for (const sql of DAY_PAIRS.fill) db.prepare(sql).run();
 }
 
 /**
@@ -205,10 +214,43 @@ export const PAIRS = {
 		'DROP TABLE temp.touched_pairs'],
 };
 
-/** Rebuilds the rows of hunt_pairs of the pairs touched since the last rebuild, if any. */
+/**
+ * The day pair totals of migration 0017 (hunt_day_pairs): a load notes the (day, src_ip, user)
+ * whose rows of hunt_days it adds to, and rebuilds their rows from hunt_days before it commits.
+ * A first load into an empty hunt_days fills the table in one pass instead (addDays).
+ */
+export const DAY_PAIRS = {
+	// Untyped columns: no affinity, so a name such as '10' stays text.
+	touched: 'CREATE TEMP TABLE IF NOT EXISTS touched_day_pairs (day, src_ip, user, PRIMARY KEY (day, src_ip, user)) WITHOUT ROWID',
+	touchStaged: 'INSERT OR IGNORE INTO temp.touched_day_pairs SELECT day, src_ip, user FROM temp.days_fold_rows',
+	touchLogons: `INSERT OR IGNORE INTO temp.touched_day_pairs
+		SELECT ts / 86400000 - (ts % 86400000 < 0), src_ip, user FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
+			AND logon_type IN (3, 10) AND src_ip IS NOT NULL AND user IS NOT NULL`,
+	// As db/migrations/0017-hunt-day-pairs.sql: the counts, the hours ORed a target at a time by
+	// the upsert, then the names.
+	fill: [`INSERT INTO hunt_day_pairs (day, src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, targets)
+		SELECT day, src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, '[]'
+		FROM hunt_days WHERE true
+		${ADD_TOTALS}`,
+	`UPDATE hunt_day_pairs SET targets = (${DAY_TARGETS})`],
+	// The same for the keys touched. Each statement seeks them (CROSS JOIN: the touched keys first),
+	// so a small load into a large store reads a few rows (test/db/indexes.test.ts).
+	rebuild: [`DELETE FROM hunt_day_pairs WHERE (day, src_ip, user) IN (SELECT day, src_ip, user FROM temp.touched_day_pairs)`,
+		`INSERT INTO hunt_day_pairs (day, src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, targets)
+		SELECT t.day, t.src_ip, t.user, t.wsec, t.logons, t.failed, t.first_ts, t.last_ts, t.hours, '[]'
+		FROM temp.touched_day_pairs p CROSS JOIN hunt_days t ON t.day = p.day AND t.src_ip = p.src_ip AND t.user = p.user
+		WHERE true
+		${ADD_TOTALS}`,
+		`UPDATE hunt_day_pairs SET targets = (${DAY_TARGETS})
+		WHERE (day, src_ip, user) IN (SELECT day, src_ip, user FROM temp.touched_day_pairs)`,
+		'DROP TABLE temp.touched_day_pairs'],
+};
+
+/** Rebuilds the rows of hunt_pairs and hunt_day_pairs of the keys touched since the last rebuild, if any. */
 function rebuildPairs(db: Db): void {
-	const touched = db.prepare(`SELECT 1 FROM temp.sqlite_schema WHERE name = 'touched_pairs'`).get();
-	if (touched) for (const sql of PAIRS.rebuild) db.prepare(sql).run();
+	const touched = (table: string) => db.prepare('SELECT 1 FROM temp.sqlite_schema WHERE name = ?').get(table) !== undefined;
+	if (touched('touched_pairs')) for (const sql of PAIRS.rebuild) db.prepare(sql).run();
+	if (touched('touched_day_pairs')) for (const sql of DAY_PAIRS.rebuild) db.prepare(sql).run();
 }
 
 /** Folds the triples `fill` stages into pair_totals and entity_totals. */
@@ -303,8 +345,9 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
 		addHours(db, range.after);
 		db.exec('DROP TABLE temp.hour_fold_rows');
-		db.exec(PAIRS.touched);
+		db.exec(`${PAIRS.touched}; ${DAY_PAIRS.touched}`);
 		db.prepare(PAIRS.touchLogons).run({...range, id});
+		db.prepare(DAY_PAIRS.touchLogons).run({...range, id});
 		db.prepare(DAYS.fromLogons).run({...range, id});
 	}
 

@@ -9,7 +9,7 @@ import {cachedHuntRows, eachHuntRow} from '../db/hunt-cache.ts';
 import {newestTs, oldestTs} from '../db/store.ts';
 import {formatIso, formatLocal, parseDuration} from '../util/time.ts';
 import {loadProfile, querySql, type Profile, type RoutineCancel, type ScoredProfile} from './profiles.ts';
-import {allowlistClause, targetEntriesClause} from './allowlist-sql.ts';
+import {allowlistClause, targetEntriesApply} from './allowlist-sql.ts';
 import {splitWindow} from './seed-days.ts';
 import type {Finding, HuntOptions, HuntResult, Reason} from './types.ts';
 
@@ -24,9 +24,6 @@ interface Presenter {
 const num = (v: unknown) => Number(v ?? 0);
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** A signal, its points, and how to say why: said only when the signal scored. */
-type Signal = [signal: string, points: number, detail: () => string];
 
 /**
  * The same detail text, one string for every finding that says it. A seed hunt over all of 10.4M
@@ -48,11 +45,21 @@ function say(text: string): string {
 }
 
 /**
- * The reasons of the signals that scored, in the order given. Mapped, not pushed: map makes an
- * array of exactly its length, where the first push makes room for 16.
+ * One finding's reasons as they are collected: `scored` takes a signal that scored (the caller
+ * writes its detail only then), `reasons` hands them over as an array of exactly their number (a
+ * first push makes room for 16) and starts the next finding's. No closure or tuple per signal and
+ * finding: over all of 10.4M logons a seed hunt presents about 100k findings.
  */
-function reasons(signals: Signal[]): Reason[] {
-	return signals.filter(([, points]) => points !== 0).map(([signal, points, detail]) => ({signal, points, detail: say(detail())}));
+const collected: Reason[] = [];
+
+function scored(signal: string, points: number, detail: string): void {
+	collected.push({signal, points, detail: say(detail)});
+}
+
+function reasons(): Reason[] {
+	const list = collected.slice();
+	collected.length = 0;
+	return list;
 }
 
 const seedPresenters: Record<string, Presenter> = {
@@ -74,6 +81,13 @@ const seedPresenters: Record<string, Presenter> = {
 			const hosts = num(r['unique_target_hosts']);
 			const failed = num(r['failed_logons']);
 			const total = num(r['total_logons']);
+			const privileged = num(r['_privileged_points']);
+			const afterHours = num(r['any_after_hours']);
+			const failurePoints = num(r['_failure_points']);
+			if (hosts !== 0) scored('target-spread', hosts, `${plural(hosts, 'distinct target host')} (1 point each)`);
+			if (privileged !== 0) scored('privileged-name', privileged, 'user name contains "admin" or "svc-"');
+			if (afterHours !== 0) scored('after-hours', afterHours, `a logon before 06:00 (${tz})`);
+			if (failurePoints !== 0) scored('failure-ratio', failurePoints, `${failed} of ${total} failed (over half) with a success`);
 			return {
 				src_ip: String(r['source_ip']),
 				user: String(r['target_user']),
@@ -84,14 +98,9 @@ const seedPresenters: Record<string, Presenter> = {
 				total,
 				failed,
 				success: num(r['success_logons']),
-				after_hours: num(r['any_after_hours']) === 1,
+				after_hours: afterHours === 1,
 				score: num(r['suspicion_score']),
-				reasons: reasons([
-					['target-spread', hosts, () => `${plural(hosts, 'distinct target host')} (1 point each)`],
-					['privileged-name', num(r['_privileged_points']), () => 'user name contains "admin" or "svc-"'],
-					['after-hours', num(r['any_after_hours']), () => `a logon before 06:00 (${tz})`],
-					['failure-ratio', num(r['_failure_points']), () => `${failed} of ${total} failed (over half) with a success`],
-				]),
+				reasons: reasons(),
 			};
 		},
 	},
@@ -115,6 +124,14 @@ const seedPresenters: Record<string, Presenter> = {
 			const hosts = num(r['UniqueTargetHosts']);
 			const failed = num(r['FailedLogons']);
 			const total = num(r['TotalLogons']);
+			const afterHours = num(r['AnyAfterHours']);
+			const privileged = num(r['AnyPrivileged']);
+			const spread = num(r['_spread_points']);
+			const failurePoints = num(r['_failure_points']);
+			if (afterHours !== 0) scored('after-hours', afterHours, `a logon before 06:00 (${tz})`);
+			if (privileged !== 0) scored('privileged-name', privileged, 'user name matches admin|administrator|svc-|service|backup');
+			if (spread !== 0) scored('target-spread', spread, `${plural(hosts, 'distinct target host')} (2 if over 3, 1 if over 1)`);
+			if (failurePoints !== 0) scored('failure-ratio', failurePoints, `failed ratio ${String(r['FailedRatio'])} over 0.5 with a success`);
 			return {
 				src_ip: String(r['RemoteAddressIP4']),
 				user: String(r['TargetUserName']),
@@ -125,14 +142,9 @@ const seedPresenters: Record<string, Presenter> = {
 				total,
 				failed,
 				success: total - failed,
-				after_hours: num(r['AnyAfterHours']) === 1,
+				after_hours: afterHours === 1,
 				score: num(r['SuspicionScore']),
-				reasons: reasons([
-					['after-hours', num(r['AnyAfterHours']), () => `a logon before 06:00 (${tz})`],
-					['privileged-name', num(r['AnyPrivileged']), () => 'user name matches admin|administrator|svc-|service|backup'],
-					['target-spread', num(r['_spread_points']), () => `${plural(hosts, 'distinct target host')} (2 if over 3, 1 if over 1)`],
-					['failure-ratio', num(r['_failure_points']), () => `failed ratio ${String(r['FailedRatio'])} over 0.5 with a success`],
-				]),
+				reasons: reasons(),
 			};
 		},
 	},
@@ -189,6 +201,26 @@ const scoredPresenter: Presenter = {
 		const [start, end] = s.afterHours.businessHours;
 		const [nightStart, nightEnd] = s.afterHours.nightHours;
 		const hopTs = r['hop_ts'] === null ? undefined : num(r['hop_ts']);
+		const spread = num(r['p_spread']);
+		if (spread !== 0) scored('target-spread', spread, `${plural(num(r['per_day']), 'distinct target')} on one day (${plural(num(r['hosts']), 'target')} in all)`);
+		const privileged = num(r['p_privileged']);
+		if (privileged !== 0) scored('privileged-name', privileged, `user name contains "${pattern ?? '?'}"`);
+		const afterHours = num(r['p_after_hours']);
+		if (afterHours !== 0) scored('after-hours', afterHours, `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${hh(start)}-${hh(end)}, ${num(r['night'])} of them at night (${hh(nightStart)}-${hh(nightEnd)}, ${tz})`);
+		const weekend = num(r['p_weekend']);
+		if (weekend !== 0) scored('weekend', weekend, `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`);
+		const fts = num(r['p_fts']);
+		if (fts !== 0) scored('failure-then-success', fts, `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`);
+		const spray = num(r['p_spray']);
+		if (spray !== 0) scored('spray', spray, `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`);
+		const novelty = num(r['p_novelty']);
+		if (novelty !== 0) scored('novelty', novelty, noveltyDetail(r, p));
+		const velocity = num(r['p_velocity']);
+		if (velocity !== 0) scored('velocity', velocity, `${plural(num(r['per_hour']), 'distinct target')} within one hour`);
+		const hop = num(r['p_hop']);
+		if (hop !== 0) scored('hop-chain', hop, hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`);
+		const routine = num(r['p_routine']);
+		if (routine !== 0) scored('routine', routine, routineDetail(r, s.routine.cancels));
 		const finding: Finding = {
 			src_ip: String(r['src_ip']),
 			user,
@@ -201,18 +233,7 @@ const scoredPresenter: Presenter = {
 			success: num(r['success']),
 			after_hours: num(r['off_hours']) > 0,
 			score: num(r['score']),
-			reasons: reasons([
-				['target-spread', num(r['p_spread']), () => `${plural(num(r['per_day']), 'distinct target')} on one day (${plural(num(r['hosts']), 'target')} in all)`],
-				['privileged-name', num(r['p_privileged']), () => `user name contains "${pattern ?? '?'}"`],
-				['after-hours', num(r['p_after_hours']), () => `${num(r['off_hours'])} of ${plural(num(r['total']), 'logon')} outside ${hh(start)}-${hh(end)}, ${num(r['night'])} of them at night (${hh(nightStart)}-${hh(nightEnd)}, ${tz})`],
-				['weekend', num(r['p_weekend']), () => `${plural(num(r['weekend']), 'logon')} on a non-business day (${tz})`],
-				['failure-then-success', num(r['p_fts']), () => `${plural(num(r['fails_before']), 'failure')} then a success within ${s.failureThenSuccess.withinMinutes} min`],
-				['spray', num(r['p_spray']), () => `this source failed for ${plural(num(r['spray_users']), 'known account')} within ${s.spray.withinMinutes} min of this pair's failure (known: logs on successfully here; guessed names such as scanners try do not count)`],
-				['novelty', num(r['p_novelty']), () => noveltyDetail(r, p)],
-				['velocity', num(r['p_velocity']), () => `${plural(num(r['per_hour']), 'distinct target')} within one hour`],
-				['hop-chain', num(r['p_hop']), () => hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`],
-				['routine', num(r['p_routine']), () => routineDetail(r, s.routine.cancels)],
-			]),
+			reasons: reasons(),
 		};
 		if (hopTs !== undefined) {
 			finding.hop = {from_ip: String(r['hop_from_ip']), from_user: String(r['hop_from_user']), via: String(r['hop_via']), ts: hopTs};
@@ -310,18 +331,16 @@ export interface HuntQuery {
 export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQuery {
 	const profile = loadProfile(options.profile);
 	const window = resolveWindow(db, profile, options);
-	const sql = (sqlText ?? querySql(profile.query)).replaceAll('/*ALLOWLIST*/', allowlistClause('l'))
-		.replaceAll('/*TARGET_ENTRIES*/', targetEntriesClause());
+	const sql = (sqlText ?? querySql(profile.query)).replaceAll('/*ALLOWLIST*/', allowlistClause('l'));
+	const allowlist = {allowlist: options.allowlist === false ? 0 : 1, only_entry: options.onlyEntry ?? null, profile: profile.name, today: Date.now()};
 	const params: Record<string, unknown> = {
 		since: window.since,
 		until: window.until,
 		tz: options.tz,
 		limit: options.limit ?? -1,
-		allowlist: options.allowlist === false ? 0 : 1,
-		only_entry: options.onlyEntry ?? null,
-		profile: profile.name,
-		today: Date.now(),
-		...(profile.kind === 'scored' ? scoredParams(profile, window) : splitWindow(db, window.since, window.until, options.tz)),
+		...allowlist,
+		...(profile.kind === 'scored' ? scoredParams(profile, window)
+			: {...splitWindow(db, window.since, window.until, options.tz), target_entries: targetEntriesApply(db, allowlist)}),
 	};
 	return {profile, window, sql, params};
 }
@@ -333,6 +352,8 @@ export function hunt(db: Db, options: HuntOptions): HuntResult {
 	if (!presenter) throw new Error(`profile ${profile.name} has no presenter`);
 	const findings: Finding[] = [];
 	const rows: Row[] = [];
+	// What a hunt that failed midway (a finding half presented) may have left.
+	collected.length = 0;
 	const present = (r: Row) => {
 		const finding = presenter.finding(r, options.tz, profile);
 		findings.push(finding);

@@ -1,8 +1,9 @@
 /**
  * The day totals the seed hunts read (migration 0009, hunt_days), their sums over every day
- * (migration 0010, hunt_targets) and over every target (migration 0013, hunt_pairs): they equal
- * the logons counted in JavaScript after every way logons are written, kept or rolled back,
- * whatever the bulk writer's spill size, and after an upgrade from schema 8 or 9.
+ * (migration 0010, hunt_targets), over every target (migration 0013, hunt_pairs) and over each day's
+ * targets (migration 0017, hunt_day_pairs): they equal the logons counted in JavaScript after
+ * every way logons are written, kept or rolled back, whatever the bulk writer's spill size, and
+ * after an upgrade from an older schema.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,23 +90,33 @@ function keptTargets(db: Db): TargetRow[] {
 }
 
 type PairRow = Omit<TargetRow, 'target'> & {targets: string};
+type DayPairRow = Omit<DayRow, 'target'> & {targets: string};
 
 /**
- * The reference target rows added up per (src_ip, user, wsec), hours ORed, with the named targets
- * as a JSON array sorted by their UTF-8 bytes (as SQLite compares text).
+ * Rows added up per `keyOf`, hours ORed, with their named targets as a JSON array sorted by their
+ * UTF-8 bytes (as SQLite compares text).
  */
-function rawPairs(targets: TargetRow[]): PairRow[] {
-	const totals = new Map<string, Omit<PairRow, 'targets'> & {names: string[]}>();
-	for (const {target, ...t} of targets) {
-		const key = JSON.stringify([t.src_ip, t.user, t.wsec]);
+function addUpTargets<R extends TargetRow>(rows: R[], keyOf: (row: R) => unknown[]): Array<Omit<R, 'target'> & {targets: string}> {
+	const totals = new Map<string, {row: R; names: string[]}>();
+	for (const row of rows) {
+		const key = JSON.stringify(keyOf(row));
+		const names = row.target === null ? [] : [row.target];
 		const p = totals.get(key);
-		const names = target === null ? [] : [target];
-		totals.set(key, p ? {...p, logons: p.logons + t.logons, failed: p.failed + t.failed, first_ts: Math.min(p.first_ts, t.first_ts),
-			last_ts: Math.max(p.last_ts, t.last_ts), hours: p.hours | t.hours, names: [...p.names, ...names]} : {...t, names});
+		if (p) {
+			p.row = {...p.row, logons: p.row.logons + row.logons, failed: p.row.failed + row.failed, first_ts: Math.min(p.row.first_ts, row.first_ts),
+				last_ts: Math.max(p.row.last_ts, row.last_ts), hours: p.row.hours | row.hours};
+			p.names.push(...names);
+		} else {
+			totals.set(key, {row, names});
+		}
 	}
 
-	return [...totals.values()].map(({names, ...p}) => ({...p, targets: JSON.stringify(names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))}))
-		.sort(byPairKey);
+	return [...totals.values()].map(({row: {target: _, ...p}, names}) => ({...p, targets: JSON.stringify(names.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))))}));
+}
+
+/** The reference target rows added up per (src_ip, user, wsec) with their names (migration 0013). */
+function rawPairs(targets: TargetRow[]): PairRow[] {
+	return addUpTargets(targets, t => [t.src_ip, t.user, t.wsec]).sort(byPairKey);
 }
 
 function byPairKey(a: PairRow, b: PairRow): number {
@@ -116,9 +127,23 @@ function keptPairs(db: Db): PairRow[] {
 	return (db.prepare('SELECT src_ip, user, wsec, logons, failed, first_ts, last_ts, hours, targets FROM hunt_pairs').all() as PairRow[]).sort(byPairKey);
 }
 
+/** The reference day rows added up per (day, src_ip, user, wsec) with their names (migration 0017). */
+function rawDayPairs(days: DayRow[]): DayPairRow[] {
+	return addUpTargets(days, d => [d.day, d.src_ip, d.user, d.wsec]).sort(byDayPairKey);
+}
+
+function byDayPairKey(a: DayPairRow, b: DayPairRow): number {
+	return JSON.stringify([a.day, a.src_ip, a.user, a.wsec]) < JSON.stringify([b.day, b.src_ip, b.user, b.wsec]) ? -1 : 1;
+}
+
+function keptDayPairs(db: Db): DayPairRow[] {
+	return (db.prepare('SELECT src_ip, user, day, wsec, logons, failed, first_ts, last_ts, hours, targets FROM hunt_day_pairs').all() as DayPairRow[]).sort(byDayPairKey);
+}
+
 /**
- * hunt_days is the logons counted per day, hunt_targets those days added up (migration 0010), and
- * hunt_pairs those targets added up with their names (migration 0013).
+ * hunt_days is the logons counted per day, hunt_targets those days added up (migration 0010),
+ * hunt_pairs those targets added up with their names (migration 0013), and hunt_day_pairs each
+ * day's targets added up with their names (migration 0017).
  */
 function assertDaysSameAsRaw(db: Db, label: string): void {
 	const raw = rawDays(db);
@@ -129,6 +154,7 @@ function assertDaysSameAsRaw(db: Db, label: string): void {
 	assert.deepEqual(keptTargets(db), targets, `hunt_targets is hunt_days over every day ${label}`);
 	const pairs = rawPairs(targets);
 	assert.deepEqual(keptPairs(db), pairs, `hunt_pairs is hunt_targets over every target ${label}`);
+	assert.deepEqual(keptDayPairs(db), rawDayPairs(raw), `hunt_day_pairs is hunt_days over each day's targets ${label}`);
 }
 
 test('wsec folds ASCII letters only, as SQLite lower() does', () => {
@@ -163,9 +189,11 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		addDataset(db, [...mixed(250, 2, (i, k) => T0 - 40 * HOUR + (k % 9000) * 60_000), ...AROUND_EPOCH]);
 		assertDaysSameAsRaw(db, 'after other writers');
 		assert.ok(keptPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target');
+		assert.ok(keptDayPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target on a day');
 		const before = db.prepare('SELECT * FROM hunt_days').all();
 		const beforeTargets = db.prepare('SELECT * FROM hunt_targets').all();
 		const beforePairs = db.prepare('SELECT * FROM hunt_pairs').all();
+		const beforeDayPairs = db.prepare('SELECT * FROM hunt_day_pairs').all();
 
 		assert.throws(() => db.transaction(() => {
 			const id = insertDataset(db, {path: '/fixtures/failed.json', format: 'windows-json', sha256: 'f'.repeat(64)});
@@ -183,6 +211,7 @@ test('the day totals equal the logons counted per day across bulk loads, other w
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_days').all(), before);
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_targets').all(), beforeTargets);
 		assert.deepEqual(db.prepare('SELECT * FROM hunt_pairs').all(), beforePairs);
+		assert.deepEqual(db.prepare('SELECT * FROM hunt_day_pairs').all(), beforeDayPairs);
 		assertDaysSameAsRaw(db, 'after loads that kept nothing');
 	} finally {
 		db.close();
@@ -201,6 +230,7 @@ test('the bulk writer spilling every few keys, or holding every key to the end, 
 		addBulk(db, mixed(100, 13, (i, k) => T0 + (k % 90) * HOUR), foldKeys, 'c');
 		assertDaysSameAsRaw(db, `spilling every ${foldKeys} keys`);
 		assert.ok(keptPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target');
+		assert.ok(keptDayPairs(db).some(p => p.targets.includes('",')), 'some pairs with more than one target on a day');
 		// A logon without a target is kept apart from the target '' and the text '0'.
 		assert.deepEqual(db.prepare(`SELECT typeof(target) AS t, sum(logons) AS n FROM hunt_days WHERE src_ip = '10.0.0.9' GROUP BY 1 ORDER BY 1`).all(),
 			[{t: 'blob', n: 6}, {t: 'text', n: 4}]);
@@ -239,7 +269,7 @@ test('into an empty store the bulk writer adds the days without the triggers and
 	db.close();
 });
 
-for (const version of [8, 9]) {
+for (const version of [8, 9, 16]) {
 	test(`migrating a schema ${version} database fills the day and target totals from its logons, and later loads add to them`, () => {
 		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-days-'));
 		try {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type {Db} from '../../source/db/open.ts';
 import {openDb, openMemoryDb} from '../../source/db/open.ts';
 import {distinctEntities, entityGroups, entitySummary, pairEvents, timelineBuckets, type PivotKind} from '../../source/db/pivots.ts';
-import {finishDataset, insertDataset, logonInserter, logonSpan, PAIRS, queryEvents} from '../../source/db/store.ts';
+import {finishDataset, insertDataset, logonInserter, logonSpan, DAY_PAIRS, PAIRS, queryEvents} from '../../source/db/store.ts';
 import {loadFile} from '../../source/ingest/load.ts';
 import {addDataset, dbWith, logon} from '../helpers/logons.ts';
 import {keepHoursFrom} from '../helpers/totals.ts';
@@ -217,10 +217,15 @@ test('the seed profiles read a time window through the ts index, whole days from
 			// Whole days: one range of hunt_days' key (day first), not a pass over all of it.
 			if (profile === 'logscale') assert.match(p, /CO-ROUTINE days\nSEARCH hunt_days USING PRIMARY KEY \(day>\? AND day<\?\)\n/, `${profile}:\n${p}`);
 			else {
-				// qradar: one day is read by its key alone, grouped as it comes with no sort; several
-				// days are a range, sorted. The days' pairs and the rest's meet through automatic indexes.
-				assert.match(p, /MATERIALIZE days\nCOMPOUND QUERY\nLEFT-MOST SUBQUERY\nSEARCH hunt_days USING PRIMARY KEY \(day=\?\)\n/, `${profile}:\n${p}`);
-				const oneDay = p.slice(p.indexOf('(day=?)'), p.indexOf('\nUNION ALL\n', p.indexOf('(day=?)')));
+				// qradar: one day is read by its key alone, from hunt_day_pairs (a row per pair), or
+				// (an allowlist entry naming targets) from hunt_days, grouped as it comes: no sort
+				// either way; several days are a range, sorted. The days' pairs and the rest's meet
+				// through automatic indexes.
+				assert.match(p, /MATERIALIZE days\nCOMPOUND QUERY\nLEFT-MOST SUBQUERY\nSEARCH hunt_day_pairs USING PRIMARY KEY \(day=\?\)\n/, `${profile}:\n${p}`);
+				assert.match(p, /\nUNION ALL\nSEARCH hunt_days USING PRIMARY KEY \(day=\?\)\n/, `${profile}:\n${p}`);
+				const several = p.indexOf('(day>? AND day<?)');
+				const oneDay = p.slice(p.indexOf('(day=?)'), p.lastIndexOf('\nUNION ALL\n', several));
+				assert.ok(oneDay.includes('SEARCH hunt_days USING PRIMARY KEY (day=?)'), `${profile}:\n${p}`);
 				assert.doesNotMatch(oneDay, /TEMP B-TREE/, `${profile}:\n${p}`);
 				assert.match(p, /\nUNION ALL\nSEARCH hunt_days USING PRIMARY KEY \(day>\? AND day<\?\)\n/, `${profile}:\n${p}`);
 				assert.match(p, /\nSCAN d\nSEARCH r USING AUTOMATIC COVERING INDEX \(src_ip=\? AND user=\?\) LEFT-JOIN\n/, `${profile}:\n${p}`);
@@ -252,6 +257,20 @@ test('a load rebuilds the pair totals of the pairs it touched by their key, read
 		}
 	} finally {
 		base.exec('DROP TABLE temp.touched_pairs');
+	}
+});
+
+test('a load rebuilds the day pair totals of the (day, source, user) it touched by their key, reading no other', () => {
+	base.exec(DAY_PAIRS.touched);
+	base.exec(`INSERT OR IGNORE INTO temp.touched_day_pairs VALUES (20397, '10.0.0.5', 'adm-jdoe')`);
+	try {
+		for (const text of DAY_PAIRS.rebuild.slice(0, -1)) {
+			const p = plan(base, text, {});
+			assert.doesNotMatch(p, /SCAN (hunt_day_pairs|hunt_days|t)\b/, `${text}\n${p}`);
+			assert.match(p, /SEARCH (hunt_day_pairs|t) USING PRIMARY KEY \(day=\? AND src_ip=\? AND user=\?\)/, `${text}\n${p}`);
+		}
+	} finally {
+		base.exec('DROP TABLE temp.touched_day_pairs');
 	}
 });
 

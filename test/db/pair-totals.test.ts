@@ -137,13 +137,13 @@ test('NULL is a value of its own in the totals key: (NULL, u, t), (\'\', u, t) a
 	assert.deepEqual(entitySummary(db, 'src', ''), rawSummary(db, 'src', ''));
 });
 
-test('an upgrade that reads no logons promises no minutes (schema 10 -> 16 adds columns, an index, sums of hunt_targets, thins hour_totals and copies hunt_days: under a minute)', () => {
+test('an upgrade that reads no logons promises no minutes (schema 10 -> 17 adds columns, an index, sums of hunt_targets, thins hour_totals, copies hunt_days and sums it per day: under a minute)', () => {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-totals-'));
 	try {
 		const file = path.join(dir, 'ten.sqlite');
 		oldDatabase(file, [spread(50, 5)], 10);
 		const {db, said} = openUpgraded(file);
-		assert.deepEqual(said.map(line => line.replace(/ \S*ten\.sqlite /, ' FILE ')), ['lateral: upgrading FILE to schema 16 (once; under a minute for 10 million logons)\n']);
+		assert.deepEqual(said.map(line => line.replace(/ \S*ten\.sqlite /, ' FILE ')), ['lateral: upgrading FILE to schema 17 (once; under a minute for 10 million logons)\n']);
 		// Loaded before sizes were recorded: their size is unknown.
 		assert.deepEqual(db.prepare('SELECT bytes FROM datasets').all(), [{bytes: null}]);
 		// Loaded before repeats were counted: not known either.

@@ -169,7 +169,7 @@ test('the days at the ends of a window come from hunt_days when the window holds
 	db.close();
 });
 
-test('whole days inside the window come from hunt_days, and every day from hunt_pairs, in whole-hour zones; from the logons in others', () => {
+test('whole days inside the window come from hunt_days (qradar\'s one day from hunt_day_pairs), and every day from hunt_pairs, in whole-hour zones; from the logons in others', () => {
 	const db = dbWith(logons());
 	// Whether the rows change when `table`'s logons are inflated (its triggers left alone: hunt_days
 	// adds to hunt_targets, so poisoning it poisons both; hunt_pairs is rebuilt by loads only).
@@ -197,6 +197,14 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 		}
 	}
 
+	// qradar's window of one whole day (23 hours up to the newest logon, below: its day): a row per
+	// pair from hunt_day_pairs, not the day's rows of hunt_days.
+	for (const tz of ['UTC', 'America/New_York']) {
+		assert.ok(poisoned('hunt_day_pairs', 'qradar', 23 * HOUR, tz), `qradar ${tz} one day reads hunt_day_pairs`);
+		assert.ok(!poisoned('hunt_days', 'qradar', 23 * HOUR, tz), `qradar ${tz} one day does not read hunt_days`);
+		assert.ok(!poisoned('hunt_day_pairs', 'qradar', 3 * DAY, tz), `qradar ${tz} 3 days does not read hunt_day_pairs`);
+	}
+
 	// A window of less than a day ending at the newest logon: the newest's day from hunt_days (none
 	// of its logons is later), the window before that day from the logons.
 	const {window: {since, until}} = huntQuery(db, {profile: 'qradar', window: 23 * HOUR, tz: 'UTC'});
@@ -220,7 +228,7 @@ test('whole days inside the window come from hunt_days, and every day from hunt_
 	db.close();
 });
 
-test('over every day of the data, the seed hunts read hunt_pairs, or hunt_targets when an allowlist entry names a target', () => {
+test('over every day of the data, the seed hunts read hunt_pairs, and qradar over one day hunt_day_pairs, or hunt_days and hunt_targets when an allowlist entry names a target', () => {
 	const zones = ['UTC', 'America/New_York'];
 	const same = (db: Db, label: string) => {
 		for (const tz of zones) {
@@ -244,15 +252,21 @@ test('over every day of the data, the seed hunts read hunt_pairs, or hunt_target
 	same(pairs, 'hunt_targets emptied');
 	pairs.close();
 
-	// With an entry on a target (or a pair naming one), hunt_pairs is not read: its rows emptied of
-	// counts and targets, the rows stay the seed's. Without that entry, they would not.
+	// With an entry on a target (or a pair naming one), hunt_pairs is not read, nor, for qradar's
+	// one whole day, hunt_day_pairs: their rows emptied of counts and targets, the rows stay the
+	// seed's. Without that entry, they would not.
+	const oneDay = (db: Db, sqlText?: string) => rows(db, 'qradar', 23 * HOUR, undefined, 'UTC', sqlText);
 	for (const entry of [{kind: 'target', pattern: 'DC01', match: 'exact'}, {kind: 'pair', src_ip: '10.0.0.1', target: 'SRV1', match: 'exact'}] as const) {
 		const targets = dbWith(logons());
 		const [id] = insertEntries(targets, [{...entry, reason: 'test'}], 'test');
 		targets.exec(`UPDATE hunt_pairs SET logons = 1, failed = 0, targets = '[]'`);
+		targets.exec(`UPDATE hunt_day_pairs SET logons = 1, failed = 0, targets = '[]'`);
 		same(targets, `hunt_pairs emptied, ${entry.kind} entry`);
+		assert.ok(oneDay(targets).length > 0, 'rows of one day');
+		assert.deepEqual(oneDay(targets), oneDay(targets, plain('hunt-qradar.sql')), `hunt_day_pairs emptied, ${entry.kind} entry`);
 		setEntryEnabled(targets, id!, false);
 		assert.notDeepEqual(read(targets), rows(targets, 'logscale', null, undefined, 'UTC', plain('hunt-logscale.sql')), 'hunt_pairs is read without the entry');
+		assert.notDeepEqual(oneDay(targets), oneDay(targets, plain('hunt-qradar.sql')), 'hunt_day_pairs is read without the entry');
 		targets.close();
 	}
 });
