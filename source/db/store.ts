@@ -193,9 +193,9 @@ export const PAIRS = {
 	// The pairs of the day rows a bulk load has staged (before DAYS.apply adds them).
 	touchStaged: 'INSERT OR IGNORE INTO temp.touched_pairs SELECT src_ip, user FROM temp.days_fold_rows',
 	// The pairs of a dataset's new rows that DAYS.fromLogons counts.
-	touchLogons: `INSERT OR IGNORE INTO temp.touched_pairs
-		SELECT src_ip, user FROM logons WHERE id > @after AND id <= @last AND dataset_id = @id
-			AND logon_type IN (3, 10) AND src_ip IS NOT NULL AND user IS NOT NULL`,
+	// The pairs of the (day, pair) keys DAY_PAIRS.touchLogons noted from a dataset's new rows (not
+	// read from the logons a second time).
+	touchDays: 'INSERT OR IGNORE INTO temp.touched_pairs SELECT src_ip, user FROM temp.touched_day_pairs',
 	// As at the end of db/migrations/0013-hunt-pairs.sql, for the pairs touched: the counts, the
 	// hours ORed a target at a time by the upsert, then the names. Each statement seeks the pairs
 	// touched (CROSS JOIN: the touched pairs first), so a small load into a large store reads a
@@ -346,8 +346,8 @@ export function finishDataset(db: Db, id: number, totals: {records: number; reje
 		addHours(db, range.after);
 		db.exec('DROP TABLE temp.hour_fold_rows');
 		db.exec(`${PAIRS.touched}; ${DAY_PAIRS.touched}`);
-		db.prepare(PAIRS.touchLogons).run({...range, id});
 		db.prepare(DAY_PAIRS.touchLogons).run({...range, id});
+		db.exec(PAIRS.touchDays);
 		db.prepare(DAYS.fromLogons).run({...range, id});
 	}
 
