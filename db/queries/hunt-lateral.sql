@@ -17,8 +17,9 @@
 --
 -- Speed: this reads every logon of the hunted range, so what costs is work per logon: each
 -- sort, each lookup and each pass over a million rows. So:
--- - the logons are read once (base); the zone is asked once per quarter hour that holds logons
---   (quarters, found by walking the ts index), never per logon;
+-- - the logons are read once (base), but for the few pairs that could hop, whose moves out are
+--   sought by source and time (onward); the zone is asked once per quarter hour that holds
+--   logons (quarters, found by walking the ts index), never per logon;
 -- - the window's logons are sorted once, by (src_ip, user, day, clock hour), with the routine
 --   mark looked up once each (win): the per-pair totals, spread and velocity are then each one
 --   pass over win in that order, with no sort of their own;
@@ -31,6 +32,10 @@
 -- (sorting every success by account, day and hour), sorting the window (win) with its routine lookup
 -- ~2.5 s, the rest ~4 s. On 10.4M about 70-90 s: base ~16 s, routine days ~6 s, win ~24 s (the
 -- routine lookup ~13 s, the sort ~11 s), the hop chain ~15 s, the rest each under ~4 s.
+-- Session 23, 10.4M logons, counting each CTE alone (each includes what it reads; runs vary by
+-- 5-10 s): base 10.7 s, routine_days 22.9 s, win 46-48 s, pairs 52-59 s, the whole 68-83 s; a
+-- perf profile of 1.13M logons: the VDBE itself 25% of the time, B-tree seeks (automatic indexes,
+-- DISTINCT) 14%, the sorter ~10%, temporary files ~10%. Nothing stands out: it is the passes.
 -- win is kept narrow (no lower(user): it is worked out where needed): the width of what is
 -- sorted counts.
 -- test/detect/lateral-oracle.test.ts compares the result with the first, plainer formulation
@@ -57,15 +62,11 @@ quarters AS MATERIALIZED (
 	FROM (SELECT q, CAST(local_hour(q * 900000, :tz) AS INTEGER) AS hour, CAST(local_day(q * 900000, :tz) AS INTEGER) AS day
 		FROM quarter_seen WHERE q IS NOT NULL)
 ),
--- The remote logons of the hunted range (baseline and window), as the profile counts them.
-base AS MATERIALIZED (
-	SELECT l.id, l.ts, l.outcome = 'success' AS ok, l.src_ip, l.user, lower(l.user) AS user_l, l.target,
-		l.dst_ip, l.src_host, q.hour, q.day, q.off, q.night, q.weekend
-	FROM logons l
-	JOIN quarters q ON q.q = l.ts / 900000
-	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
-	WHERE +l.ts >= :base_since AND +l.ts <= :until
-		AND l.outcome IN ('success', 'failure')
+-- The logons the profile counts, at any time: remote logon types, with a source and an account
+-- that is a person's or a service's. Read whole by base; onward seeks a few sources' in it.
+remote AS NOT MATERIALIZED (
+	SELECT l.* FROM logons l
+	WHERE l.outcome IN ('success', 'failure')
 		AND l.logon_type IN (SELECT value FROM json_each(:logon_types))
 		AND l.src_ip IS NOT NULL
 		AND l.src_ip NOT IN ('', '-', '127.0.0.1', '0.0.0.0', '::1')
@@ -73,6 +74,15 @@ base AS MATERIALIZED (
 		AND substr(l.user, -1) <> '$'
 		AND upper(l.user) NOT IN ('ANONYMOUS LOGON', 'LOCAL SERVICE', 'NETWORK SERVICE', 'SYSTEM')
 		/*ALLOWLIST*/
+),
+-- The remote logons of the hunted range (baseline and window).
+base AS MATERIALIZED (
+	SELECT l.id, l.ts, l.outcome = 'success' AS ok, l.src_ip, l.user, lower(l.user) AS user_l, l.target,
+		l.dst_ip, l.src_host, q.hour, q.day, q.off, q.night, q.weekend
+	FROM remote l
+	JOIN quarters q ON q.q = l.ts / 900000
+	-- +ts: a scan of the table beats thousands of index lookups when the range is most of it
+	WHERE +l.ts >= :base_since AND +l.ts <= :until
 ),
 -- Routine: a successful logon at a local hour at which its account logged on successfully on at
 -- least :routine_min_days earlier days, and on at least :routine_share of the earlier days it
@@ -273,13 +283,23 @@ bl_relays AS MATERIALIZED (
 		AND o.ts > x.ts AND o.ts <= x.ts + :hop_within_ms
 	WHERE x.ts < :since
 ),
+-- The pairs of the window that could have moved on: from a candidate, with a success, and with
+-- a way in to the candidate by the same account. Few (1.13M logons: 2 of 11k pairs), so their
+-- moves are sought in the logons by source and time, not picked out of every logon of the window
+-- (10.4M logons: 7.6M rows, each asked whether its source is a candidate and its target new).
+hop_pairs AS MATERIALIZED (
+	SELECT p.src_ip, p.user FROM pairs p
+	WHERE p.success > 0 AND p.src_ip IN candidates AND p.src_ip NOT IN bl_relays
+		AND EXISTS (SELECT 1 FROM inbound x WHERE x.ip = p.src_ip AND x.user_l = p.user_l)
+),
 -- Moves out of a candidate to a target it never reached in the baseline.
 onward AS MATERIALIZED (
-	SELECT w.src_ip, w.user, lower(w.user) AS user_l, w.ts
-	FROM win w
-	LEFT JOIN bl_st b ON b.src_ip = w.src_ip AND b.target = w.target
-	WHERE w.ok AND w.target IS NOT NULL AND b.src_ip IS NULL
-		AND w.src_ip IN candidates AND w.src_ip NOT IN bl_relays
+	SELECT l.src_ip, l.user, lower(l.user) AS user_l, l.ts
+	FROM hop_pairs h
+	-- CROSS: the pairs first (else SQLite reads the window's logons by time for them)
+	CROSS JOIN remote l ON l.src_ip = h.src_ip AND l.ts >= :since AND l.ts <= :until AND l.user = h.user
+	LEFT JOIN bl_st b ON b.src_ip = l.src_ip AND b.target = l.target
+	WHERE l.outcome = 'success' AND l.target IS NOT NULL AND b.src_ip IS NULL
 ),
 -- The latest way in before the pair's first move out.
 hops AS MATERIALIZED (

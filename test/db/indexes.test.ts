@@ -246,6 +246,20 @@ test('the seed profiles read a time window through the ts index, whole days from
 	}
 });
 
+test('lateral reads the logons once whole, and the moves out of a hop\'s middle host by source and time', async () => {
+	const {huntQuery} = await import('../../source/detect/hunt.ts');
+	for (const allowlist of [false, true]) {
+		const {sql, params} = huntQuery(base, {profile: 'lateral', tz: 'Asia/Kolkata', allowlist});
+		const p = (base.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{detail: string}>).map(r => r.detail).join('\n');
+		// base: one pass over the table (the window is most of it).
+		assert.equal(p.match(/SCAN l\n/g)?.length, 1, p);
+		// onward: the few pairs that could hop, each one range of logons_src, not the window's
+		// logons picked out one by one.
+		assert.match(p, /MATERIALIZE onward\n(.*\n)*?SCAN h\nSEARCH l USING INDEX logons_src \(src_ip=\? AND ts>\? AND ts<\?\)\n/, p);
+		assert.doesNotMatch(p, /SEARCH l USING (COVERING )?INDEX logons_ts/, p);
+	}
+});
+
 test('a load rebuilds the pair totals of the pairs it touched by their key, reading no other pair', () => {
 	base.exec(PAIRS.touched);
 	base.exec(`INSERT OR IGNORE INTO temp.touched_pairs VALUES ('10.0.0.5', 'adm-jdoe')`);
