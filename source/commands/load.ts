@@ -10,6 +10,7 @@ import type {Repeats} from '../db/repeats.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatDuration, formatLocal, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
+import {count, plural} from '../util/text.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {openFromFlags, positiveInt, tzOf} from './options.ts';
 
@@ -41,9 +42,6 @@ Examples
   $ lateral load vpn-export.csv --map vpn-map.yaml
 `;
 
-/** A count as the load's lines write it: `12,036`. */
-const count = (n: number) => n.toLocaleString('en-US');
-
 /** One line describing a file's result. */
 export function describeResult(r: FileResult, tz: string): string {
 	const file = neutralize(r.file);
@@ -53,7 +51,7 @@ export function describeResult(r: FileResult, tz: string): string {
 		case 'loaded': {
 			const span = r.firstTs === null || r.lastTs === null ? 'no logons' : `${formatLocal(r.firstTs, tz)} .. ${formatLocal(r.lastTs, tz)} ${tz}`;
 			const parts = [
-				`${count(r.records)} logons`,
+				plural(r.records, 'logon'),
 				`${count(r.rejected)} rejected`,
 				`${count(r.skipped)} other events skipped`,
 			];
@@ -65,11 +63,11 @@ export function describeResult(r: FileResult, tz: string): string {
 
 /** The line after several files: how many loaded, their logons, repeats and rejects, and the files that were not. */
 export function describeTotals(results: FileResult[]): string {
-	const files = (n: number) => `${count(n)} file${n === 1 ? '' : 's'}`;
+	const files = (n: number) => plural(n, 'file');
 	const loaded = results.filter(r => r.status === 'loaded');
 	const sum = (value: (r: typeof loaded[number]) => number) => loaded.reduce((n, r) => n + value(r), 0);
 	const repeats = sum(r => r.repeats?.logons ?? 0);
-	const parts = [`${count(sum(r => r.records))} logons${repeats > 0 ? ` (${count(repeats)} of them already loaded from other files)` : ''}`, `${count(sum(r => r.rejected))} rejected`];
+	const parts = [`${plural(sum(r => r.records), 'logon')}${repeats > 0 ? ` (${count(repeats)} of them already loaded from other files)` : ''}`, `${count(sum(r => r.rejected))} rejected`];
 	const others = [['already loaded', 'duplicate'], ['refused', 'refused']].flatMap(([what, status]) => {
 		const n = results.filter(r => r.status === status).length;
 		return n > 0 ? [`${files(n)} ${what}`] : [];
@@ -87,7 +85,7 @@ const REPEATS_NAMED = 3;
 export function describeRepeats(repeats: Repeats, records: number): string {
 	const named = repeats.datasets.slice(0, REPEATS_NAMED).map(d => `dataset ${d.id} (${neutralize(path.basename(d.path))}${repeats.datasets.length > 1 ? `: ${count(d.logons)}` : ''})`);
 	const more = repeats.datasets.length - named.length;
-	if (more > 0) named.push(`${more} more dataset${more === 1 ? '' : 's'}`);
+	if (more > 0) named.push(plural(more, 'more dataset'));
 	const all = repeats.logons === records
 		? (records === 1 ? 'its one logon is' : `all ${count(records)} logons are`)
 		: `${count(repeats.logons)} of its ${count(records)} logons ${repeats.logons === 1 ? 'is' : 'are'}`;
@@ -120,7 +118,7 @@ export const load: Command = {
 		const map = mapText === undefined ? undefined : parseMapOption(mapText);
 		const archives: string[] = [];
 		const files = expandPaths(input, archives);
-		const archiveHint = archives.length === 0 ? '' : `; ${archives.length} zip archive${archives.length === 1 ? '' : 's'} inside folders skipped: name them to load them (lateral load ${path.join(path.dirname(archives[0]!), '*.zip')})`;
+		const archiveHint = archives.length === 0 ? '' : `; ${plural(archives.length, 'zip archive')} inside folders skipped: name them to load them (lateral load ${path.join(path.dirname(archives[0]!), '*.zip')})`;
 		if (files.length === 0) throw new UsageError(`no files found under ${input.join(', ')}${archiveHint}`);
 		if (archiveHint) println(stderr, `lateral: ${archiveHint.slice(2)}`);
 		const db = openFromFlags(flags);

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {describeTotals, progressReporter} from '../../source/commands/load.ts';
+import {describeResult, describeTotals, progressReporter} from '../../source/commands/load.ts';
 import type {FileResult} from '../../source/ingest/load.ts';
 
 /** A stderr that records what is written, on a terminal or not. */
@@ -54,4 +54,8 @@ test('several files end with a line adding them up: loaded, logons, repeats, rej
 	assert.equal(describeTotals([loaded(1200, 3), loaded(30, 0, 7), {status: 'duplicate', file: '/x/d.json', datasetId: 1, format: 'evtx'}, {status: 'refused', file: '/x/r.txt', reason: 'no'}, {status: 'refused', file: '/x/s.txt', reason: 'no'}]),
 		'total: 2 files loaded, 1,230 logons (7 of them already loaded from other files), 3 rejected; 1 file already loaded, 2 files refused');
 	assert.equal(describeTotals([loaded(5, 0), loaded(1, 0)]), 'total: 2 files loaded, 6 logons, 0 rejected');
+	// One of a thing is not a plural.
+	assert.equal(describeTotals([loaded(1, 0), {status: 'duplicate', file: '/x/d.json', datasetId: 1, format: 'evtx'}]), 'total: 1 file loaded, 1 logon, 0 rejected; 1 file already loaded');
+	assert.equal(describeResult(loaded(1, 0), 'UTC'), '/x/1.json: windows-json, 1 logon, 0 rejected, 0 other events skipped; no logons');
+	assert.equal(describeResult(loaded(1200, 0), 'UTC'), '/x/1200.json: windows-json, 1,200 logons, 0 rejected, 0 other events skipped; no logons');
 });

@@ -5,6 +5,8 @@
 import {clip, neutralize} from '../../util/sanitize.ts';
 import {formatLocal} from '../../util/time.ts';
 
+export {count, plural} from '../../util/text.ts';
+
 /** Terminal columns of `text` as drawn (one per code point; dataset names are neutralised first). */
 export function widthOf(text: string): number {
 	return [...text].length;
@@ -38,12 +40,3 @@ export function longTime(ts: number | null | undefined, tz: string): string {
 	return ts === null || ts === undefined ? '' : formatLocal(ts, tz);
 }
 
-/** `1,234`. */
-export function count(n: number): string {
-	return n.toLocaleString('en-US');
-}
-
-/** `1 logon`, `3 logons`; `many` for irregular plurals (`entries`). */
-export function plural(n: number, word: string, many = `${word}s`): string {
-	return `${count(n)} ${n === 1 ? word : many}`;
-}
