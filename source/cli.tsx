@@ -78,10 +78,10 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	const flags = {...commonFlags, ...command.flags};
-	checkFlags(command.name, rest, flags);
+	const args = checkFlags(command.name, rest, flags);
 	const cli = meow({
 		importMeta: import.meta,
-		argv: rest,
+		argv: args,
 		flags,
 		autoHelp: false,
 		autoVersion: false,
@@ -94,31 +94,56 @@ async function main(argv: string[]): Promise<number> {
 
 /**
  * Unknown flags are a usage error of one line (meow's own message spans lines and exits by
- * itself). Everything after `--` is input.
+ * itself), and so are a flag that takes a value given none (`--db` last: meow reads the default
+ * store then) and a number flag given text (`--limit abc`: meow makes it NaN). Everything after
+ * `--` is input. Returns the arguments for meow, with `--src -` made `--src=-`: meow takes a
+ * lone `-` for input, leaving the flag empty, where a dash is a value logs hold.
  */
-function checkFlags(command: string, argv: string[], flags: Record<string, {type: string; shortFlag?: string}>): void {
+function checkFlags(command: string, argv: string[], flags: Record<string, {type: string; shortFlag?: string}>): string[] {
 	const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 	const shorts = new Set(Object.values(flags).map(f => f.shortFlag).filter(Boolean));
-	// The number or duration flag before `arg` when it waits for its value (`--window -5h`).
-	let takingValue: string | undefined;
-	for (const arg of argv) {
-		if (arg === '--') break;
-		const valueOf = takingValue;
-		takingValue = undefined;
-		// No count or duration is negative; without this, `-5h` would be reported as an unknown flag.
-		if (valueOf !== undefined && /^-\d/.test(arg)) throw new UsageError(`${command}: ${valueOf} cannot be negative (got ${arg})`);
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		out.push(arg);
+		if (arg === '--') {
+			out.push(...argv.slice(i + 1));
+			break;
+		}
+
 		if (/^-[^-]/.test(arg)) {
 			if (!shorts.has(arg.slice(1, 2))) throw new UsageError(`${command}: unknown flag ${arg} (see lateral ${command} --help)`);
 			continue;
 		}
 
 		if (!arg.startsWith('--')) continue;
-		const name = arg.slice(2).split('=')[0]!;
+		const [name = '', inline] = splitFlag(arg.slice(2));
 		const flag = flags[camel(name)];
 		const negated = name.startsWith('no-') ? flags[camel(name.slice(3))] : undefined;
 		if (!flag && negated?.type !== 'boolean') throw new UsageError(`${command}: unknown flag --${name} (see lateral ${command} --help)`);
-		if ((flag?.type === 'number' || name === 'window') && !arg.includes('=')) takingValue = `--${name}`;
+		if (flag?.type !== 'string' && flag?.type !== 'number') continue;
+		let value = inline;
+		if (value === undefined) {
+			const next = argv[i + 1];
+			if (next === undefined || next === '--' || (next.startsWith('--') && next.length > 2)) throw new UsageError(`${command}: --${name} needs a value (see lateral ${command} --help)`);
+			value = next;
+			i++;
+			if (flag.type === 'string' && next === '-') out[out.length - 1] = `--${name}=-`;
+			else out.push(next);
+		}
+
+		// No count or duration is negative; without this, `-5h` would be reported as an unknown flag.
+		if ((flag.type === 'number' || name === 'window') && inline === undefined && /^-\d/.test(value)) throw new UsageError(`${command}: --${name} cannot be negative (got ${value})`);
+		if (flag.type === 'number' && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new UsageError(`${command}: --${name} must be a number (got "${neutralize(value)}")`);
 	}
+
+	return out;
+}
+
+/** `name=value` as [name, value], `name` as [name, undefined]. */
+function splitFlag(text: string): [string, string | undefined] {
+	const at = text.indexOf('=');
+	return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
 /** One line for an error; the stack only with --debug. */

@@ -2,13 +2,13 @@
  * `lateral hunt`: run a profile headless and print its findings.
  */
 import type {Db} from '../db/open.ts';
-import {countLogons, repeatedTotal} from '../db/store.ts';
+import {countLogons, oldestTs, repeatedTotal} from '../db/store.ts';
 import {lastHuntMs} from '../db/hunt-cache.ts';
 import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
 import {listProfiles, loadProfile} from '../detect/profiles.ts';
 import type {HuntResult} from '../detect/types.ts';
 import {renderTable} from '../export/table.ts';
-import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
+import {csvRows, toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {checkTimeZone, formatDuration, formatLocal, parseDuration, parseInstant} from '../util/time.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
@@ -111,11 +111,16 @@ export const hunt: Command = {
 			const result = whileHunting(stderr, db, profile.name, () => runHunt(db, options));
 			if (format === 'json') println(stdout, toJson(result.rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(result.rows));
-			else if (format === 'csv') println(stdout, toCsv(result.rows));
+			else if (format === 'csv') println(stdout, toCsv(csvRows(result.rows)));
 			else if (countLogons(db) === 0) println(stderr, NOTHING_LOADED);
 			else {
 				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;
-				println(stdout, `${result.profile}: ${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${window})`);
+				// With --limit, the hunt stops at the limit: how many more there are is not known.
+				const n = result.findings.length;
+				const found = options.limit !== undefined && n === options.limit ? `the first ${n} finding${n === 1 ? '' : 's'}, --limit ${n}` : `${n} finding${n === 1 ? '' : 's'}`;
+				println(stdout, `${result.profile}: ${found} (${window})`);
+				const oldest = oldestTs(db);
+				if (options.now !== undefined && oldest !== undefined && options.now < oldest) println(stderr, `lateral: --now is before the oldest loaded logon (${formatLocal(oldest, tz)} ${tz}): nothing to hunt`);
 				if (result.findings.length > 0) println(stdout, huntTable(result, outputWidth(stdout)));
 				const repeated = repeatedTotal(db);
 				if (repeated > 0) println(stderr, `lateral: ${repeated.toLocaleString('en-US')} of the loaded logons repeat logons of other files (lateral datasets: REPEATS); hunts count both copies`);

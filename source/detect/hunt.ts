@@ -263,7 +263,8 @@ export function resolveWindow(db: Db, profile: Profile, options: HuntOptions): W
 		const since = length === null ? oldest + baseline : now - length;
 		// Less data than one baseline (a single short log): hunt all of it against an empty
 		// baseline rather than an empty window, so a small file still gets scored.
-		if (since > now) return {now, since: oldest, until: now, baseSince: oldest};
+		// (A window ending before the data starts where it ends, not at the first logon after it.)
+		if (since > now) return {now, since: Math.min(oldest, now), until: now, baseSince: Math.min(oldest, now)};
 		return {now, since, until: now, baseSince: since - baseline};
 	}
 

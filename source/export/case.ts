@@ -9,6 +9,7 @@ import type {Entry} from '../allowlist/entry.ts';
 import {describeEntry, entryForFile} from '../allowlist/entry.ts';
 import {formatIso, formatLocal} from '../util/time.ts';
 import {csvCell, jsonText, neutralize} from '../util/sanitize.ts';
+import {reasonsCell} from './rows.ts';
 import type {Logon} from '../ingest/types.ts';
 
 /** One piece of evidence: a logon with the file and line it came from. */
@@ -56,7 +57,7 @@ export function toCaseCsv(c: CaseExport): string {
 			after_hours: f.after_hours ? 1 : 0,
 			first_seen: formatIso(f.first_seen, c.tz),
 			last_seen: formatIso(f.last_seen, c.tz),
-			reasons: f.reasons.map(r => `${r.signal}+${r.points}`).join(' '),
+			reasons: reasonsCell(f.reasons),
 		};
 		lines.push(CSV_COLUMNS.map(k => csvCell(row[k])).join(','));
 	}

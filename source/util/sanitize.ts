@@ -66,6 +66,9 @@ export function jsonText(value: unknown, indent?: number): string {
 /** Cells a spreadsheet would evaluate: OWASP CSV injection triggers. */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
+/** A value as text, objects as JSON (never `[object Object]`). */
+const plainText = (value: unknown): string => typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+
 /**
  * A CSV cell: control, escape and bidi characters of strings shown as visible escapes (a CSV
  * printed to a terminal must not act on it), formula triggers prefixed with `'` (kept
@@ -73,7 +76,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 export function csvCell(value: unknown): string {
 	if (value === null || value === undefined) return '';
-	let text = Array.isArray(value) ? value.join(';') : typeof value === 'object' ? JSON.stringify(value) : String(value);
+	let text = Array.isArray(value) ? value.map(plainText).join(';') : plainText(value);
 	if (typeof value !== 'number' && typeof value !== 'bigint' && typeof value !== 'boolean') {
 		text = neutralize(text);
 		if (FORMULA_START.test(text)) text = `'${text}`;

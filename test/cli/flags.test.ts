@@ -1,0 +1,75 @@
+import {after, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+// The real command line, `node bin/lateral.js ...` from the repository, on the small CLI fixture
+// (six logons of adm-jdoe from 10.10.3.7 to four servers, at night).
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixture = path.join(root, 'test/fixtures/cli/security.ndjson');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-flags-'));
+after(() => fs.rmSync(scratch, {recursive: true, force: true}));
+const db = path.join(scratch, 'store.sqlite');
+
+function lateral(...args: string[]) {
+	const result = spawnSync(process.execPath, [path.join(root, 'bin/lateral.js'), ...args], {
+		cwd: root,
+		encoding: 'utf8',
+		env: {...process.env, LATERAL_DB: db, NO_COLOR: '1'},
+	});
+	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
+}
+
+// Two logons from the source '-' (as Windows logs a local logon's missing address), next to the fixture's.
+const dashes = path.join(scratch, 'dash.ndjson');
+fs.writeFileSync(dashes, ['bob', 'carol'].map((user, i) => JSON.stringify({
+	EventID: 4624, TimeCreated: `2026-11-05T03:0${i}:00.000Z`, Computer: 'WS-0001', TargetUserName: user, LogonType: 3, IpAddress: '-',
+})).join('\n') + '\n');
+assert.equal(lateral('load', fixture, dashes).code, 0);
+
+test('a flag that takes a value given none, or a number flag given text, is one usage line naming the flag (exit 2)', () => {
+	for (const [args, message] of [
+		// Without the check, meow read the default store for a bare --db, and made --limit NaN.
+		[['hunt', '--db'], 'lateral: hunt: --db needs a value (see lateral hunt --help)'],
+		[['hunt', '--db', '--format', 'json'], 'lateral: hunt: --db needs a value (see lateral hunt --help)'],
+		[['events', '--limit'], 'lateral: events: --limit needs a value (see lateral events --help)'],
+		[['events', '--limit', 'abc'], 'lateral: events: --limit must be a number (got "abc")'],
+		[['hunt', '--limit=2x'], 'lateral: hunt: --limit must be a number (got "2x")'],
+		[['events', '--dataset', ''], 'lateral: events: --dataset must be a number (got "")'],
+	] as const) {
+		const r = lateral(...args);
+		assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `${message}\n`], args.join(' '));
+	}
+});
+
+test('--src - filters on the source "-" (meow alone takes a lone dash for input and leaves the flag empty)', () => {
+	for (const args of [['--src', '-'], ['--src=-']]) {
+		const rows = JSON.parse(lateral('events', ...args, '--format', 'json').stdout) as Array<{src_ip: string; user: string}>;
+		assert.deepEqual(rows.map(r => [r.src_ip, r.user]), [['-', 'bob'], ['-', 'carol']], args.join(' '));
+	}
+
+	// A value that is a dash and the input after -- stay apart.
+	const empty = lateral('events', '--user', 'nobody', '--', '-');
+	assert.equal(empty.code, 0, empty.stderr);
+});
+
+test('lateral hunt --format csv gives a scored profile\'s reasons as signal+points, not [object Object]', () => {
+	const r = lateral('hunt', '--format', 'csv');
+	assert.equal(r.code, 0, r.stderr);
+	const [header, row, ...rest] = r.stdout.trim().split('\n');
+	assert.equal(rest.length, 0);
+	assert.ok(header!.endsWith(',score,reasons'), header);
+	assert.ok(row!.endsWith(',target-spread+2 privileged-name+1 after-hours+3 novelty+4 velocity+1'), row);
+	assert.doesNotMatch(r.stdout, /object Object/);
+});
+
+test('the table\'s line says when --limit cut the findings short, and a --now before the data hunts nothing, with the window the right way round', () => {
+	assert.match(lateral('hunt', '--profile', 'qradar', '--window', 'all', '--limit', '1').stdout, /^qradar: the first 1 finding, --limit 1 \(all time\)\n/);
+	assert.match(lateral('hunt', '--profile', 'qradar', '--window', 'all', '--limit', '5').stdout, /^qradar: 1 finding \(all time\)\n/);
+	const early = lateral('hunt', '--now', '2020-01-01T00:00:00Z');
+	assert.equal(early.stdout, 'lateral: 0 findings (2020-01-01 00:00:00 .. 2020-01-01 00:00:00 UTC)\n');
+	assert.equal(early.stderr, 'lateral: --now is before the oldest loaded logon (2026-11-05 02:09:00 UTC): nothing to hunt\n');
+});
