@@ -5,6 +5,7 @@
 import {countLogons, queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
+import {UsageError} from '../util/errors.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
 import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, positiveInt, tzOf} from './options.ts';
@@ -21,7 +22,7 @@ Filters
   --user NAME       user (case-insensitive)
   --target HOST     target host (case-insensitive)
   --since ISO       from this time (inclusive; zone-less times are read in --tz)
-  --until ISO       up to this time (inclusive)
+  --until ISO       up to this time (inclusive; a date alone: to the end of that day)
   --dataset ID      one loaded file (see lateral datasets)
   --limit N         at most N records
 
@@ -29,6 +30,19 @@ Examples
   $ lateral events --user adm-jdoe --since 2026-11-05T00:00:00Z --format ndjson
   $ lateral events --src 10.10.3.7 --limit 20
 `;
+
+/**
+ * --until as an instant: a date alone is the whole of that day in the zone (up to the last
+ * millisecond before the next day's midnight there), so `--since D --until D` is the day D, not
+ * nothing.
+ */
+function untilOf(text: string, tz: string): number {
+	const start = parseInstant(text, '--until', tz);
+	const day = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text);
+	if (!day) return start;
+	const next = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + 1)).toISOString().slice(0, 10);
+	return parseInstant(next, '--until', tz) - 1;
+}
 
 export const events: Command = {
 	name: 'events',
@@ -54,10 +68,11 @@ export const events: Command = {
 			user: stringFlag(flags, 'user'),
 			target: stringFlag(flags, 'target'),
 			since: since === undefined ? undefined : parseInstant(since, '--since', tz),
-			until: until === undefined ? undefined : parseInstant(until, '--until', tz),
+			until: until === undefined ? undefined : untilOf(until, tz),
 			dataset: positiveInt(flags, 'dataset'),
 			limit: positiveInt(flags, 'limit'),
 		};
+		if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) throw new UsageError(`--since ${since} is after --until ${until}`);
 		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
 			const rows = queryEvents(db, filter).map(({id: _id, path, raw_ref, ...rest}) => ({...rest, file: path, line: raw_ref}));

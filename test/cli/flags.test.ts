@@ -73,3 +73,15 @@ test('the table\'s line says when --limit cut the findings short, and a --now be
 	assert.equal(early.stdout, 'lateral: 0 findings (2020-01-01 00:00:00 .. 2020-01-01 00:00:00 UTC)\n');
 	assert.equal(early.stderr, 'lateral: --now is before the oldest loaded logon (2026-11-05 02:09:00 UTC): nothing to hunt\n');
 });
+
+test('events --until DATE takes in the whole of that day in --tz, and --since after --until is a usage error', () => {
+	const day = (...args: string[]) => (JSON.parse(lateral('events', ...args, '--format', 'json').stdout) as unknown[]).length;
+	assert.equal(day('--since', '2026-11-05', '--until', '2026-11-05'), 8);
+	assert.equal(day('--until', '2026-11-04'), 0);
+	// In New York 2026-11-05 starts at 05:00 UTC: of the day's logons, only the one at 10:00 UTC.
+	assert.equal(day('--since', '2026-11-05', '--until', '2026-11-05', '--tz', 'America/New_York'), 1);
+	// A time of day is taken as given.
+	assert.equal(day('--until', '2026-11-05T02:12:00Z'), 4);
+	const reversed = lateral('events', '--since', '2026-11-06', '--until', '2026-11-05');
+	assert.deepEqual([reversed.code, reversed.stderr], [2, 'lateral: --since 2026-11-06 is after --until 2026-11-05\n']);
+});
