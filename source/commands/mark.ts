@@ -2,7 +2,7 @@
  * `lateral mark` / `lateral unmark`: the shortlist, headless (the console's `m`).
  */
 import os from 'node:os';
-import {listMarks, markPair, unmarkPair, STATUSES, type Status} from '../db/shortlist.ts';
+import {getMark, listMarks, markPair, pairLogged, unmarkPair, STATUSES, type Status} from '../db/shortlist.ts';
 import {InputError, UsageError} from '../util/errors.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {renderTable} from '../export/table.ts';
@@ -39,7 +39,7 @@ Examples
 		note: {type: 'string'},
 		list: {type: 'boolean', default: false},
 	},
-	async run({flags, stdout}) {
+	async run({flags, stdout, stderr}) {
 		const db = openFromFlags(flags, {existing: 'required'});
 		try {
 			if (flags['list'] === true) {
@@ -63,6 +63,12 @@ Examples
 			const status = stringFlag(flags, 'status');
 			if (status !== undefined && !STATUSES.includes(status as Status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')} (got "${status}")`);
 			const note = typeof flags['note'] === 'string' ? flags['note'] : undefined;
+			// A pair with no logons is marked all the same (a case may name it before its logs are
+			// loaded), but a name mistyped should not go unnoticed.
+			if (getMark(db, pair.src_ip, pair.user) === undefined && !pairLogged(db, pair.src_ip, pair.user)) {
+				println(stderr, `lateral: no logon of ${neutralize(pair.user)} from ${neutralize(pair.src_ip)} is loaded (names are matched exactly, as spelled in the logs: lateral events --src ${neutralize(pair.src_ip)})`);
+			}
+
 			const m = markPair(db, {...pair, status: status as Status | undefined, note, author: process.env['USER'] ?? os.userInfo().username});
 			println(stdout, `marked ${neutralize(m.user)} from ${neutralize(m.src_ip)}: ${m.status}${m.note ? ` — ${neutralize(m.note)}` : ''}`);
 			return 0;

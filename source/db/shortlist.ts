@@ -28,6 +28,11 @@ export function markPair(db: Db, pair: {src_ip: string; user: string; status?: S
 	return getMark(db, pair.src_ip, pair.user)!;
 }
 
+/** True when the store holds a logon of `user` (as spelled) from `src_ip`: pair_totals' key, one seek. */
+export function pairLogged(db: Db, src_ip: string, user: string): boolean {
+	return (db.prepare('SELECT EXISTS (SELECT 1 FROM pair_totals WHERE ifnull(src_ip, 0) = ? AND ifnull(user, 0) = ?) AS found').get(src_ip, user) as {found: number}).found === 1;
+}
+
 export function unmarkPair(db: Db, src_ip: string, user: string): boolean {
 	return db.prepare('DELETE FROM shortlist WHERE src_ip = ? AND user = ?').run(src_ip, user).changes > 0;
 }

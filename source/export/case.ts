@@ -40,6 +40,14 @@ export interface CaseExport {
 
 const CSV_COLUMNS = ['src_ip', 'user', 'status', 'note', 'score', 'target_count', 'targets', 'total', 'failed', 'success', 'after_hours', 'first_seen', 'last_seen', 'reasons'] as const;
 
+/**
+ * A finding's first or last time; none (null) for a shortlisted pair with no logons in the window,
+ * whose stand-in (lateral export) has no times, rather than 1970-01-01.
+ */
+function seenIso(ts: number, f: Finding, tz: string): string | null {
+	return f.total === 0 ? null : formatIso(ts, tz);
+}
+
 export function toCaseCsv(c: CaseExport): string {
 	const lines = [CSV_COLUMNS.join(',')];
 	for (const {finding: f, mark} of c.findings) {
@@ -55,8 +63,8 @@ export function toCaseCsv(c: CaseExport): string {
 			failed: f.failed,
 			success: f.success,
 			after_hours: f.after_hours ? 1 : 0,
-			first_seen: formatIso(f.first_seen, c.tz),
-			last_seen: formatIso(f.last_seen, c.tz),
+			first_seen: seenIso(f.first_seen, f, c.tz),
+			last_seen: seenIso(f.last_seen, f, c.tz),
 			reasons: reasonsCell(f.reasons),
 		};
 		lines.push(CSV_COLUMNS.map(k => csvCell(row[k])).join(','));
@@ -78,8 +86,8 @@ export function toCaseJson(c: CaseExport): string {
 			note: mark?.note ?? null,
 			marked_by: mark?.author ?? null,
 			marked_at: mark ? formatIso(mark.marked_at, 'UTC') : null,
-			first_seen: formatIso(f.first_seen, c.tz),
-			last_seen: formatIso(f.last_seen, c.tz),
+			first_seen: seenIso(f.first_seen, f, c.tz),
+			last_seen: seenIso(f.last_seen, f, c.tz),
 			targets: f.targets,
 			target_count: f.target_count,
 			total: f.total,
@@ -115,7 +123,7 @@ export function toCaseMarkdown(c: CaseExport): string {
 	for (const {finding: f, mark, evidence, evidenceTotal} of c.findings) {
 		out.push(`## ${md(f.user)} from ${md(f.src_ip)}: score ${f.score}`, '');
 		if (mark) out.push(`- Status: **${mark.status}**${mark.note ? `, note: ${md(mark.note)}` : ''}${mark.author ? ` (marked by ${md(mark.author)})` : ''}`);
-		out.push(`- When: ${time(f.first_seen)} to ${time(f.last_seen)}${f.after_hours ? ' (after hours)' : ''}`);
+		out.push(`- When: ${f.total === 0 ? 'no logons in this window' : `${time(f.first_seen)} to ${time(f.last_seen)}`}${f.after_hours ? ' (after hours)' : ''}`);
 		out.push(`- Logons: ${f.total} (${f.success} succeeded, ${f.failed} failed)`);
 		out.push(`- Target hosts (${f.target_count}): ${f.targets.map(t => md(t)).join(', ') || 'none recorded'}`, '');
 		out.push('| signal | points | detail |', '|---|---:|---|');

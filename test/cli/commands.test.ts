@@ -6,11 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-// The real command line, `node bin/lateral.js ...` from the repository, on the small CLI fixture
+// The commands' edges a hunter meets (flags, filters, CSV, the table's line, marks): the real
+// command line, `node bin/lateral.js ...` from the repository, on the small CLI fixture
 // (six logons of adm-jdoe from 10.10.3.7 to four servers, at night).
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixture = path.join(root, 'test/fixtures/cli/security.ndjson');
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-flags-'));
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-commands-'));
 after(() => fs.rmSync(scratch, {recursive: true, force: true}));
 const db = path.join(scratch, 'store.sqlite');
 
@@ -84,4 +85,21 @@ test('events --until DATE takes in the whole of that day in --tz, and --since af
 	assert.equal(day('--until', '2026-11-05T02:12:00Z'), 4);
 	const reversed = lateral('events', '--since', '2026-11-06', '--until', '2026-11-05');
 	assert.deepEqual([reversed.code, reversed.stderr], [2, 'lateral: --since 2026-11-06 is after --until 2026-11-05\n']);
+});
+
+test('mark warns of a pair with no logons (a mistyped name), and the export gives such a pair no times rather than 1970', () => {
+	const typo = lateral('mark', '--src', '10.10.3.7', '--user', 'adm-jdeo');
+	assert.deepEqual([typo.code, typo.stdout], [0, 'marked adm-jdeo from 10.10.3.7: open\n']);
+	assert.equal(typo.stderr, 'lateral: no logon of adm-jdeo from 10.10.3.7 is loaded (names are matched exactly, as spelled in the logs: lateral events --src 10.10.3.7)\n');
+	// Marked already: an update says nothing more; a pair with logons never did.
+	assert.equal(lateral('mark', '--src', '10.10.3.7', '--user', 'adm-jdeo', '--status', 'benign').stderr, '');
+	assert.equal(lateral('mark', '--src', '10.10.3.7', '--user', 'adm-jdoe').stderr, '');
+	const json = JSON.parse(lateral('export', '--format', 'json', '--window', 'all').stdout) as {findings: Array<{user: string; first_seen: string | null; last_seen: string | null}>};
+	assert.deepEqual(json.findings.map(f => [f.user, f.first_seen, f.last_seen]), [
+		['adm-jdeo', null, null],
+		['adm-jdoe', '2026-11-05T02:09:00Z', '2026-11-05T02:13:00Z'],
+	]);
+	assert.match(lateral('export', '--format', 'md', '--window', 'all').stdout, /## adm-jdeo from 10\.10\.3\.7: score 0\n\n- Status: \*\*benign\*\*.*\n- When: no logons in this window\n/);
+	assert.equal(lateral('unmark', '--src', '10.10.3.7', '--user', 'adm-jdeo').code, 0);
+	assert.equal(lateral('unmark', '--src', '10.10.3.7', '--user', 'adm-jdoe').code, 0);
 });
