@@ -22,7 +22,9 @@ export async function * readCsvRows(file: string): AsyncGenerator<Row> {
 	let quoted = false;
 	let rowLine = 0;
 	let rowLines = 0;
+	let lastLine = 0;
 	for await (const {line, text} of readLines(file)) {
+		lastLine = line;
 		if (!quoted) {
 			if (text.trim() === '') continue;
 			rowLine = line;
@@ -68,7 +70,8 @@ export async function * readCsvRows(file: string): AsyncGenerator<Row> {
 		field = '';
 	}
 
-	if (quoted) yield {line: rowLine, fields, error: 'unterminated quoted field at the end of the file'};
+	// The rows of the lines it swallowed are not read: say which, so that they are not missed.
+	if (quoted) yield {line: rowLine, fields, error: `unterminated quoted field at the end of the file${lastLine > rowLine ? ` (lines ${rowLine}-${lastLine} read as one row)` : ''}`};
 }
 
 /**

@@ -137,6 +137,16 @@ describe('CSV', () => {
 			[7, '{"a":"12","b":"13","c":"14"}'],
 		]);
 	});
+
+	test('a quote left open at the end of the file is an error naming the lines it swallowed', async () => {
+		const rows = await collect(readCsvObjects(write('a,b\n1,2\n3,"x\n5,6\n7,8\n')));
+		assert.deepEqual(rows.map(r => [r.line, 'error' in r ? r.error : r.value]), [
+			[2, {a: '1', b: '2'}],
+			[3, 'unterminated quoted field at the end of the file (lines 3-5 read as one row)'],
+		]);
+		const last = await collect(readCsvObjects(write('a,b\n1,"x\n')));
+		assert.deepEqual(last, [{line: 2, error: 'unterminated quoted field at the end of the file'}]);
+	});
 });
 
 const WINDOWS_LINE = (i: number) => JSON.stringify({EventID: 4624, TimeCreated: new Date(Date.UTC(2026, 10, 4, 2, i)).toISOString(), Computer: `SRV${i % 3}`, TargetUserName: 'alice', LogonType: '3', IpAddress: '10.0.0.5'});
