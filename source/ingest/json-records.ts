@@ -85,8 +85,10 @@ async function * splitter(file: string): AsyncGenerator<RawRecord> {
 	let record = '';
 	let recordLine = 0;
 	let inRecord = false;
+	let lastLine = 0;
 
 	for await (const {line, text} of readLines(file)) {
+		lastLine = line;
 		let segmentStart = 0;
 		for (let i = 0; i < text.length; i++) {
 			const c = text.charCodeAt(i);
@@ -156,6 +158,9 @@ async function * splitter(file: string): AsyncGenerator<RawRecord> {
 	}
 
 	if (inRecord) yield {line: recordLine, error: 'truncated record: the file ends inside it'};
+	// Every record whole, but the array never closed: the copy was most likely cut between two
+	// records, and the records after the cut are missing. Said as a reject, so the load says so.
+	else if (depth > 0) yield {line: lastLine, error: 'truncated file: it ends before the array of records is closed (records after the cut are missing)'};
 }
 
 function parseRecord(text: string, line: number): RawRecord {

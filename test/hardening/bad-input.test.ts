@@ -52,6 +52,7 @@ const LOADS: Loads[] = [
 	{file: 'utf16le.ndjson', format: 'windows-json', logons: 3, rejected: [], users: ['user1', 'user2', 'user3']},
 	{file: 'utf16be.ndjson', format: 'windows-json', logons: 3, rejected: [], users: ['user1', 'user2', 'user3']},
 	{file: 'truncated-array.json', format: 'windows-json', logons: 3, rejected: [[5, /truncated record: the file ends inside it/]]},
+	{file: 'unclosed-array.json', format: 'windows-json', logons: 3, rejected: [[4, /truncated file: it ends before the array of records is closed/]]},
 	{file: 'qradar-missing-column.csv', format: 'qradar', logons: 2, rejected: [[3, /expected 6 fields as in the header, found 5/]], users: ['alice', 'alice']},
 	{file: 'falcon-bad.ndjson', format: 'falcon', logons: 2, rejected: [[2, /no usable time/], [3, /not valid JSON/]]},
 	// Line 2 (NUL bytes in the time) is no syslog line at all: skipped. Line 3 has day 99 of November.
