@@ -43,10 +43,15 @@ Examples
 `;
 
 /** One line describing a file's result. */
-export function describeResult(r: FileResult, tz: string): string {
+export function describeResult(r: FileResult, tz: string, readingFlags: string[] = []): string {
 	const file = neutralize(r.file);
 	switch (r.status) {
-		case 'duplicate': return `${file}: already loaded (dataset ${r.datasetId}, ${r.format}), nothing to do`;
+		case 'duplicate': {
+			// Loaded before with other reading options, perhaps: a file's bytes load once per store.
+			const again = readingFlags.length === 0 ? '' : `; a file's bytes load once per database, read as they were the first time: to read them with ${readingFlags.join(' and ')}, load them into a new database (--db FILE)`;
+			return `${file}: already loaded (dataset ${r.datasetId}, ${r.format}), nothing to do${again}`;
+		}
+
 		case 'refused': return `${file}: ${neutralize(r.reason)}`;
 		case 'loaded': {
 			const span = r.firstTs === null || r.lastTs === null ? 'no logons' : `${formatLocal(r.firstTs, tz)} .. ${formatLocal(r.lastTs, tz)} ${tz}`;
@@ -91,6 +96,9 @@ export function describeRepeats(repeats: Repeats, records: number): string {
 		: `${count(repeats.logons)} of its ${count(records)} logons ${repeats.logons === 1 ? 'is' : 'are'}`;
 	return `  repeats: ${all} already loaded, from ${named.join(', ')} (same time, outcome, logon type, source, user and target); hunts count both copies: load just one of the files to count them once`;
 }
+
+/** Flags that change how a file's records are read (times, fields), not which files load. */
+const READING_FLAGS = ['format', 'year', 'epoch', 'map', 'tz'] as const;
 
 export const load: Command = {
 	name: 'load',
@@ -157,7 +165,7 @@ export const load: Command = {
 						continue;
 					}
 
-					println(stdout, describeResult(result, tz));
+					println(stdout, describeResult(result, tz, READING_FLAGS.filter(f => flags[f] !== undefined).map(f => `--${f}`)));
 					if (result.status === 'loaded') {
 						if (result.repeats) println(stdout, describeRepeats(result.repeats, result.records));
 						for (const r of result.rejects) println(stdout, `  rejected line ${r.line}: ${neutralize(r.reason)}`);

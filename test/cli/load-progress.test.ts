@@ -58,4 +58,8 @@ test('several files end with a line adding them up: loaded, logons, repeats, rej
 	assert.equal(describeTotals([loaded(1, 0), {status: 'duplicate', file: '/x/d.json', datasetId: 1, format: 'evtx'}]), 'total: 1 file loaded, 1 logon, 0 rejected; 1 file already loaded');
 	assert.equal(describeResult(loaded(1, 0), 'UTC'), '/x/1.json: windows-json, 1 logon, 0 rejected, 0 other events skipped; no logons');
 	assert.equal(describeResult(loaded(1200, 0), 'UTC'), '/x/1200.json: windows-json, 1,200 logons, 0 rejected, 0 other events skipped; no logons');
+	// A file loaded again with options that change how it is read is not read again: said so.
+	const duplicate = {status: 'duplicate', file: '/x/auth.log', datasetId: 3, format: 'sshd'} as const;
+	assert.equal(describeResult(duplicate, 'UTC'), '/x/auth.log: already loaded (dataset 3, sshd), nothing to do');
+	assert.equal(describeResult(duplicate, 'UTC', ['--year', '--tz']), '/x/auth.log: already loaded (dataset 3, sshd), nothing to do; a file\'s bytes load once per database, read as they were the first time: to read them with --year and --tz, load them into a new database (--db FILE)');
 });
