@@ -96,10 +96,13 @@ async function * readLanl(file: string): AsyncGenerator<RawRecord> {
 export const lanlFormat: Format = {
 	name: 'lanl',
 	sniff(head, bytes) {
-		// Whole lines only (a full 64 KiB head may end mid-line); up to five must all have the auth.txt shape.
+		// Whole lines only (a full 64 KiB head may end mid-line): of the first ten, all have the
+		// auth.txt shape but at most one, when there are three or more, that starts as a row does (a
+		// damaged row, which the load then rejects by its line; not a header row).
 		const all = head.split(/\r?\n/);
-		const lines = (bytes.length >= 64 * 1024 ? all.slice(0, -1) : all).filter(l => l.trim() !== '').slice(0, 5);
-		return lines.length > 0 && lines.every(l => LINE.test(l));
+		const lines = (bytes.length >= 64 * 1024 ? all.slice(0, -1) : all).filter(l => l.trim() !== '').slice(0, 10);
+		const bad = lines.filter(l => !LINE.test(l));
+		return lines.length > 0 && bad.length <= (lines.length >= 3 ? 1 : 0) && bad.every(l => /^\d+,/.test(l));
 	},
 	read: file => readLanl(file),
 	normalize: normalizeLanl,

@@ -88,6 +88,15 @@ describe('detection', () => {
 		assert.equal(lanlFormat.sniff('1,U1@D,U1@D,C1,C2,NTLM,Network,LogOn,Success\n', new Uint8Array(50)), true);
 	});
 
+	test('one damaged row among the first lines does not hide the format (the load rejects that row); a header row, or two bad rows, do', () => {
+		const row = (t: number) => `${t},U1@D,U1@D,C1,C2,NTLM,Network,LogOn,Success`;
+		const sniff = (lines: string[]) => lanlFormat.sniff(`${lines.join('\n')}\n`, new Uint8Array(100));
+		assert.equal(sniff([row(1), row(2), '3,U1@D,U1@D,C1,C2,NTLM', row(4), row(5)]), true);
+		assert.equal(sniff([row(1), '2,U1@D', '3,U1@D', row(4), row(5)]), false);
+		assert.equal(sniff(['time,src_user,dst_user,src_computer,dst_computer,auth_type,logon_type,orientation,result', row(1), row(2), row(3)]), false);
+		assert.equal(sniff([row(1), '2,U1@D']), false);
+	});
+
 	test('the shared LANL red-team labels (4 fields) are not mistaken for auth.txt', {skip: !fs.existsSync(path.resolve(root, '../shared/datasets/lanl/redteam.txt')) && 'the shared datasets folder is absent'}, () => {
 		assert.equal(sniffFormat(readHead(path.resolve(root, '../shared/datasets/lanl/redteam.txt'))), undefined);
 	});
