@@ -8,6 +8,7 @@ import path from 'node:path';
 import {repoRoot} from '../db/open.ts';
 import {UsageError} from '../util/errors.ts';
 import {checkTimeZone, parseDuration} from '../util/time.ts';
+import {fieldProblem, type Fields} from './profile-fields.ts';
 
 interface ProfileBase {
 	name: string;
@@ -39,8 +40,8 @@ export interface ScoredProfile extends ProfileBase {
 	kind: 'scored';
 	/** Baseline length before the hunt window, e.g. `2d`. */
 	baseline: string;
-	/** Zone for business hours when --tz is not given; null = UTC. */
-	timeZone: string | null;
+	/** Zone for business hours when --tz is not given; null or absent = UTC. */
+	timeZone?: string | null;
 	minScore: number;
 	logonTypes: number[];
 	signals: {
@@ -76,6 +77,38 @@ export interface ScoredProfile extends ProfileBase {
 
 export type Profile = SeedProfile | ScoredProfile;
 
+const req = 'required';
+const opt = 'optional';
+
+/** The header every profile has: what it is and what it runs (title, level, false positives document it). */
+const HEADER_FIELDS: Fields<ProfileBase> = {
+	name: req, title: req, description: opt, level: req, confidence: req, query: req, defaultWindow: req, falsePositives: req,
+};
+
+/** Every field a seed profile's file may hold. */
+const SEED_FIELDS: Fields<SeedProfile> = {...HEADER_FIELDS, kind: opt, source: req};
+
+/** Every field a scored profile's file may hold, down to each signal's settings. */
+const SCORED_FIELDS: Fields<ScoredProfile> = {
+	...HEADER_FIELDS,
+	kind: req,
+	baseline: req,
+	timeZone: opt,
+	minScore: req,
+	logonTypes: req,
+	signals: {
+		spread: {tiers: req},
+		privileged: {points: req, patterns: req},
+		afterHours: {points: req, nightPoints: req, nightHours: req, weekendPoints: req, businessHours: req, businessDays: req},
+		failureThenSuccess: {points: req, minFailures: req, withinMinutes: req},
+		spray: {points: req, minUsers: req, withinMinutes: req},
+		novelty: {tiers: req, userTargetPoints: req, userTargetMin: req, newSourcePoints: req, newPairPoints: req, sharedSourceUsers: req},
+		velocity: {tiers: req},
+		hopChain: {points: req, withinHours: req},
+		routine: {share: req, minDays: req, cancels: req},
+	},
+};
+
 const profilesDir = path.join(repoRoot, 'db', 'profiles');
 export const queriesDir = path.join(repoRoot, 'db', 'queries');
 
@@ -93,11 +126,64 @@ function order(name: string): number {
 	return i === -1 ? 99 : i;
 }
 
-/** Checks what a hand-edited scored profile must hold, naming the first wrong field. */
+/** Whether `text` is duration text (`24h`) or `all`. */
+function isDuration(text: unknown): boolean {
+	if (typeof text !== 'string') return false;
+	try {
+		parseDuration(text);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function isTimeZone(name: string): boolean {
+	try {
+		checkTimeZone(name);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** The one-line usage error every wrong profile file is refused with. */
+function refuse(file: string, message: string): never {
+	throw new UsageError(`profile ${file}: ${message}`);
+}
+
+/**
+ * Checks the fields of a profile file, naming the first wrong one: any key the profile's kind does
+ * not know (with the nearest known one when there is a near one), a missing one, the header's values.
+ */
+function checkFields(raw: Record<string, unknown>, file: string): void {
+	const kind = raw['kind'];
+	if (kind !== undefined && kind !== 'scored' && kind !== 'seed') refuse(file, 'kind must be "scored" or "seed"');
+	const [fields, other, otherKind] = kind === 'scored'
+		? [SCORED_FIELDS, SEED_FIELDS, 'seed profiles have it'] as const
+		: [SEED_FIELDS, SCORED_FIELDS, 'profiles with "kind": "scored" have it'] as const;
+	// A field of the other kind: its own hint, since no spelling is near it.
+	const misplaced = Object.keys(raw).find(key => !Object.hasOwn(fields, key) && Object.hasOwn(other, key));
+	if (misplaced !== undefined) refuse(file, `unknown field ${misplaced} (only ${otherKind})`);
+	const problem = fieldProblem(raw, fields);
+	if (problem !== undefined) refuse(file, problem);
+
+	const p = raw as unknown as Profile;
+	if (typeof p.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/i.test(p.name)) refuse(file, 'name must be letters, digits and dashes');
+	if (typeof p.query !== 'string' || !/^[a-z0-9-]+\.sql$/.test(p.query) || !fs.existsSync(path.join(queriesDir, p.query))) {
+		refuse(file, `query must name a file in db/queries (got "${String(p.query)}")`);
+	}
+
+	const texts: Array<[string, unknown]> = [['title', p.title], ['description', p.description], ['level', p.level], ['confidence', p.confidence]];
+	if (p.kind !== 'scored') texts.push(['source', p.source]);
+	for (const [field, v] of texts) if (v !== undefined && typeof v !== 'string') refuse(file, `${field} must be text`);
+	if (!Array.isArray(p.falsePositives) || p.falsePositives.some(x => typeof x !== 'string')) refuse(file, 'falsePositives must be a list of text');
+	if (!isDuration(p.defaultWindow)) refuse(file, `defaultWindow "${String(p.defaultWindow)}" is not a duration such as 24h, or all`);
+	if (p.kind === 'scored') checkScored(p, file);
+}
+
+/** Checks the values of a hand-edited scored profile (its fields are known to be there), naming the first wrong one. */
 function checkScored(p: ScoredProfile, file: string): void {
-	const fail = (field: string, why: string): never => {
-		throw new UsageError(`profile ${file}: ${field} ${why}`);
-	};
+	const fail = (field: string, why: string): never => refuse(file, `${field} ${why}`);
 
 	const isNum = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 	const tiers = (field: string, v: unknown) => {
@@ -112,11 +198,11 @@ function checkScored(p: ScoredProfile, file: string): void {
 		fail('baseline', `"${String(p.baseline)}" is not a duration such as 2d`);
 	}
 
-	if (p.timeZone !== null && p.timeZone !== undefined) checkTimeZone(p.timeZone);
+	const zone: unknown = p.timeZone ?? null;
+	if (zone !== null && (typeof zone !== 'string' || !isTimeZone(zone))) fail('timeZone', `"${String(zone)}" is not an IANA zone such as Europe/Berlin (or null for UTC)`);
 	if (!isNum(p.minScore)) fail('minScore', 'must be a number');
 	if (!Array.isArray(p.logonTypes) || p.logonTypes.some(t => !Number.isInteger(t))) fail('logonTypes', 'must be a list of integers');
 	const s = p.signals;
-	if (typeof s !== 'object' || s === null) fail('signals', 'is missing');
 	tiers('signals.spread.tiers', s.spread?.tiers);
 	tiers('signals.novelty.tiers', s.novelty?.tiers);
 	tiers('signals.velocity.tiers', s.velocity?.tiers);
@@ -164,20 +250,16 @@ function checkScored(p: ScoredProfile, file: string): void {
 }
 
 function loadProfileFile(file: string): Profile {
-	let profile: Profile;
+	let raw: unknown;
 	try {
-		profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;
+		raw = JSON.parse(fs.readFileSync(file, 'utf8'));
 	} catch (error) {
 		throw new UsageError(`cannot read profile ${file}: ${(error as Error).message}`);
 	}
 
-	if (typeof profile.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/i.test(profile.name)) throw new UsageError(`profile ${file}: name must be letters, digits and dashes`);
-	if (typeof profile.query !== 'string' || !/^[a-z0-9-]+\.sql$/.test(profile.query) || !fs.existsSync(path.join(queriesDir, profile.query))) {
-		throw new UsageError(`profile ${file}: query must name a file in db/queries (got "${String(profile.query)}")`);
-	}
-
-	if (profile.kind === 'scored') checkScored(profile, file);
-	return profile;
+	if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) refuse(file, 'the file must hold one JSON object, as db/profiles/lateral.json does');
+	checkFields(raw as Record<string, unknown>, file);
+	return raw as Profile;
 }
 
 /** A profile by name (`qradar`) or by file path. */

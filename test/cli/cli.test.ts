@@ -84,6 +84,21 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 	assert.match(table.stdout, /10\.10\.3\.7\s+adm-jdoe/);
 });
 
+test('hunt --profile FILE: a copy of lateral.json hunts; a misspelt field in it is refused by name, exit 2', () => {
+	const db = freshDb();
+	assert.equal(lateral(['load', fixture], db).code, 0);
+	const shipped = JSON.parse(fs.readFileSync(path.join(root, 'db/profiles/lateral.json'), 'utf8')) as Record<string, unknown>;
+	const copy = path.join(scratch, 'my-site.json');
+	fs.writeFileSync(copy, JSON.stringify({...shipped, minScore: 8}, null, '\t'));
+	const hunt = lateral(['hunt', '--profile', copy], db);
+	assert.equal(hunt.code, 0, hunt.stderr);
+	assert.match(hunt.stdout, /^lateral: \d+ findings? /m);
+	const typo = path.join(scratch, 'my-site-typo.json');
+	fs.writeFileSync(typo, JSON.stringify({...shipped, minscore: 8}, null, '\t'));
+	const refused = lateral(['hunt', '--profile', typo], db);
+	assert.deepEqual(refused, {code: 2, stdout: '', stderr: `lateral: profile ${typo}: unknown field minscore (did you mean minScore?)\n`});
+});
+
 test('a file repeating logons of an earlier one loads, with a line saying how many and from which file', () => {
 	const db = freshDb();
 	assert.equal(lateral(['load', fixture], db).code, 0);

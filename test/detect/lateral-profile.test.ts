@@ -6,6 +6,7 @@ import path from 'node:path';
 import {openMemoryDb, type Db} from '../../source/db/open.ts';
 import {insertDataset, logonInserter} from '../../source/db/store.ts';
 import {hunt} from '../../source/detect/hunt.ts';
+import {listProfiles, loadProfile} from '../../source/detect/profiles.ts';
 import type {Finding} from '../../source/detect/types.ts';
 import type {Logon} from '../../source/ingest/types.ts';
 import {UsageError} from '../../source/util/errors.ts';
@@ -268,4 +269,88 @@ test('a hand-edited profile with a wrong field is refused naming the field', () 
 	const signals = shipped['signals'] as Record<string, object>;
 	assert.throws(() => run(db([]), profileFile({signals: {...signals, routine: {...signals['routine'], cancels: ['novelty']}}})), /signals\.routine\.cancels must be a list/);
 	assert.throws(() => run(db([]), profileFile({signals: {...signals, afterHours: {...signals['afterHours'], nightHours: [22]}}})), /signals\.afterHours\.nightHours must be/);
+});
+
+const shippedFile = (name: string) => JSON.parse(fs.readFileSync(new URL(`../../db/profiles/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+
+/** A profile file holding `profile` as written, edited or not. */
+function written(profile: unknown): string {
+	const file = path.join(scratch, `edited-${++files}.json`);
+	fs.writeFileSync(file, JSON.stringify(profile, null, '\t'));
+	return file;
+}
+
+/** The one line a profile file is refused with; undefined when it loads. */
+function refusal(file: string): string | undefined {
+	try {
+		loadProfile(file);
+		return undefined;
+	} catch (error) {
+		assert.ok(error instanceof UsageError, String(error));
+		return error.message;
+	}
+}
+
+test('a misspelt or unknown field at any level is refused by its path, with the nearest known name when one is near', () => {
+	const signals = shipped['signals'] as Record<string, Record<string, unknown>>;
+	const {points, ...spray} = signals['spray']!;
+	const cases: Array<[unknown, string]> = [
+		[{...shipped, minscore: 8}, 'unknown field minscore (did you mean minScore?)'],
+		[{...shipped, signals: {...signals, spray: {...spray, pionts: points}}}, 'unknown field signals.spray.pionts (did you mean points?)'],
+		[{...shipped, signals: {...signals, sprayy: signals['spray']}}, 'unknown field signals.sprayy (did you mean spray?)'],
+		[{...shipped, signals: {...signals, afterHours: {...signals['afterHours'], nighthours: [1, 5]}}}, 'unknown field signals.afterHours.nighthours (did you mean nightHours?)'],
+		[{...shipped, signals: {...signals, routine: {...signals['routine'], points: 2}}}, 'unknown field signals.routine.points'],
+		[{...shipped, notes: 'tuned for the DMZ'}, 'unknown field notes'],
+		[{...shippedFile('qradar'), defaultWindw: '7d'}, 'unknown field defaultWindw (did you mean defaultWindow?)'],
+		[{...shippedFile('logscale'), minScore: 3}, 'unknown field minScore (only profiles with "kind": "scored" have it)'],
+		[{...shipped, source: 'seeds/mine.txt'}, 'unknown field source (only seed profiles have it)'],
+	];
+	for (const [profile, message] of cases) {
+		const file = written(profile);
+		assert.equal(refusal(file), `profile ${file}: ${message}`);
+	}
+
+	// Through the hunt, as `lateral hunt --profile FILE` runs it.
+	assert.throws(() => run(db([]), profileFile({minscore: 8})), /: unknown field minscore \(did you mean minScore\?\)$/);
+});
+
+test('a missing field is named, and so is a wrong kind, header value or file', () => {
+	const signals = shipped['signals'] as Record<string, Record<string, unknown>>;
+	const {points: _, ...spray} = signals['spray']!;
+	const {routine: __, ...noRoutine} = signals;
+	const {defaultWindow: ___, ...noWindow} = shipped;
+	const cases: Array<[unknown, string]> = [
+		[{...shipped, signals: {...signals, spray}}, 'signals.spray.points is missing'],
+		[{...shipped, signals: noRoutine}, 'signals.routine is missing'],
+		[noWindow, 'defaultWindow is missing'],
+		[{...shipped, signals: {...signals, hopChain: 3}}, 'signals.hopChain must be an object'],
+		[{...shipped, kind: 'scord'}, 'kind must be "scored" or "seed"'],
+		[{...shipped, defaultWindow: 'soon'}, 'defaultWindow "soon" is not a duration such as 24h, or all'],
+		[{...shipped, timeZone: 'Mars/Base'}, 'timeZone "Mars/Base" is not an IANA zone such as Europe/Berlin (or null for UTC)'],
+		[{...shipped, title: 5}, 'title must be text'],
+		[{...shippedFile('qradar'), falsePositives: 'none'}, 'falsePositives must be a list of text'],
+		[[shipped], 'the file must hold one JSON object, as db/profiles/lateral.json does'],
+	];
+	for (const [profile, message] of cases) {
+		const file = written(profile);
+		assert.equal(refusal(file), `profile ${file}: ${message}`);
+	}
+});
+
+test('every shipped profile loads, copied and edited too (documentation fields included), and refuses a field it does not know', () => {
+	assert.deepEqual(listProfiles().map(p => p.name), ['lateral', 'qradar', 'logscale']);
+	for (const name of ['lateral', 'qradar', 'logscale']) {
+		assert.equal(loadProfile(name).name, name);
+		assert.equal(refusal(written(shippedFile(name))), undefined, name);
+		const file = written({...shippedFile(name), extra: 1});
+		assert.equal(refusal(file), `profile ${file}: unknown field extra`, name);
+	}
+
+	// The README's way: a copy of lateral.json with its values tuned; description and timeZone may go.
+	const signals = shipped['signals'] as Record<string, Record<string, unknown>>;
+	const {description: _, timeZone: __, ...bare} = shipped;
+	const tuned = {...bare, name: 'my-site', minScore: 6, signals: {...signals, spray: {...signals['spray'], points: 5}}};
+	assert.equal(refusal(written(tuned)), undefined);
+	assert.equal(refusal(written({...shipped, timeZone: 'Europe/Berlin', title: 'mine', level: 'medium', confidence: 'low', falsePositives: []})), undefined);
+	assert.equal(refusal(written({...shippedFile('qradar'), kind: 'seed', description: 'the AQL seed, as our SOC runs it'})), undefined);
 });
