@@ -4,6 +4,7 @@
  */
 import YAML from 'yaml';
 import {ipv4ToNumber} from '../db/functions.ts';
+import {DAY_MS, datePrefixProblem} from '../util/time.ts';
 
 export const KINDS = ['src_ip', 'user', 'target', 'pair'] as const;
 export const MATCHES = ['exact', 'glob', 'cidr', 'regex'] as const;
@@ -39,19 +40,32 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * An expiry date or time to epoch ms. A bare date means the entry still applies on that day
- * and stops at the following midnight UTC.
+ * and stops at the following midnight UTC (what is stored; formatExpiry gives the date back).
+ * An impossible date (2027-02-30) is an error, never moved into the next month.
  */
 export function parseExpiry(value: unknown, index?: number): number {
 	if (value instanceof Date) return value.getTime();
 	const text = String(value).trim();
+	const problem = datePrefixProblem(text);
+	if (problem !== undefined) throw new EntryError(index, 'expires', `"${text}" is not a calendar date: ${problem}`);
 	if (DATE.test(text)) {
 		const ts = Date.parse(`${text}T00:00:00Z`);
-		if (!Number.isNaN(ts)) return ts + 86_400_000;
+		if (!Number.isNaN(ts)) return ts + DAY_MS;
 	}
 
 	const ts = Date.parse(text);
 	if (Number.isNaN(ts) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) throw new EntryError(index, 'expires', `"${text}" is not a date (use 2027-01-31 or an ISO time)`);
 	return ts;
+}
+
+/**
+ * An expiry (epoch ms) as a file and the list show it. An expiry at midnight UTC is what a bare
+ * date gives (parseExpiry), so it is shown as that date, the last day the entry applies: a file
+ * saying `expires: 2027-01-31` exports as it was written. Any other instant is an ISO time.
+ * (A time given as exactly midnight UTC comes back as the day before: the same instant.)
+ */
+export function formatExpiry(expires: number): string {
+	return expires % DAY_MS === 0 ? new Date(expires - DAY_MS).toISOString().slice(0, 10) : new Date(expires).toISOString();
 }
 
 function optionalString(raw: Record<string, unknown>, field: string, index?: number): string | undefined {
@@ -123,6 +137,8 @@ export function validateEntry(raw: unknown, index?: number): Entry {
 	if (profile) entry.profile = profile;
 	if (r['expires'] !== undefined && r['expires'] !== null) entry.expires = parseExpiry(r['expires'], index);
 	if (r['created'] !== undefined && r['created'] !== null) {
+		const problem = r['created'] instanceof Date ? undefined : datePrefixProblem(String(r['created']));
+		if (problem !== undefined) throw new EntryError(index, 'created', `"${String(r['created']).trim()}" is not a calendar date: ${problem}`);
 		const created = r['created'] instanceof Date ? r['created'].getTime() : Date.parse(String(r['created']));
 		if (Number.isNaN(created)) throw new EntryError(index, 'created', 'is not a date');
 		entry.created = created;
@@ -150,7 +166,7 @@ export function parseAllowlistFile(text: string): Entry[] {
 	return list.map((raw, i) => validateEntry(raw, i));
 }
 
-/** An entry in the file shape (ISO dates, no empty fields), for export. */
+/** An entry in the file shape (ISO times, an expiry as formatExpiry gives it, no empty fields), for export. */
 export function entryForFile(e: Entry): Record<string, unknown> {
 	const out: Record<string, unknown> = {kind: e.kind};
 	if (e.kind === 'pair') {
@@ -165,7 +181,7 @@ export function entryForFile(e: Entry): Record<string, unknown> {
 	out['reason'] = e.reason;
 	if (e.author) out['author'] = e.author;
 	if (e.created !== undefined) out['created'] = new Date(e.created).toISOString();
-	if (e.expires !== undefined) out['expires'] = new Date(e.expires).toISOString();
+	if (e.expires !== undefined) out['expires'] = formatExpiry(e.expires);
 	if (e.profile) out['profile'] = e.profile;
 	if (e.enabled === false) out['enabled'] = false;
 	return out;

@@ -4,13 +4,12 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import {entryExists, getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
+import {addNewEntries, entryExists, getEntry, hitCounts, insertEntries, listEntries, removeEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
 import {suggestEntries} from '../allowlist/suggest.ts';
-import {describeEntry, EntryError, entryForFile, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
+import {describeEntry, EntryError, entryForFile, formatExpiry, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
 import {loadProfile} from '../detect/profiles.ts';
 import {renderTable} from '../export/table.ts';
 import {InputError, UsageError} from '../util/errors.ts';
-import {formatIso} from '../util/time.ts';
 import {neutralize, jsonText} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, tzOf} from './options.ts';
@@ -48,6 +47,8 @@ backup accounts sweeping hosts at night, jump servers, domain controllers) and p
 
 import: a YAML or JSON file holding a list of entries or {allowlist: [...]}; all entries are
 checked first and nothing is imported if any is wrong (the error names the entry and field).
+Entries already in the allowlist (same rule, reason, expiry, scope and state) are not added again,
+so a file kept in git can be imported after every change.
 
 Examples
   $ lateral allow add --kind src_ip --pattern 10.20.0.0/24 --match cidr --reason "Citrix delivery controllers"
@@ -111,8 +112,9 @@ export const allow: Command = {
 						throw error;
 					}
 
-					const [id] = insertEntries(db, [entry], process.env['USER'] ?? os.userInfo().username);
-					println(stdout, `added allowlist entry ${id}: ${describeEntry(entry)} — ${entry.reason}`);
+					const {added: [id], present: [existing]} = addNewEntries(db, [entry], process.env['USER'] ?? os.userInfo().username);
+					if (existing !== undefined) println(stdout, `already in the allowlist as entry ${existing}: ${describeEntry(entry)} — ${entry.reason}`);
+					else println(stdout, `added allowlist entry ${id}: ${describeEntry(entry)} — ${entry.reason}`);
 					return 0;
 				}
 
@@ -137,7 +139,7 @@ export const allow: Command = {
 							{header: 'MATCHES', value: e => describeEntry(e), flexible: true, min: 16},
 							{header: 'EVENTS', value: e => hits.get(e.id)?.events ?? 0, right: true},
 							{header: `FINDINGS (${profile})`, value: e => hits.get(e.id)?.findings ?? 0, right: true},
-							{header: 'EXPIRES', value: e => e.expires === undefined ? '' : formatIso(e.expires, 'UTC').slice(0, 10)},
+							{header: 'EXPIRES', value: e => e.expires === undefined ? '' : formatExpiry(e.expires).slice(0, 10)},
 							{header: 'SCOPE', value: e => e.profile ?? 'all'},
 							{header: 'REASON', value: e => e.reason, flexible: true, min: 12},
 						], outputWidth(stdout)));
@@ -180,8 +182,10 @@ export const allow: Command = {
 						throw error;
 					}
 
-					const ids = insertEntries(db, entries, process.env['USER'] ?? os.userInfo().username);
-					println(stdout, `imported ${ids.length} allowlist entr${ids.length === 1 ? 'y' : 'ies'} from ${file} (ids ${ids[0] ?? '-'}..${ids.at(-1) ?? '-'})`);
+					// Entries stored already are skipped, so re-importing the team's file adds only what is new.
+					const {added, present} = addNewEntries(db, entries, process.env['USER'] ?? os.userInfo().username);
+					const notes = [added.length > 0 ? `ids ${added[0]}..${added.at(-1)}` : '', present.length > 0 ? `${present.length} already present` : ''].filter(Boolean);
+					println(stdout, `imported ${added.length} allowlist entr${added.length === 1 ? 'y' : 'ies'} from ${file}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
 					return 0;
 				}
 

@@ -75,6 +75,41 @@ export function insertEntries(db: Db, entries: Entry[], author: string | undefin
 	}).lastInsertRowid)))();
 }
 
+/**
+ * The id of a stored entry that is the same rule as `e`, or undefined: same kind, values, match,
+ * reason, expiry, profile scope and enabled state. Who added it and when do not count, so a file
+ * kept in git and imported again finds its entries present.
+ */
+export function identicalEntry(db: Db, e: Entry): number | undefined {
+	const row = db.prepare(`SELECT id FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
+		AND user IS @user AND target IS @target AND match = @match AND reason = @reason AND expires IS @expires
+		AND profile IS @profile AND enabled = @enabled ORDER BY id LIMIT 1`).get({
+		kind: e.kind, pattern: e.pattern ?? null, src_ip: e.src_ip ?? null, user: e.user ?? null, target: e.target ?? null, match: e.match,
+		reason: e.reason, expires: e.expires ?? null, profile: e.profile ?? null, enabled: e.enabled === false ? 0 : 1,
+	}) as {id: number} | undefined;
+	return row?.id;
+}
+
+/**
+ * Inserts the entries that are not stored already (identicalEntry; a repeat within `entries`
+ * counts as present too), in one transaction: all or none. Returns the ids added and, for the
+ * entries skipped, the ids of the stored entries they repeat.
+ */
+export function addNewEntries(db: Db, entries: Entry[], author: string | undefined): {added: number[]; present: number[]} {
+	return db.transaction(() => {
+		const added: number[] = [];
+		const present: number[] = [];
+		const now = Date.now();
+		for (const e of entries) {
+			const id = identicalEntry(db, e);
+			if (id === undefined) added.push(...insertEntries(db, [{...e, created: e.created ?? now}], author));
+			else present.push(id);
+		}
+
+		return {added, present};
+	})();
+}
+
 export function listEntries(db: Db, now = Date.now()): StoredEntry[] {
 	return (db.prepare('SELECT * FROM allowlist ORDER BY id').all() as EntryRow[]).map(r => fromRow(r, now));
 }

@@ -199,12 +199,41 @@ export function fromLocal(year: number, month: number, day: number, hour: number
 	return wall - (candidates[0] ?? 0);
 }
 
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** Days in `month` (1-12) of `year`, Gregorian calendar (2028 is a leap year, 2100 is not). */
+export function daysInMonth(year: number, month: number): number {
+	if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+	return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * Why `year`-`month`-`day` (month 1-12) names no day of the calendar, e.g. `February 2027 has
+ * 28 days`, or undefined when it names one. Date.UTC would quietly roll 2027-02-30 over to
+ * March 2: every parser here checks with this first.
+ */
+export function calendarProblem(year: number, month: number, day: number): string | undefined {
+	if (month < 1 || month > 12) return `there is no month ${month}`;
+	if (day < 1) return `there is no day ${day}`;
+	const days = daysInMonth(year, month);
+	return day > days ? `${MONTH_NAMES[month - 1]} ${year} has ${days} days` : undefined;
+}
+
+/**
+ * Why the `YYYY-MM-DD` a text starts with (alone or before `T` or a space) is not a calendar date,
+ * or undefined when it is one or the text does not start with such a date.
+ */
+export function datePrefixProblem(text: string): string | undefined {
+	const m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/i.exec(text.trim());
+	return m ? calendarProblem(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+}
+
 const ZONED_ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Parses an ISO 8601-like timestamp. With a zone (Z or +hh:mm) it is exact; without one it is
- * read as wall-clock time in `tz`. Returns epoch ms, or undefined when the text is not a time.
- * `zoned` reports whether the text carried its own zone.
+ * read as wall-clock time in `tz`. Returns epoch ms, or undefined when the text is not a time
+ * (2027-02-30 is none: it is not moved to March). `zoned` reports whether the text carried its own zone.
  */
 export function parseTimestamp(text: string, tz = 'UTC'): {ts: number; zoned: boolean} | undefined {
 	const utc = utcIso(text);
@@ -218,7 +247,7 @@ export function readTimestamp(text: string, tz = 'UTC'): {ts: number; zoned: boo
 	const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = m;
 	const ms = Math.floor(Number(`0.${frac}`) * 1000 + 1e-6);
 	const fields = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)] as const;
-	if (fields[1] < 1 || fields[1] > 12 || fields[2] < 1 || fields[2] > 31 || fields[3] > 23 || fields[4] > 59 || fields[5] > 60) return undefined;
+	if (calendarProblem(fields[0], fields[1], fields[2]) !== undefined || fields[3] > 23 || fields[4] > 59 || fields[5] > 60) return undefined;
 	if (zone) {
 		let off = 0;
 		if (zone.toUpperCase() !== 'Z') {
@@ -270,8 +299,9 @@ function utcIso(text: string): number | undefined {
 	const hour = two(text, 11);
 	const minute = two(text, 14);
 	const second = two(text, 17);
-	// NaN fails every comparison: a non-digit anywhere falls through to the regex.
-	if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60)) return undefined;
+	// NaN fails every comparison: a non-digit anywhere falls through to the regex. Days past the
+	// 28th are checked against their month, so that no impossible date rolls over into the next.
+	if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && (day <= 28 || day <= daysInMonth(year, month)) && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 60)) return undefined;
 	return Date.UTC(year, month - 1, day, hour, minute, second, ms);
 }
 
@@ -289,6 +319,8 @@ export function parseDuration(text: string): number | undefined {
 /** Parses a `--now`/`--since`-style ISO time; zone-less text is read in `tz`. */
 export function parseInstant(text: string, flag: string, tz = 'UTC'): number {
 	const trimmed = text.trim();
+	const problem = datePrefixProblem(trimmed);
+	if (problem !== undefined) throw new UsageError(`${flag}: "${text}" is not a calendar date: ${problem}`);
 	if (/^\d{4}-\d{2}-\d{2}$/.test(trimmed)) return parseInstant(`${trimmed}T00:00:00`, flag, tz);
 	if (/^\d{10,13}$/.test(trimmed)) return trimmed.length <= 11 ? Number(trimmed) * 1000 : Number(trimmed);
 	const parsed = parseTimestamp(trimmed, tz);

@@ -245,6 +245,42 @@ test('allowlist, shortlist and export through the command line', () => {
 	assert.equal(lateral(['export', '--format', 'xlsx'], db).code, 2);
 });
 
+test('allow: impossible expiry dates are refused, dates come back as entered, re-imports add nothing', () => {
+	const db = freshDb();
+	const add = (...more: string[]) => lateral(['allow', 'add', '--kind', 'user', '--pattern', 'svc-x', '--reason', 'batch jobs', ...more], db);
+	for (const [value, why] of [['2027-02-30', 'February 2027 has 28 days'], ['2027-02-29', 'February 2027 has 28 days'], ['2027-13-01', 'there is no month 13'], ['2027-01-00', 'there is no day 0']]) {
+		const r = add('--expires', value!);
+		assert.equal(r.code, 2, value);
+		assert.equal(r.stderr, `lateral: allow add: --expires "${value}" is not a calendar date: ${why}\n`);
+	}
+
+	assert.equal(add('--expires', '2028-02-29').stdout, 'added allowlist entry 1: user svc-x — batch jobs\n');
+	assert.equal(add('--expires', '2027-01-31').stdout, 'added allowlist entry 2: user svc-x — batch jobs\n');
+	const again = add('--expires', '2027-01-31');
+	assert.equal(again.code, 0);
+	assert.equal(again.stdout, 'already in the allowlist as entry 2: user svc-x — batch jobs\n');
+	assert.match(lateral(['allow', 'list'], db).stdout, /^ 2 .* 2027-01-31 +all +batch jobs$/m);
+	const exported = lateral(['allow', 'export'], db).stdout;
+	assert.match(exported, /^ {2}expires: 2028-02-29$/m);
+	assert.match(exported, /^ {2}expires: 2027-01-31$/m);
+
+	// The team's file: imported into a new store and exported again, byte for byte; imported twice, once.
+	const file = path.join(scratch, 'team-allowlist.yaml');
+	fs.writeFileSync(file, exported);
+	const other = freshDb();
+	assert.equal(lateral(['allow', 'import', file], other).stdout, `imported 2 allowlist entries from ${file} (ids 1..2)\n`);
+	assert.equal(lateral(['allow', 'import', file], other).stdout, `imported 0 allowlist entries from ${file} (2 already present)\n`);
+	assert.equal(lateral(['allow', 'export'], other).stdout, exported);
+	fs.writeFileSync(file, `${exported}- {kind: target, pattern: DC01, reason: domain controller}\n`);
+	assert.equal(lateral(['allow', 'import', file], other).stdout, `imported 1 allowlist entry from ${file} (ids 3..3; 2 already present)\n`);
+
+	fs.writeFileSync(file, '- {kind: target, pattern: DC02, reason: domain controller}\n- {kind: user, pattern: z, reason: r, expires: 2027-02-30}\n');
+	const bad = lateral(['allow', 'import', file], other);
+	assert.equal(bad.code, 1);
+	assert.equal(bad.stderr, `lateral: ${file}: entry 1: expires: "2027-02-30" is not a calendar date: February 2027 has 28 days; nothing was imported\n`);
+	assert.equal((JSON.parse(lateral(['allow', 'list', '--format', 'json'], other).stdout) as unknown[]).length, 3, 'nothing imported');
+});
+
 test('a read-only database can be hunted but not loaded into', () => {
 	const db = freshDb();
 	lateral(['load', fixture], db);

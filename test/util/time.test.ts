@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {checkTimeZone, formatDuration, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp, readTimestamp} from '../../source/util/time.ts';
+import {calendarProblem, checkTimeZone, datePrefixProblem, daysInMonth, formatDuration, formatIso, formatLocal, fromLocal, localHour, parseDuration, parseInstant, parseTimestamp, readTimestamp} from '../../source/util/time.ts';
 import {UsageError} from '../../source/util/errors.ts';
 
 test('local hour and formatting follow DST in America/New_York (2026-03-08 02:00 EST -> 03:00 EDT)', () => {
@@ -109,4 +109,28 @@ test('formatLocal agrees with Intl at random instants and around offset changes 
 
 test('formatDuration says seconds, then minutes and seconds', () => {
 	assert.deepEqual([0, 42, 59.4, 59.6, 185, -3].map(formatDuration), ['0 s', '42 s', '59 s', '1 min 0 s', '3 min 5 s', '0 s']);
+});
+
+test('an impossible calendar date is refused, never rolled over into the next month', () => {
+	assert.deepEqual([[2027, 2], [2028, 2], [2100, 2], [2000, 2], [2027, 4], [2027, 12]].map(([y, m]) => daysInMonth(y!, m!)), [28, 29, 28, 29, 30, 31]);
+	assert.equal(calendarProblem(2027, 2, 30), 'February 2027 has 28 days');
+	assert.equal(calendarProblem(2027, 2, 29), 'February 2027 has 28 days');
+	assert.equal(calendarProblem(2028, 2, 29), undefined);
+	assert.equal(calendarProblem(2027, 4, 31), 'April 2027 has 30 days');
+	assert.equal(calendarProblem(2027, 13, 1), 'there is no month 13');
+	assert.equal(calendarProblem(2027, 0, 1), 'there is no month 0');
+	assert.equal(calendarProblem(2027, 1, 0), 'there is no day 0');
+	assert.equal(datePrefixProblem('2027-02-30T10:00:00Z'), 'February 2027 has 28 days');
+	assert.equal(datePrefixProblem('2027-01-31'), undefined);
+	assert.equal(datePrefixProblem('yesterday'), undefined, 'not a date at all: left to the caller');
+	// Both the fast path (…Z) and the pattern (zone-less, offsets) refuse them.
+	for (const bad of ['2027-02-30T00:00:00Z', '2027-02-29T12:00:00.5Z', '2027-04-31T00:00:00Z', '2027-02-30 10:00', '2027-02-30T10:00:00+01:00']) {
+		assert.equal(parseTimestamp(bad), undefined, bad);
+	}
+
+	assert.deepEqual(parseTimestamp('2028-02-29T12:00:00Z'), {ts: Date.parse('2028-02-29T12:00:00Z'), zoned: true});
+	assert.deepEqual(parseTimestamp('2028-02-29 12:00'), {ts: Date.parse('2028-02-29T12:00:00Z'), zoned: false});
+	assert.throws(() => parseInstant('2027-02-30', '--since'), {message: '--since: "2027-02-30" is not a calendar date: February 2027 has 28 days'});
+	assert.throws(() => parseInstant('2027-13-01T00:00:00Z', '--until'), {message: '--until: "2027-13-01T00:00:00Z" is not a calendar date: there is no month 13'});
+	assert.equal(parseInstant('2028-02-29', '--now'), Date.parse('2028-02-29T00:00:00Z'));
 });
