@@ -13,7 +13,7 @@ export type CommandName =
 	| 'search' | 'allowlist' | 'mark' | 'profile' | 'window' | 'timeline' | 'chain' | 'cycle' | 'cycle-back'
 	| 'export' | 'help' | 'quit' | 'interrupt' | 'load-sample'
 	| 'toggle-entry' | 'edit-reason' | 'delete-entry' | 'toggle-suppressed'
-	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down';
+	| 'accept' | 'cancel' | 'erase' | 'option-up' | 'option-down' | 'match-up' | 'match-down';
 
 export interface Binding {
 	command: CommandName;
@@ -61,8 +61,11 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings']},
 	{command: 'help', keys: ['?'], description: 'help: this key table', contexts: LISTS, hint: 'help', pinned: true},
 	{command: 'quit', keys: ['q'], description: 'quit', contexts: LISTS, hint: 'quit', pinned: true},
-	{command: 'option-up', keys: ['up', 'ctrl-p'], description: 'previous match / option', contexts: OVERLAYS.filter(c => c !== 'text')},
-	{command: 'option-down', keys: ['down', 'ctrl-n'], description: 'next match / option', contexts: OVERLAYS.filter(c => c !== 'text')},
+	// j and k move in a choice list as in every view; in search they are letters of the query.
+	{command: 'option-up', keys: ['up', 'k', 'ctrl-p'], description: 'previous option', contexts: ['choice']},
+	{command: 'option-down', keys: ['down', 'j', 'ctrl-n'], description: 'next option', contexts: ['choice']},
+	{command: 'match-up', keys: ['up', 'ctrl-p'], description: 'previous match', contexts: ['search']},
+	{command: 'match-down', keys: ['down', 'ctrl-n'], description: 'next match', contexts: ['search']},
 	{command: 'accept', keys: ['enter'], description: 'accept (search: jump to the entity)', contexts: OVERLAYS, hint: 'accept', pinned: true},
 	{command: 'cancel', keys: ['escape'], description: 'cancel', contexts: OVERLAYS, hint: 'cancel', pinned: true},
 	{command: 'erase', keys: ['backspace'], description: 'delete the last character', contexts: ['search', 'text']},

@@ -58,7 +58,8 @@ export type Purpose =
 export type Overlay =
 	| {type: 'search'; query: string; selected: number}
 	| {type: 'choice'; title: string; options: ChoiceOption[]; selected: number; purpose: Purpose}
-	| {type: 'text'; title: string; value: string; purpose: Purpose};
+	/** `problem`: why Enter did not accept the value (a required one left empty); typing clears it. */
+	| {type: 'text'; title: string; value: string; purpose: Purpose; problem?: string};
 
 export interface State {
 	stack: Frame[];
@@ -85,6 +86,7 @@ export type Action =
 	| {type: 'type'; text: string}
 	| {type: 'erase'}
 	| {type: 'overlay-move'; delta: number; count: number}
+	| {type: 'prompt-problem'; problem: string}
 	| {type: 'set-profile'; profile: string}
 	| {type: 'set-window'; window: number | null | undefined}
 	| {type: 'notify'; message: string | null}
@@ -126,6 +128,12 @@ function moved(frame: Frame, move: Move, count: number, page: number): Frame {
 
 const sameSubject = (a: Subject | undefined, b: Subject | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A text prompt without its problem: the hunter is fixing it. */
+function withoutProblem(o: Extract<Overlay, {type: 'text'}>): Extract<Overlay, {type: 'text'}> {
+	const {problem: _problem, ...rest} = o;
+	return rest;
+}
+
 export function reducer(state: State, action: Action): State {
 	switch (action.type) {
 		case 'push': {
@@ -160,15 +168,20 @@ export function reducer(state: State, action: Action): State {
 		case 'type': {
 			const o = state.overlay;
 			if (o?.type === 'search') return {...state, overlay: {...o, query: o.query + action.text, selected: 0}};
-			if (o?.type === 'text') return {...state, overlay: {...o, value: o.value + action.text}};
+			if (o?.type === 'text') return {...state, overlay: {...withoutProblem(o), value: o.value + action.text}};
 			return state;
 		}
 
 		case 'erase': {
 			const o = state.overlay;
 			if (o?.type === 'search') return {...state, overlay: {...o, query: [...o.query].slice(0, -1).join(''), selected: 0}};
-			if (o?.type === 'text') return {...state, overlay: {...o, value: [...o.value].slice(0, -1).join('')}};
+			if (o?.type === 'text') return {...state, overlay: {...withoutProblem(o), value: [...o.value].slice(0, -1).join('')}};
 			return state;
+		}
+
+		case 'prompt-problem': {
+			const o = state.overlay;
+			return o?.type === 'text' ? {...state, overlay: {...o, problem: action.problem}} : state;
 		}
 
 		case 'overlay-move': {

@@ -20,7 +20,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-ui-'));
 after(() => fs.rmSync(scratch, {recursive: true, force: true}));
 afterEach(() => cleanup());
 
-test('a: allowlist a pair with a reason; the hunt re-runs without it', async () => {
+test('a: allowlist a pair with a reason (required: the prompt waits for one); the hunt re-runs without it', async () => {
 	const db = fixtureDb();
 	const c = await openConsole({db});
 	const ask = linesOf(await c.press('a'));
@@ -35,11 +35,24 @@ test('a: allowlist a pair with a reason; the hunt re-runs without it', async () 
 	]);
 	await c.press('enter');
 	assert.match(c.frame(), /\nreason for allowlisting pair 10\.0\.0\.5 \+ adm-jdoe \(required\):\n> █\n/);
-	await c.press('enter');
-	assert.match(c.frame(), /not added: an allowlist entry needs a reason/);
+	// Enter without a reason: the prompt stays open and says why, and what is typed next is the
+	// reason, not console keys (A would list suppressed findings, t open a timeline, e export).
+	const empty = linesOf(await c.press('enter'));
+	assert.deepEqual(empty.slice(20, 23), [
+		'reason for allowlisting pair 10.0.0.5 + adm-jdoe (required):',
+		'> █  an allowlist entry needs a reason (Esc cancels)',
+		'',
+	]);
+	assert.equal(listEntries(db).length, 0);
+	const typed = linesOf(await c.press('At the'));
+	assert.deepEqual([typed[0], typed[21]], ['lateral › findings', '> At the█'], 'typed into the prompt, which no longer complains');
+	await c.press('escape');
+	assert.equal(linesOf(c.frame())[0], 'lateral › findings');
+	assert.doesNotMatch(c.frame(), /reason for allowlisting/, 'Esc still cancels');
 	assert.equal(listEntries(db).length, 0);
 
-	await c.press('a', 'up', 'enter', 'jump host admin', 'enter');
+	// k moves up in the choice list, as in every view.
+	await c.press('a', 'k', 'enter', 'jump host admin', 'enter');
 	const frame = linesOf(c.frame());
 	assert.equal(frame[1], 'findings · profile qradar · 1 finding · 11-04 14:01 – 11-05 14:01 UTC');
 	assert.match(frame[3]!, /^› +3 10\.0\.0\.8 +svc-backup/);
@@ -62,6 +75,11 @@ test('allowlist view: hit counts, disable, edit the reason, delete', async () =>
 	assert.match(c.frame(), /test\.sqlite · qradar · 2 findings/, 'disabled: the finding is back');
 	await c.press('r', 'backspace', 'backspace', 'backspace', 'backspace', 'host', 'enter');
 	assert.match(linesOf(c.frame())[3]!, /known admin host$/);
+	// The reason emptied: the prompt stays open, and x is a letter of the new reason, not on/off.
+	await c.press('r', ...Array.from({length: 16}, () => 'backspace'), 'enter');
+	assert.match(c.frame(), /\nreason for entry 1:\n> █ {2}the reason is required \(Esc cancels\)\n/);
+	await c.press('x', 'escape');
+	assert.match(linesOf(c.frame())[3]!, /^› +1 off .*known admin host$/, 'unchanged, still off');
 	await c.press('d', 'enter');
 	assert.equal(listEntries(db).length, 1, 'the first option keeps the entry');
 	await c.press('d', 'down', 'enter');
@@ -94,6 +112,9 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	await c.press('e');
 	assert.match(c.frame(), /\n> lateral-shortlist\.md█\n/);
 	for (let i = 0; i < 'lateral-shortlist.md'.length; i++) await c.press('backspace');
+	// No file name: the prompt stays open for one.
+	await c.press('enter');
+	assert.match(c.frame(), /\n> █ {2}a file name is needed \(Esc cancels\)\n/);
 	await c.press(file, 'enter');
 	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
 	const written = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
@@ -103,11 +124,14 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);
 });
 
-test('p: choose a profile; the findings re-run under it', async () => {
+test('p: choose a profile (j/k move in the list); the findings re-run under it', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	await c.press('u', 'p');
 	assert.match(c.frame(), /\nprofile:\n {2}lateral +lateral: .*\n› qradar +.*\n {2}logscale/);
-	await c.press('down', 'enter');
+	// j moves down the list, as in every view.
+	await c.press('j');
+	assert.match(c.frame(), /\n {2}qradar +.*\n› logscale/);
+	await c.press('enter');
 	const frame = linesOf(c.frame());
 	assert.equal(frame[0], 'lateral › findings');
 	assert.equal(frame[1], 'findings · profile logscale · 2 findings · all loaded time');

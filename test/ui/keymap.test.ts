@@ -35,6 +35,7 @@ test('the SPEC keys reach their commands', () => {
 		['shortlist', 'e', 'export'], ['help', '?', 'help'], ['findings', 'q', 'quit'], ['search', 'ctrl-c', 'interrupt'],
 		['allowlist', 'x', 'toggle-entry'], ['allowlist', 'r', 'edit-reason'], ['allowlist', 'd', 'delete-entry'],
 		['search', 'enter', 'accept'], ['search', 'escape', 'cancel'], ['search', 'backspace', 'erase'], ['choice', 'down', 'option-down'],
+		['choice', 'j', 'option-down'], ['choice', 'k', 'option-up'], ['search', 'down', 'match-down'], ['search', 'ctrl-p', 'match-up'],
 	];
 	for (const [context, key, command] of cases) assert.equal(commandFor(context, key), command, `${context} ${key}`);
 });

@@ -6,7 +6,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {openConsole} from './harness.tsx';
-import {fixtureDb} from './fixture.ts';
+import {fixtureDb, T} from './fixture.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
 
 afterEach(() => cleanup());
@@ -44,16 +44,46 @@ test('finding detail: score breakdown, targets, mark and events with file:line',
 		'targets: SRV-APP1, SRV-APP2, SRV-DB01, SRV-FS01',
 		'shortlist: not marked (m marks it)',
 		'events 1-5 of 5 in the hunt window',
-		' time                result  type target             service  file:line',
-		'›2026-11-05 02:00:00 ok         3 SRV-DB01           network  night.json:1',
-		' 2026-11-05 02:01:00 ok         3 SRV-FS01           network  night.json:2',
-		' 2026-11-05 02:02:00 ok         3 SRV-APP1           network  night.json:3',
-		' 2026-11-05 02:03:00 ok         3 SRV-APP2           network  night.json:4',
-		' 2026-11-05 02:05:00 FAILED     3 SRV-DB01           network  night.json:5',
+		' time                result  type target       service  file:line',
+		'›2026-11-05 02:00:00 ok         3 SRV-DB01     network  night.json:1',
+		' 2026-11-05 02:01:00 ok         3 SRV-FS01     network  night.json:2',
+		' 2026-11-05 02:02:00 ok         3 SRV-APP1     network  night.json:3',
+		' 2026-11-05 02:03:00 ok         3 SRV-APP2     network  night.json:4',
+		' 2026-11-05 02:05:00 FAILED     3 SRV-DB01     network  night.json:5',
 	], ['', 'test.sqlite · qradar · 2 findings  s source  u user  h host  ? help  q quit']));
 	// h on an event row pivots to that event's host.
 	const host = await c.press('G', 'h');
 	assert.match(host.split('\n')[0]!, /^lateral › findings › finding 10\.0\.0\.5 \/ adm-jdoe › host SRV-DB01$/);
+});
+
+test('finding detail: file:line takes the spare width, and a long file name loses its middle, never its :line', async () => {
+	const db = fixtureDb();
+	addDataset(db, [
+		logon({ts: T + 3_600_000, src_ip: '10.0.0.7', user: 'eve', target: 'WKS-FINANCE-0042.corp.example.com', raw_ref: 13662}),
+		logon({ts: T + 3_660_000, src_ip: '10.0.0.7', user: 'eve', target: 'SRV-DB01', raw_ref: 13663}),
+	], {path: '/evidence/HOST-FS01/windows-security.ndjson'});
+	const events = async (width: number) => {
+		const c = await openConsole({db, width});
+		await c.press('/', 'eve', 'enter', 'enter');
+		const lines = c.frame().split('\n');
+		const header = lines.findIndex(l => l.startsWith(' time '));
+		return lines.slice(header, header + 3).map(l => l.trimEnd());
+	};
+
+	// 80 columns: no spare width; both long names give way in the middle.
+	assert.deepEqual(await events(80), [
+		' time                result  type target             service  file:line',
+		'›2026-11-05 03:00:00 ok         3 WKS-F….example.com network  windo…ndjson:13662',
+		' 2026-11-05 03:01:00 ok         3 SRV-DB01           network  windo…ndjson:13663',
+	]);
+	// Wider: the target as wide as its longest name, file:line the rest, whole.
+	for (const width of [120, 200]) {
+		assert.deepEqual(await events(width), [
+			' time                result  type target                            service  file:line',
+			'›2026-11-05 03:00:00 ok         3 WKS-FINANCE-0042.corp.example.com network  windows-security.ndjson:13662',
+			' 2026-11-05 03:01:00 ok         3 SRV-DB01                          network  windows-security.ndjson:13663',
+		], `${width} columns`);
+	}
 });
 
 test('entity view: a user\'s logons grouped by source and host, and the findings it is in', async () => {
@@ -167,7 +197,7 @@ test('help is generated from the keymap and scrolls', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	assert.equal(await c.press('?'), screen([
 		'lateral › findings › help',
-		'keys · 34 commands · Backspace or Esc returns',
+		'keys · 36 commands · Backspace or Esc returns',
 		' keys            action',
 		'›↑ k             move up',
 		' ↓ j             move down',
@@ -192,6 +222,38 @@ test('help is generated from the keymap and scrolls', async () => {
 	const end = await c.press('G');
 	assert.match(end, /\n›Ctrl-C {10}quit from anywhere\n/);
 	assert.equal((await c.press('?')).split('\n')[0], 'lateral › findings', '? again closes help');
+});
+
+test('help on a wide screen: the where column is read whole, next to the action', async () => {
+	for (const width of [120, 200]) {
+		const c = await openConsole({db: fixtureDb(), width, height: 60});
+		const lines = (await c.press('?')).split('\n').map(l => l.trimEnd());
+		const rows = [
+			' keys            action                                                         where',
+			" Enter           open the row: a finding's events, targets and score breakdown  findings, entity, chain, shortlist",
+			' a               allowlist the selection: source, user, target or pair + reason findings, finding, entity, shortlist',
+			' ↓ j Ctrl-N      next option                                                    choice lists',
+			' ↓ Ctrl-N        next match                                                     search',
+			' Backspace       delete the last character                                      search, text prompts',
+		];
+		for (const row of rows) assert.ok(lines.includes(row), `${width} columns: no line\n${row}\nin\n${lines.join('\n')}`);
+		cleanup();
+	}
+});
+
+test('long names that differ only at the end keep their ends in view (five hosts, five IPv6 sources)', async () => {
+	const hosts = [1, 2, 3, 4, 5].map(i => `HOST-${'A'.repeat(40)}${i}`);
+	const sources = [1, 2, 3, 4, 5].map(i => `2001:db8:aaaa:bbbb:cccc:dddd:eeee:${i}`);
+	const db = fixtureDb(sources.flatMap((src, i) => [0, 1].map(k => logon({ts: T + (i * 2 + k) * 60_000, src_ip: src, user: 'bob', target: hosts[(i + k) % 5]!}))));
+	const c = await openConsole({db});
+	assert.deepEqual(c.frame().split('\n').slice(5, 10), [1, 2, 3, 4, 5].map(i => `       3 2001…ddd:eeee:${i} bob                 2       yes 11-05 02:${String(2 * i - 2).padStart(2, '0')} 11-05 02:${String(2 * i - 1).padStart(2, '0')}`));
+	const user = (await c.press('/', 'bob', 'enter')).split('\n');
+	assert.deepEqual(user.slice(4, 8), [
+		' source          host                      logons failed first seen  last seen',
+		'›2001…ddd:eeee:5 HOST-AAA…AAAAAAAAAAAAAAA1      1        11-05 02:09 11-05 02:09',
+		' 2001…ddd:eeee:5 HOST-AAA…AAAAAAAAAAAAAAA5      1        11-05 02:08 11-05 02:08',
+		' 2001…ddd:eeee:4 HOST-AAA…AAAAAAAAAAAAAAA5      1        11-05 02:07 11-05 02:07',
+	]);
 });
 
 test('datasets: what is loaded', async () => {

@@ -1,8 +1,9 @@
 /**
  * The prompts of multi-step actions, drawn under the view: a list of options or a line of text.
+ * A text prompt that refused an empty value says why after its cursor and stays open.
  */
 import React from 'react';
-import {Box} from 'ink';
+import {Box, Text} from 'ink';
 import {fit, safe} from './format.ts';
 import {Line} from './line.tsx';
 import {useTheme} from '../theme.ts';
@@ -26,7 +27,12 @@ export function Prompt({overlay, width}: {overlay: Overlay; width: number}) {
 				? overlay.options.map((o, i) => (
 					<Line key={o.value} width={width} inverse={i === overlay.selected}>{fit(`${i === overlay.selected ? '›' : ' '} ${o.label}`, width)}</Line>
 				))
-				: <Line width={width}>{`> ${[...safe(overlay.value)].slice(-(width - 3)).join('')}█`}</Line>}
+				: (
+					<Line width={width}>
+						{`> ${[...safe(overlay.value)].slice(-(width - 3)).join('')}█`}
+						{overlay.problem ? <Text color={theme.warning}>{`  ${overlay.problem}`}</Text> : null}
+					</Line>
+				)}
 		</Box>
 	);
 }

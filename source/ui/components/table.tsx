@@ -1,7 +1,7 @@
 /**
  * A scrolling table: a header, the window of rows on screen, a cursor marker (`›`, visible
- * without colour) and an inverse selected row. Columns have fixed widths except one that takes
- * the rest; low-priority columns are dropped when the terminal is too narrow.
+ * without colour) and an inverse selected row. Columns have fixed widths except the flexible ones,
+ * which share the rest; low-priority columns are dropped when the terminal is too narrow.
  */
 import React from 'react';
 import {Box, Text} from 'ink';
@@ -13,9 +13,12 @@ export interface Column {
 	title: string;
 	width: number;
 	align?: 'left' | 'right';
-	/** Takes the width left over (at least `width`). */
+	/**
+	 * Takes the width left over (at least `width`). With several flex columns, the leftover goes
+	 * to them from left to right, each taking up to its `maxWidth`.
+	 */
 	flex?: boolean;
-	/** A flex column grows no wider than this, so short names stay close to their numbers. */
+	/** A flex column grows no wider than this, so short names stay close to their numbers (or leave the rest to the next flex column). */
 	maxWidth?: number;
 	/** Dropped first when the screen is narrow (higher drops earlier); undefined = never. */
 	drop?: number;
@@ -54,8 +57,14 @@ export function layoutColumns(columns: Column[], width: number): number[] {
 
 	const droppable = columns.map((c, i) => ({i, drop: c.drop})).filter(c => c.drop !== undefined).sort((a, b) => b.drop! - a.drop!);
 	while (widths() < 0 && droppable.length > 0) kept[droppable.shift()!.i] = false;
-	const spare = Math.max(0, widths());
-	return columns.map((c, i) => (kept[i] ? (c.flex ? Math.min(c.width + spare, Math.max(c.width, c.maxWidth ?? Infinity)) : c.width) : -1));
+	let spare = Math.max(0, widths());
+	return columns.map((c, i) => {
+		if (!kept[i]) return -1;
+		if (!c.flex) return c.width;
+		const grown = Math.min(c.width + spare, Math.max(c.width, c.maxWidth ?? Infinity));
+		spare -= grown - c.width;
+		return grown;
+	});
 }
 
 /**

@@ -49,6 +49,12 @@ const ACTION_WORD: Record<Purpose['action'], string> = {
 	'mark-note': 'marking', profile: 'switching profile', window: 'changing the window', export: 'export', 'entry-reason': 'editing the reason',
 	'entry-delete': 'deleting the entry', 'load-sample': 'loading the sample',
 };
+/** Text prompts that need a value, and what Enter on an empty one says (the prompt stays open). */
+const REQUIRED: Partial<Record<Purpose['action'], string>> = {
+	'allow-reason': 'an allowlist entry needs a reason (Esc cancels)',
+	export: 'a file name is needed (Esc cancels)',
+	'entry-reason': 'the reason is required (Esc cancels)',
+};
 const ENTITY_WORD = {src: 'source', user: 'user', target: 'host'} as const;
 
 function choice(title: string, options: ChoiceOption[], purpose: Purpose, selected = 0): Action {
@@ -227,10 +233,12 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 		}
 
 		case 'option-up':
-		case 'option-down': {
+		case 'option-down':
+		case 'match-up':
+		case 'match-down': {
 			const o = state.overlay;
 			const count = o?.type === 'choice' ? o.options.length : ctx.hits.length;
-			return dispatch({type: 'overlay-move', delta: command === 'option-up' ? -1 : 1, count});
+			return dispatch({type: 'overlay-move', delta: command === 'option-up' || command === 'match-up' ? -1 : 1, count});
 		}
 
 		case 'erase': return dispatch({type: 'erase'});
@@ -254,6 +262,14 @@ function accept(ctx: CommandContext): void {
 
 	const p = o.purpose;
 	const value = o.type === 'choice' ? o.options[o.selected]?.value ?? '' : o.value.trim();
+	// A required value left empty keeps the prompt open: closed, what the hunter types next
+	// (the reason they meant to give) would run as console keys.
+	const required = o.type === 'text' ? REQUIRED[p.action] : undefined;
+	if (required !== undefined && value === '') {
+		dispatch({type: 'prompt-problem', problem: required});
+		return;
+	}
+
 	dispatch({type: 'close-overlay'});
 	try {
 		switch (p.action) {
@@ -271,11 +287,6 @@ function accept(ctx: CommandContext): void {
 			}
 
 			case 'allow-reason': {
-				if (value === '') {
-					notify('not added: an allowlist entry needs a reason');
-					return;
-				}
-
 				const raw: Record<string, unknown> = {kind: p.kind, match: 'exact', reason: value};
 				if (p.kind === 'pair') {
 					raw['src_ip'] = p.src;
@@ -313,11 +324,6 @@ function accept(ctx: CommandContext): void {
 			}
 
 			case 'export': {
-				if (value === '') {
-					notify('not exported: no file name');
-					return;
-				}
-
 				const file = path.resolve(value);
 				const ext = path.extname(file).toLowerCase();
 				const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
@@ -328,11 +334,6 @@ function accept(ctx: CommandContext): void {
 			}
 
 			case 'entry-reason':
-				if (value === '') {
-					notify('not changed: the reason is required');
-					return;
-				}
-
 				setEntryReason(db, p.id, value);
 				dispatch({type: 'refresh'});
 				notify(`entry ${p.id}: reason updated`);

@@ -35,8 +35,8 @@ export function EntityView({entity, summary, groups, findings, offset, cursor, w
 	const dated = useDated();
 	const [ka, kb] = OTHER_DIMENSIONS[entity.kind];
 	const columns: Column[] = [
-		{title: TITLE[ka], width: WIDTH[ka]},
-		{title: TITLE[kb], width: 10, flex: true, maxWidth: 40},
+		{title: TITLE[ka], width: WIDTH[ka], elide: 'middle'},
+		{title: TITLE[kb], width: 10, flex: true, maxWidth: 40, elide: 'middle'},
 		{title: 'logons', width: 6, align: 'right'},
 		{title: 'failed', width: 6, align: 'right'},
 		{title: 'first seen', width: 11, drop: 2},

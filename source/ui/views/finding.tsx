@@ -9,18 +9,25 @@ import type {Mark} from '../../db/shortlist.ts';
 import type {PairEvent} from '../../db/pivots.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
-import {count, fit, plural, safe, shortTime, longTime} from '../components/format.ts';
+import {count, fit, plural, safe, shortTime, longTime, widthOf} from '../components/format.ts';
 import {useDated} from '../hooks/use-dated.ts';
 import {severityOf, useTheme} from '../theme.ts';
 
-const COLUMNS: Column[] = [
-	{title: 'time', width: 19},
-	{title: 'result', width: 7},
-	{title: 'type', width: 4, align: 'right'},
-	{title: 'target', width: 12, flex: true, maxWidth: 40},
-	{title: 'service', width: 8, drop: 2},
-	{title: 'file:line', width: 18, drop: 1},
-];
+/**
+ * The event columns. The target grows to its longest name on screen (at most 40) and file:line
+ * takes the rest, losing the middle of a long file name so that its `:line` stays in view.
+ */
+function columnsFor(targets: string[]): Column[] {
+	const longest = targets.reduce((w, t) => Math.max(w, widthOf(t)), 0);
+	return [
+		{title: 'time', width: 19},
+		{title: 'result', width: 7},
+		{title: 'type', width: 4, align: 'right'},
+		{title: 'target', width: 12, flex: true, maxWidth: Math.min(40, longest), elide: 'middle'},
+		{title: 'service', width: 8, drop: 2},
+		{title: 'file:line', width: 18, flex: true, drop: 1, elide: 'middle'},
+	];
+}
 
 export interface FindingViewProps {
 	src: string;
@@ -88,7 +95,7 @@ export function FindingView(props: FindingViewProps) {
 			<Line width={width}>{fit(`targets: ${f ? f.targets.map(t => safe(t)).join(', ') : '–'}`, width)}</Line>
 			<Line width={width} color={mark ? theme.accent : theme.muted}>{fit(markText, width)}</Line>
 			<Line width={width} bold>{fit(props.count === 0 ? 'events: none in the hunt window' : `events ${offset + 1}-${last} of ${count(props.count)} in the hunt window`, width)}</Line>
-			<Table columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={Math.max(1, height - 5 - reasonRows.length)} />
+			<Table columns={columnsFor(rows.map(r => r[3]!.text))} rows={rows} offset={offset} cursor={cursor} width={width} height={Math.max(1, height - 5 - reasonRows.length)} />
 		</Box>
 	);
 }

@@ -17,8 +17,8 @@ import {severityOf, useTheme} from '../theme.ts';
 const COLUMNS: Column[] = [
 	{title: '', width: 1},
 	{title: 'score', width: 5, align: 'right'},
-	{title: 'source', width: 15},
-	{title: 'user', width: 10, flex: true, maxWidth: 40},
+	{title: 'source', width: 15, elide: 'middle'},
+	{title: 'user', width: 10, flex: true, maxWidth: 40, elide: 'middle'},
 	{title: 'hosts', width: 5, align: 'right'},
 	{title: 'fail', width: 5, align: 'right'},
 	{title: 'aft', width: 3},

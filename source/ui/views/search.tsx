@@ -13,7 +13,7 @@ const KIND = {src: 'source', user: 'user', target: 'host'} as const;
 
 const COLUMNS: Column[] = [
 	{title: 'kind', width: 6},
-	{title: 'name', width: 12, flex: true, maxWidth: 60},
+	{title: 'name', width: 12, flex: true, maxWidth: 60, elide: 'middle'},
 	{title: 'logons', width: 9, align: 'right'},
 ];
 

@@ -13,8 +13,8 @@ import {severityOf, useTheme} from '../theme.ts';
 
 const COLUMNS: Column[] = [
 	{title: 'status', width: 9},
-	{title: 'source', width: 15},
-	{title: 'user', width: 14},
+	{title: 'source', width: 15, elide: 'middle'},
+	{title: 'user', width: 14, elide: 'middle'},
 	{title: 'score', width: 5, align: 'right'},
 	{title: 'note', width: 10, flex: true},
 	{title: 'updated', width: 11, drop: 1},
