@@ -1,9 +1,8 @@
 /**
  * What every command module provides, and the flags all of them share.
  */
-import fs from 'node:fs';
 import type {AnyFlags} from 'meow';
-import {InputError} from '../util/errors.ts';
+import {writeTextFile} from '../util/files.ts';
 
 /** Flags every command accepts (SPEC section 1). */
 export const commonFlags = {
@@ -55,12 +54,7 @@ export function writeOutput(stdout: NodeJS.WriteStream, out: string | undefined,
 		return 0;
 	}
 
-	try {
-		fs.writeFileSync(out, text);
-	} catch (error) {
-		throw new InputError(out, `cannot write: ${(error as Error).message}`);
-	}
-
+	writeTextFile(out, text);
 	println(stdout, `wrote ${out}`);
 	return 0;
 }

@@ -122,6 +122,10 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	const md = path.join(scratch, 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), md, 'enter');
 	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);
+	// A folder that is not there: one line naming the file, not an unexpected error.
+	const lost = path.join(scratch, 'no-such-folder', 'case.md');
+	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), lost, 'enter');
+	assert.match(c.frame(), /\nexport failed: .*no-such-folder\/case\.md: cannot write/);
 });
 
 test('p: choose a profile (j/k move in the list); the findings re-run under it', async () => {

@@ -16,7 +16,7 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-ui-ro-'));
 after(() => fs.rmSync(scratch, {recursive: true, force: true}));
 afterEach(() => cleanup());
 
-test('read-only database: findings show; allowlisting fails with one clear line', async () => {
+test('read-only database: findings show; allowlisting and marking say at once, in one line, that they cannot', async () => {
 	const file = path.join(scratch, 'copy.sqlite');
 	const memory = fixtureDb();
 	fs.writeFileSync(file, memory.serialize());
@@ -24,8 +24,13 @@ test('read-only database: findings show; allowlisting fails with one clear line'
 	const db = openDb(file, {readOnly: true});
 	const c = await openConsole({db});
 	assert.match(linesOf(c.frame())[1]!, /^findings · profile qradar · 2 findings/);
-	await c.press('a', 'enter', 'jump host admin', 'enter');
-	assert.match(c.frame(), /\nallowlisting failed: database error: the database cannot be written \(read-only/);
+	// No prompt opens: the keys typed next are not taken for a reason.
+	await c.press('a');
+	assert.match(c.frame(), /\nallowlisting needs a writable database; this one is read-only\n/);
+	assert.doesNotMatch(c.frame(), /allowlist what\?/);
+	await c.press('m');
+	assert.match(c.frame(), /\nmarking needs a writable database; this one is read-only\n/);
+	assert.doesNotMatch(c.frame(), /mark .* as:/);
 	assert.match(linesOf(c.frame())[1]!, /^findings · profile qradar · 2 findings/);
 	db.close();
 });

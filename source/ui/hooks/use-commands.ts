@@ -3,7 +3,6 @@
  * and files (allowlist, shortlist, export, loading the sample), so views stay pure renderers.
  * Every multi-step action is an overlay whose `purpose` carries what was chosen so far.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type {Dispatch} from 'react';
 import type {Db} from '../../db/open.ts';
@@ -19,6 +18,7 @@ import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
 import {neutralize} from '../../util/sanitize.ts';
 import {DAY_MS, HOUR_MS} from '../../util/time.ts';
 import {describeError} from '../../util/errors.ts';
+import {writeTextFile} from '../../util/files.ts';
 import type {CommandName} from '../keymap.ts';
 import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
 import {selectionOf, type Selection, type ViewModel} from './use-view-data.ts';
@@ -100,6 +100,12 @@ function timelineSubject(state: State, sel: Selection | undefined): Subject | un
 	return undefined;
 }
 
+/** The commands that write to the database, as the message of a read-only one names them. */
+const WRITES: Partial<Record<CommandName, string>> = {
+	allowlist: 'allowlisting', mark: 'marking', 'toggle-entry': 'changing an entry', 'edit-reason': 'editing a reason',
+	'delete-entry': 'deleting an entry', 'load-sample': 'loading the sample',
+};
+
 /** Runs one command; returns nothing, reports through the reducer's message line. */
 export function runCommand(command: CommandName, ctx: CommandContext): void {
 	const {db, state, dispatch, model} = ctx;
@@ -125,6 +131,10 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 
 		dispatch({type: 'push', view: 'entity', subject: {kind, value}});
 	};
+
+	// On a read-only database an action that writes says so at its first key, not after its prompts.
+	const writes = WRITES[command];
+	if (writes !== undefined && db.readonly) return notify(`${writes} needs a writable database; this one is read-only`);
 
 	switch (command) {
 		case 'move-up': return move('up');
@@ -328,7 +338,7 @@ function accept(ctx: CommandContext): void {
 				const ext = path.extname(file).toLowerCase();
 				const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
 				const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
-				fs.writeFileSync(file, body);
+				writeTextFile(file, body);
 				notify(`wrote ${neutralize(file)} (${c.findings.length} shortlisted)`);
 				return;
 			}
