@@ -4,7 +4,8 @@
  * reads. Other event types are skipped.
  *
  * Fields: `LogonType`, `RemoteAddressIP4` (source), `TargetUserName` or `UserName`, `LogonDomain`,
- * `ComputerName` (the host logged on to), `ClientComputerName` (source host name), and the time
+ * `ComputerName` (the host logged on to; raw FDR has only `aid`, the sensor's id, taken as the
+ * target then), `ClientComputerName` (source host name), and the time
  * from `ContextTimeStamp` (epoch seconds with fraction, or ms: below 1e11 is seconds), else
  * `timestamp` (epoch ms, the cloud's receive time).
  */
@@ -46,6 +47,10 @@ export function normalizeFalcon(raw: unknown, line: number, options: Pick<ReadOp
 	// filters on the raw TargetUserName, so `CORP\alice` and `alice` stay two users, as there.
 	const who = {user: textOrNull(raw['TargetUserName'] ?? raw['UserName']), domain: textOrNull(raw['LogonDomain'] ?? raw['TargetDomainName'])};
 	const computer = textOrNull(raw['ComputerName']);
+	// Raw FDR carries no ComputerName: its host is the sensor's id, aid (the name is only in
+	// aidmaster). As the target, an id still tells hosts apart, so host counts hold; with neither,
+	// the seeds would count no host at all.
+	const target = computer ?? textOrNull(raw['aid']);
 	return {kind: 'logon', timeField: time.field, logon: {
 		ts: time.ts,
 		outcome: kind.outcome,
@@ -56,7 +61,7 @@ export function normalizeFalcon(raw: unknown, line: number, options: Pick<ReadOp
 		src_host: textOrNull(raw['ClientComputerName']),
 		user: who.user,
 		domain: who.domain,
-		target: computer,
+		target,
 		dst_host: computer,
 		dst_ip: null,
 		service: serviceForLogonType(logonType),
