@@ -48,7 +48,7 @@ export function describeResult(r: FileResult, tz: string, readingFlags: string[]
 	switch (r.status) {
 		case 'duplicate': {
 			// Loaded before with other reading options, perhaps: a file's bytes load once per store.
-			const again = readingFlags.length === 0 ? '' : `; a file's bytes load once per database, read as they were the first time: to read them with ${readingFlags.join(' and ')}, load them into a new database (--db FILE)`;
+			const again = readingFlags.length === 0 ? '' : `; a file's bytes load once, read as they were the first time: to read them with ${readingFlags.join(' and ')}, take the dataset out first (lateral datasets rm ${r.datasetId})`;
 			return `${file}: already loaded (dataset ${r.datasetId}, ${r.format}), nothing to do${again}`;
 		}
 

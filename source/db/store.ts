@@ -4,6 +4,7 @@
  */
 import type {Statement} from 'better-sqlite3';
 import {withSmallSortRuns, withSortThread, type Db} from './open.ts';
+import {repeatedLogons} from './repeats.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -330,6 +331,52 @@ function addHours(db: Db, after: number): void {
 }
 
 /**
+ * Folds dataset `id`'s logons with ids in (after, last] into every total (pair_totals,
+ * entity_totals, hour_totals, hunt_days and through its triggers hunt_targets), noting the pairs
+ * and day pairs touched for rebuildPairs; each is a GROUP BY over those rows.
+ */
+function foldLogons(db: Db, id: number, range: {after: number; last: number}): void {
+	fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
+	db.exec(HOURS.stage);
+	for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
+	addHours(db, range.after);
+	db.exec('DROP TABLE temp.hour_fold_rows');
+	db.exec(`${PAIRS.touched}; ${DAY_PAIRS.touched}`);
+	db.prepare(DAY_PAIRS.touchLogons).run({...range, id});
+	db.exec(PAIRS.touchDays);
+	db.prepare(DAYS.fromLogons).run({...range, id});
+}
+
+/** The tables made from the logons (and the hunts cached over them), emptied and made again by removeDatasets. */
+const TOTALS_TABLES = ['pair_totals', 'entity_totals', 'hour_totals', 'hunt_days', 'hunt_targets', 'hunt_pairs', 'hunt_day_pairs', 'hunt_cache'] as const;
+
+/**
+ * Takes loaded files back out, inside the caller's transaction: their logons, rejects and dataset
+ * rows are deleted, and every total is made again from the logons left, dataset by dataset in the
+ * order they were loaded, as their loads made them (a GROUP BY each: minutes for 10M logons, as
+ * counts can be taken back but a first or last time or an hour mask cannot). The later datasets'
+ * repeats are counted again, against the datasets loaded before each. Returns the logons deleted.
+ */
+export function removeDatasets(db: Db, ids: number[]): number {
+	let deleted = 0;
+	for (const id of ids) {
+		const d = db.prepare('SELECT first_id, last_id FROM datasets WHERE id = ?').get(id) as {first_id: number | null; last_id: number | null} | undefined;
+		if (!d) continue;
+		deleted += db.prepare('DELETE FROM logons WHERE id BETWEEN ? AND ? AND dataset_id = ?').run(d.first_id ?? 1, d.last_id ?? Number.MAX_SAFE_INTEGER, id).changes;
+		db.prepare('DELETE FROM rejects WHERE dataset_id = ?').run(id);
+		db.prepare('DELETE FROM datasets WHERE id = ?').run(id);
+	}
+
+	for (const table of TOTALS_TABLES) db.exec(`DELETE FROM ${table}`);
+	const left = db.prepare('SELECT id, first_id, last_id, repeats FROM datasets ORDER BY id').all() as Array<{id: number; first_id: number | null; last_id: number | null; repeats: number | null}>;
+	for (const d of left) if (d.first_id !== null && d.last_id !== null && d.last_id >= d.first_id) foldLogons(db, d.id, {after: d.first_id - 1, last: d.last_id});
+	rebuildPairs(db);
+	const first = Math.min(...ids);
+	for (const d of left) if (d.id > first && d.repeats !== null && d.repeats > 0) setDatasetRepeats(db, d.id, repeatedLogons(db, d.id, true)?.logons ?? 0);
+	return deleted;
+}
+
+/**
  * Records a dataset's totals once its rows are inserted, inside the same transaction: the counts,
  * the end of its id range, and its logons folded into pair_totals, entity_totals, hour_totals
  * and hunt_days, and the rows of hunt_pairs of the pairs it touched rebuilt (so a rolled-back load
@@ -339,18 +386,7 @@ function addHours(db: Db, after: number): void {
 export function finishDataset(db: Db, id: number, totals: {records: number; rejected: number; skipped: number; first_ts: number | null; last_ts: number | null; time_field: string | null}): void {
 	const range = db.prepare(`SELECT coalesce(d.last_id, d.first_id - 1) AS after, (SELECT coalesce(max(id), 0) FROM logons) AS last
 		FROM datasets d WHERE d.id = ?`).get(id) as {after: number; last: number} | undefined;
-	if (range && range.last > range.after) {
-		fold(db, () => db.prepare(FOLD.fromLogons).run({...range, id}));
-		db.exec(HOURS.stage);
-		for (const sql of HOURS.fromLogons) db.prepare(sql).run({...range, id});
-		addHours(db, range.after);
-		db.exec('DROP TABLE temp.hour_fold_rows');
-		db.exec(`${PAIRS.touched}; ${DAY_PAIRS.touched}`);
-		db.prepare(DAY_PAIRS.touchLogons).run({...range, id});
-		db.exec(PAIRS.touchDays);
-		db.prepare(DAYS.fromLogons).run({...range, id});
-	}
-
+	if (range && range.last > range.after) foldLogons(db, id, range);
 	rebuildPairs(db);
 
 	db.prepare(`UPDATE datasets SET records = @records, rejected = @rejected, skipped = @skipped,

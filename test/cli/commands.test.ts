@@ -103,3 +103,23 @@ test('mark warns of a pair with no logons (a mistyped name), and the export give
 	assert.equal(lateral('unmark', '--src', '10.10.3.7', '--user', 'adm-jdeo').code, 0);
 	assert.equal(lateral('unmark', '--src', '10.10.3.7', '--user', 'adm-jdoe').code, 0);
 });
+
+test('datasets rm takes a loaded file back out: its logons go, and it can be loaded again with other options', () => {
+	const listed = () => JSON.parse(lateral('datasets', '--format', 'json').stdout) as Array<{id: number; path: string}>;
+	const dash = listed().find(d => d.path === dashes)!;
+	assert.deepEqual(lateral('datasets', 'rm', String(dash.id)), {code: 0, stderr: '', stdout: `removed dataset ${dash.id}: ${dashes} (windows-json, 2 logons)\n6 logons left in 1 dataset\n`});
+	assert.deepEqual(listed().map(d => d.path), [fixture]);
+	assert.equal(lateral('events', '--src=-').stdout, 'No logons match.\n');
+	// Loaded again, read in another zone this time.
+	assert.equal(lateral('load', '--tz', 'Europe/Paris', dashes).code, 0);
+	assert.equal((JSON.parse(lateral('events', '--src=-', '--format', 'json').stdout) as unknown[]).length, 2);
+	for (const [args, code, message] of [
+		[['datasets', 'rm', '99'], 1, 'lateral: dataset 99: not loaded (lateral datasets lists the IDs)'],
+		[['datasets', 'rm', 'x'], 2, 'lateral: datasets rm: "x" is not a dataset ID (see lateral datasets)'],
+		[['datasets', 'rm'], 2, 'lateral: datasets rm needs the ID of each file to remove (see lateral datasets)'],
+		[['datasets', 'drop'], 2, 'lateral: datasets takes no argument but rm (got "drop"; see lateral datasets --help)'],
+	] as const) {
+		const r = lateral(...args);
+		assert.deepEqual([r.code, r.stderr], [code, `${message}\n`], args.join(' '));
+	}
+});

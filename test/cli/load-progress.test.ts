@@ -61,5 +61,5 @@ test('several files end with a line adding them up: loaded, logons, repeats, rej
 	// A file loaded again with options that change how it is read is not read again: said so.
 	const duplicate = {status: 'duplicate', file: '/x/auth.log', datasetId: 3, format: 'sshd'} as const;
 	assert.equal(describeResult(duplicate, 'UTC'), '/x/auth.log: already loaded (dataset 3, sshd), nothing to do');
-	assert.equal(describeResult(duplicate, 'UTC', ['--year', '--tz']), '/x/auth.log: already loaded (dataset 3, sshd), nothing to do; a file\'s bytes load once per database, read as they were the first time: to read them with --year and --tz, load them into a new database (--db FILE)');
+	assert.equal(describeResult(duplicate, 'UTC', ['--year', '--tz']), '/x/auth.log: already loaded (dataset 3, sshd), nothing to do; a file\'s bytes load once, read as they were the first time: to read them with --year and --tz, take the dataset out first (lateral datasets rm 3)');
 });
