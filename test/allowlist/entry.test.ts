@@ -1,23 +1,10 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {describeEntry, entryForFile, formatExpiry, parseAllowlistFile, parseExpiry, serializeAllowlist, validateEntry} from '../../source/allowlist/entry.ts';
+import {SPEC_ALLOWLIST} from '../helpers/allowlist-file.ts';
 
 test('the SPEC example file parses, with defaults and pair fields', () => {
-	const entries = parseAllowlistFile(`
-- kind: src_ip
-  pattern: 10.20.0.0/24
-  match: cidr
-  reason: Citrix delivery controllers
-- kind: pair
-  src_ip: 10.20.0.9
-  user: svc-sccm
-  reason: SCCM software distribution
-  expires: 2027-01-31
-- kind: user
-  pattern: svc-backup*
-  match: glob
-  reason: nightly backup
-`);
+	const entries = parseAllowlistFile(SPEC_ALLOWLIST);
 	assert.equal(entries.length, 3);
 	assert.deepEqual(entries[0], {kind: 'src_ip', pattern: '10.20.0.0/24', match: 'cidr', reason: 'Citrix delivery controllers'});
 	assert.deepEqual(entries[1], {kind: 'pair', src_ip: '10.20.0.9', user: 'svc-sccm', target: undefined, match: 'exact', reason: 'SCCM software distribution', expires: Date.parse('2027-02-01T00:00:00Z')});

@@ -3,28 +3,13 @@ import assert from 'node:assert/strict';
 import {openMemoryDb} from '../../source/db/open.ts';
 import {addNewEntries, identicalEntry, listEntries, setEntryEnabled} from '../../source/db/allowlist.ts';
 import {parseAllowlistFile, validateEntry} from '../../source/allowlist/entry.ts';
-
-const FILE = `
-- kind: src_ip
-  pattern: 10.20.0.0/24
-  match: cidr
-  reason: Citrix delivery controllers
-- kind: pair
-  src_ip: 10.20.0.9
-  user: svc-sccm
-  reason: SCCM software distribution
-  expires: 2027-01-31
-- kind: user
-  pattern: svc-backup*
-  match: glob
-  reason: nightly backup
-`;
+import {SPEC_ALLOWLIST} from '../helpers/allowlist-file.ts';
 
 test('importing the same file again adds nothing: every entry is already present', () => {
 	const db = openMemoryDb();
-	assert.deepEqual(addNewEntries(db, parseAllowlistFile(FILE), 'alice'), {added: [1, 2, 3], present: []});
+	assert.deepEqual(addNewEntries(db, parseAllowlistFile(SPEC_ALLOWLIST), 'alice'), {added: [1, 2, 3], present: []});
 	// Another author, another day: the same rules still.
-	assert.deepEqual(addNewEntries(db, parseAllowlistFile(FILE), 'bob'), {added: [], present: [1, 2, 3]});
+	assert.deepEqual(addNewEntries(db, parseAllowlistFile(SPEC_ALLOWLIST), 'bob'), {added: [], present: [1, 2, 3]});
 	assert.equal(listEntries(db).length, 3);
 });
 
