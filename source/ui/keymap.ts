@@ -137,10 +137,17 @@ function keypressOf(char: string): Keypress {
  * input (`jj`, `abc\r`), which is no key name: each character is a keypress of its own.
  */
 export function splitKeys(input: string, key: KeyLike): Keypress[] {
+	// Esc and the key after it in one read (typed fast, or sent together by ssh) reach ink as one
+	// keypress: marked meta (Alt+key sends the same bytes, and no key here is an Alt one), or, for
+	// Tab, as a tab character that is not the Tab key. Both keys count, Esc first.
+	if (key.meta && !key.escape) return [ESCAPE, ...splitKeys(input, {...key, meta: false})];
+	if (input === '\t' && !key.tab) return [ESCAPE, {input: '', key: {tab: true}}];
 	const chars = [...input];
-	if (chars.length <= 1 || key.ctrl || key.meta || key.escape) return [{input, key}];
+	if (chars.length <= 1 || key.ctrl || key.escape) return [{input, key}];
 	return chars.map(keypressOf);
 }
+
+const ESCAPE: Keypress = {input: '', key: {escape: true}};
 
 /** The command a key runs in a context, if any. */
 export function commandFor(context: KeyContext, name: string): CommandName | undefined {

@@ -82,5 +82,10 @@ test('splitKeys: a run of characters read at once is one keypress each; a single
 	assert.deepEqual(names('G', {shift: true}), ['G']);
 	assert.deepEqual(names('', {downArrow: true}), ['down']);
 	assert.deepEqual(names('c', {ctrl: true}), ['ctrl-c']);
-	assert.deepEqual(splitKeys('ab', {meta: true}), [{input: 'ab', key: {meta: true}}], 'a meta key is left to ink');
+	// Esc and the next key in one read (as ink reports "\x1bk", "\x1b\x1b[A", "\x1b\t"): both, Esc first.
+	assert.deepEqual(names('k', {meta: true}), ['escape', 'k']);
+	assert.deepEqual(names('', {upArrow: true, meta: true}), ['escape', 'up']);
+	assert.deepEqual(names('\t'), ['escape', 'tab']);
+	assert.deepEqual(names('', {tab: true}), ['tab']);
+	assert.deepEqual(names('', {escape: true, meta: true}), ['escape'], 'Esc alone');
 });
