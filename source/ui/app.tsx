@@ -7,7 +7,7 @@ import React, {useEffect, useReducer, useRef, useState} from 'react';
 import {Box, useApp, useInput} from 'ink';
 import path from 'node:path';
 import type {Db} from '../db/open.ts';
-import {commandFor, hintsFor, isPrintable, keyName, splitKeys, type KeyContext, type KeyLike, type Keypress} from './keymap.ts';
+import {commandFor, hintsFor, isPrintable, keyLabel, keyName, KEYMAP, splitKeys, type KeyContext, type KeyLike, type Keypress} from './keymap.ts';
 import {breadcrumb, current, initialState, reducer, type RootView} from './state.ts';
 import {makeTheme, ThemeContext} from './theme.ts';
 import {Breadcrumb, MessageLine, StatusBar} from './components/bars.tsx';
@@ -28,7 +28,7 @@ import {ChainView} from './views/chain.tsx';
 import {AllowlistView} from './views/allowlist.tsx';
 import {ShortlistView} from './views/shortlist.tsx';
 import {DatasetsView} from './views/datasets.tsx';
-import {HelpView} from './views/help.tsx';
+import {HelpView, whereLabel} from './views/help.tsx';
 import {SearchView} from './views/search.tsx';
 import type {HuntState} from './hooks/use-hunt.ts';
 
@@ -87,6 +87,12 @@ export function App(props: AppProps) {
 		}
 
 		if ((context === 'search' || context === 'text') && isPrintable(input, key)) dispatch({type: 'type', text: input});
+		else if (!state.overlay) {
+			// A key of another view says where it works rather than doing nothing.
+			const name = keyName(input, key);
+			const elsewhere = KEYMAP.find(b => b.keys.includes(name) && !b.contexts.includes(context));
+			if (elsewhere) dispatch({type: 'notify', message: `${keyLabel(name)} works in ${whereLabel(elsewhere.contexts)}, not in ${context}`});
+		}
 	};
 
 	// Keys run one per render, each on the screen the one before left: a key handled in the same

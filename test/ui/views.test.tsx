@@ -264,6 +264,9 @@ test('datasets: what is loaded', async () => {
 		'  id format          logons rejected skipped last        path',
 		'›  1 windows-json         8                  11-05 14:01 /cases/night.json',
 	], ['', STATUS_BACK]));
+	// A key of other views says where it works, rather than doing nothing.
+	assert.match(await c.press('t'), /\nt works in findings, finding, entity, shortlist, not in datasets\n/);
+	assert.match(await c.press('m'), /\nm works in findings, finding, entity, shortlist, not in datasets\n/);
 });
 
 test('datasets: a long path loses its middle, not its file name', async () => {
