@@ -2,7 +2,7 @@
  * `lateral events`: the normalized logon records, filtered: the headless way to see exactly what
  * was loaded.
  */
-import {countLogons, queryEvents} from '../db/store.ts';
+import {countLogons, EVENT_KEYS, queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {UsageError} from '../util/errors.ts';
@@ -30,6 +30,9 @@ Examples
   $ lateral events --user adm-jdoe --since 2026-11-05T00:00:00Z --format ndjson
   $ lateral events --src 10.10.3.7 --limit 20
 `;
+
+/** The events' JSON keys and CSV columns: the normalized record's, with the pointer back to the raw record. */
+const EVENT_COLUMNS = [...EVENT_KEYS.filter(k => k !== 'id' && k !== 'path' && k !== 'raw_ref'), 'file', 'line'];
 
 /**
  * --until as an instant: a date alone is the whole of that day in the zone (up to the last
@@ -78,7 +81,7 @@ export const events: Command = {
 			const rows = queryEvents(db, filter).map(({id: _id, path, raw_ref, ...rest}) => ({...rest, file: path, line: raw_ref}));
 			if (format === 'json') println(stdout, toJson(rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(rows));
-			else if (format === 'csv') println(stdout, toCsv(rows));
+			else if (format === 'csv') println(stdout, toCsv(rows, EVENT_COLUMNS));
 			else if (rows.length === 0 && countLogons(db) === 0) println(stderr, NOTHING_LOADED);
 			else if (rows.length === 0) println(stdout, 'No logons match.');
 			else {

@@ -4,7 +4,7 @@
 import type {Db} from '../db/open.ts';
 import {countLogons, oldestTs, repeatedTotal} from '../db/store.ts';
 import {lastHuntMs} from '../db/hunt-cache.ts';
-import {hunt as runHunt, huntZone} from '../detect/hunt.ts';
+import {hunt as runHunt, huntRowKeys, huntZone} from '../detect/hunt.ts';
 import {listProfiles, loadProfile} from '../detect/profiles.ts';
 import type {HuntResult} from '../detect/types.ts';
 import {renderTable} from '../export/table.ts';
@@ -111,7 +111,7 @@ export const hunt: Command = {
 			const result = whileHunting(stderr, db, profile.name, () => runHunt(db, options));
 			if (format === 'json') println(stdout, toJson(result.rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(result.rows));
-			else if (format === 'csv') println(stdout, toCsv(csvRows(result.rows)));
+			else if (format === 'csv') println(stdout, toCsv(csvRows(result.rows), huntRowKeys(profile)));
 			else if (countLogons(db) === 0) println(stderr, NOTHING_LOADED);
 			else {
 				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;

@@ -937,6 +937,9 @@ export interface EventFilter {
 }
 
 /** Logon rows with their dataset path, oldest first. User matches case-insensitively. */
+/** The keys of the rows queryEvents gives, in order (the logons' columns, then the file's path). */
+export const EVENT_KEYS = ['id', ...LOGON_COLUMNS, 'path'] as const;
+
 export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: number; dataset_id: number; path: string}> {
 	const where: string[] = [];
 	const params: Record<string, unknown> = {};

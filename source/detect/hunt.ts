@@ -346,6 +346,18 @@ export function huntQuery(db: Db, options: HuntOptions, sqlText?: string): HuntQ
 	return {profile, window, sql, params};
 }
 
+/** A finding with nothing in it: only its shape counts (huntRowKeys). */
+const NO_FINDING: Finding = {src_ip: '', user: '', first_seen: 0, last_seen: 0, targets: [], target_count: 0, total: 0, failed: 0, success: 0, after_hours: false, score: 0, reasons: []};
+
+/**
+ * The keys of a profile's rows, in order (its JSON keys, its CSV header), whether or not a hunt
+ * finds anything: those of a row its presenter makes of nothing (the values do not change them).
+ */
+export function huntRowKeys(profile: Profile): string[] {
+	const presenter = profile.kind === 'scored' ? scoredPresenter : seedPresenters[profile.name];
+	return presenter ? Object.keys(presenter.row({}, NO_FINDING, 'UTC')) : [];
+}
+
 /** Runs a profile over the store. */
 export function hunt(db: Db, options: HuntOptions): HuntResult {
 	const {profile, window, sql, params} = huntQuery(db, options);

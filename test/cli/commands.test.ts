@@ -123,3 +123,20 @@ test('datasets rm takes a loaded file back out: its logons go, and it can be loa
 		assert.deepEqual([r.code, r.stderr], [code, `${message}\n`], args.join(' '));
 	}
 });
+
+test('a CSV with no rows still has its header, the same as with rows (events, and each profile\'s hunt)', () => {
+	const header = (...args: string[]) => {
+		const r = lateral(...args, '--format', 'csv');
+		assert.equal(r.code, 0, r.stderr);
+		return r.stdout.split('\n');
+	};
+	const some = header('events');
+	assert.ok(some.length > 2);
+	assert.deepEqual(header('events', '--user', 'nobody'), [some[0], '']);
+	assert.equal(some[0], 'ts,outcome,event_id,logon_type,src_ip,src_port,src_host,user,domain,target,dst_host,dst_ip,service,auth_package,log_source_type,dataset_id,file,line');
+	for (const profile of ['qradar', 'logscale', 'lateral']) {
+		const found = header('hunt', '--profile', profile, '--window', 'all');
+		assert.ok(found.length > 2, profile);
+		assert.deepEqual(header('hunt', '--profile', profile, '--now', '2020-01-01T00:00:00Z', '--window', '24h'), [found[0], ''], profile);
+	}
+});
