@@ -192,11 +192,8 @@ function checkScored(p: ScoredProfile, file: string): void {
 		}
 	};
 
-	try {
-		parseDuration(p.baseline);
-	} catch {
-		fail('baseline', `"${String(p.baseline)}" is not a duration such as 2d`);
-	}
+	// A baseline has a length: `all` would mean none at all, silently.
+	if (!isDuration(p.baseline) || parseDuration(String(p.baseline)) === undefined) fail('baseline', `"${String(p.baseline)}" is not a length such as 2d`);
 
 	const zone: unknown = p.timeZone ?? null;
 	if (zone !== null && (typeof zone !== 'string' || !isTimeZone(zone))) fail('timeZone', `"${String(zone)}" is not an IANA zone such as Europe/Berlin (or null for UTC)`);

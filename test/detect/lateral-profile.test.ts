@@ -266,6 +266,9 @@ test('a hand-edited profile with a wrong field is refused naming the field', () 
 	assert.throws(() => run(db([]), profileFile({minScore: 'high'})), (e: Error) => e instanceof UsageError && /minScore must be a number/.test(e.message));
 	assert.throws(() => run(db([]), profileFile({signals: {...(shipped['signals'] as object), spread: {tiers: [[2]]}}})), /signals\.spread\.tiers must be a list/);
 	assert.throws(() => run(db([]), profileFile({query: '../../etc/passwd'})), /query must name a file in db\/queries/);
+	// A baseline of all would be no baseline at all, said nowhere.
+	assert.throws(() => run(db([]), profileFile({baseline: 'all'})), /baseline "all" is not a length such as 2d/);
+	assert.throws(() => run(db([]), profileFile({baseline: 'two days'})), /baseline "two days" is not a length such as 2d/);
 	const signals = shipped['signals'] as Record<string, object>;
 	assert.throws(() => run(db([]), profileFile({signals: {...signals, routine: {...signals['routine'], cancels: ['novelty']}}})), /signals\.routine\.cancels must be a list/);
 	assert.throws(() => run(db([]), profileFile({signals: {...signals, afterHours: {...signals['afterHours'], nightHours: [22]}}})), /signals\.afterHours\.nightHours must be/);
