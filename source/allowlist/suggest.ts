@@ -26,7 +26,7 @@ const REASONS: Record<Suggestion['class'], string> = {
 	'software-distribution': 'software distribution (suggested): one account sweeping many hosts at night',
 	backup: 'backup (suggested): backup account logging on to many hosts at night',
 	'jump-server': 'jump server (suggested): administrators RDP in, then on to many servers',
-	'domain-controller': 'domain controller (suggested): logged on to from most sources',
+	'domain-controller': 'domain controller or file server (suggested): logged on to from most sources',
 };
 
 /** What the data suggests, as disabled entries with their evidence. */
