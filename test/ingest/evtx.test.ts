@@ -270,6 +270,11 @@ describe('reading files', () => {
 		assert.deepEqual(records.filter(r => 'error' in r).map(r => (r as {error: string}).error), ['file ends with a partial chunk of 1000 bytes (truncated copy?); ignored']);
 	});
 
+	test('a file cut inside its header is refused as truncated, not as empty', async () => {
+		const file = writeTemp('cut.evtx', buildFile(chunks).subarray(0, 3000));
+		await assert.rejects(collect(file), (e: unknown) => e instanceof InputError && /truncated EVTX file: it ends inside its 4096-byte header, at byte 3000/.test(e.message));
+	});
+
 	test('a file that is not EVTX is refused with InputError', async () => {
 		const file = writeTemp('not.evtx', Buffer.from('{"EventID": 4624}\n'));
 		await assert.rejects(collect(file), (e: unknown) => e instanceof InputError && /not an EVTX file/.test(e.message));

@@ -13,7 +13,7 @@ export type EvtxItem =
 	/** `line`: the record number concerned (for a chunk, its first record; 0 for the file header). */
 	| {kind: 'error'; line: number; message: string};
 
-/** Thrown when the file is not EVTX at all (wrong signature, shorter than a header). */
+/** Thrown when the file is not EVTX at all (wrong signature), or is cut inside its header. */
 export class NotEvtxError extends Error {
 	override name = 'NotEvtxError';
 }
@@ -26,6 +26,8 @@ export async function* readEvtx(file: string): AsyncGenerator<EvtxItem> {
 		const head = new Uint8Array(FILE_HEADER_SIZE);
 		const {bytesRead} = await handle.read(head, 0, FILE_HEADER_SIZE, 0);
 		if (bytesRead < 128 || !hasFileSignature(head)) throw new NotEvtxError('not an EVTX file (no "ElfFile" signature)');
+		// Cut inside its header: no chunk of records can follow, and saying "empty" would hide the cut.
+		if (size < FILE_HEADER_SIZE) throw new NotEvtxError(`truncated EVTX file: it ends inside its ${FILE_HEADER_SIZE}-byte header, at byte ${size} (a partial copy?)`);
 		const header = parseFileHeader(head);
 		if (header.storedChecksum !== header.computedChecksum) {
 			yield {
