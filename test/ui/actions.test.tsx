@@ -122,10 +122,13 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	const md = path.join(scratch, 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), md, 'enter');
 	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);
-	// A folder that is not there: one line naming the file, not an unexpected error.
+	// A folder that is not there: the prompt stays, with the path typed and why (not an unexpected error).
 	const lost = path.join(scratch, 'no-such-folder', 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), lost, 'enter');
-	assert.match(c.frame(), /\nexport failed: .*no-such-folder\/case\.md: cannot write/);
+	assert.match(c.frame(), /no-such-folder\/case\.md█ {2}cannot write: no such folder/);
+	await c.press('escape');
+	assert.doesNotMatch(c.frame(), /cannot write/);
+	assert.equal(fs.existsSync(lost), false);
 });
 
 test('p: choose a profile (j/k move in the list); the findings re-run under it', async () => {

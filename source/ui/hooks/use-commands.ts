@@ -17,7 +17,7 @@ import {toCaseCsv, toCaseJson, toCaseMarkdown} from '../../export/case.ts';
 import {dropSearchIndex, type SearchHit} from '../../search/index.ts';
 import {neutralize} from '../../util/sanitize.ts';
 import {DAY_MS, HOUR_MS} from '../../util/time.ts';
-import {describeError} from '../../util/errors.ts';
+import {describeError, InputError} from '../../util/errors.ts';
 import {writeTextFile} from '../../util/files.ts';
 import type {CommandName} from '../keymap.ts';
 import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
@@ -338,7 +338,15 @@ function accept(ctx: CommandContext): void {
 				const ext = path.extname(file).toLowerCase();
 				const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
 				const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
-				writeTextFile(file, body);
+				try {
+					writeTextFile(file, body);
+				} catch (error) {
+					if (!(error instanceof InputError) || o.type !== 'text') throw error;
+					// The path typed stays, to be put right: the prompt opens again with it and why.
+					dispatch({type: 'open-overlay', overlay: {...o, problem: `${error.reason} (Esc cancels)`}});
+					return;
+				}
+
 				notify(`wrote ${neutralize(file)} (${c.findings.length} shortlisted)`);
 				return;
 			}
