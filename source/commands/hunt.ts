@@ -117,7 +117,8 @@ export const hunt: Command = {
 				const window = result.since === null ? 'all time' : `${formatLocal(result.since, tz)} .. ${formatLocal(result.now!, tz)} ${tz}`;
 				// With --limit, the hunt stops at the limit: how many more there are is not known.
 				const n = result.findings.length;
-				const found = options.limit !== undefined && n === options.limit ? `the first ${n} finding${n === 1 ? '' : 's'}, --limit ${n}` : `${n} finding${n === 1 ? '' : 's'}`;
+				const findings = `${n} finding${n === 1 ? '' : 's'}`;
+				const found = options.limit !== undefined && n === options.limit ? `the first ${findings}, --limit ${n}` : findings;
 				println(stdout, `${result.profile}: ${found} (${window})`);
 				const oldest = oldestTs(db);
 				if (options.now !== undefined && oldest !== undefined && options.now < oldest) println(stderr, `lateral: --now is before the oldest loaded logon (${formatLocal(oldest, tz)} ${tz}): nothing to hunt`);
