@@ -30,7 +30,7 @@ export function Prompt({overlay, width}: {overlay: Overlay; width: number}) {
 				: (
 					<Line width={width}>
 						{`> ${[...safe(overlay.value)].slice(-(width - 3)).join('')}█`}
-						{overlay.problem ? <Text color={theme.warning}>{`  ${overlay.problem}`}</Text> : null}
+						{overlay.problem ? <Text color={theme.warning}>{`  ${safe(overlay.problem)}`}</Text> : null}
 					</Line>
 				)}
 		</Box>
