@@ -58,7 +58,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off'},
 	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason'},
 	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete'},
-	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings']},
+	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings'], hint: 'load the sample'},
 	{command: 'help', keys: ['?'], description: 'help: this key table', contexts: LISTS, hint: 'help', pinned: true},
 	{command: 'quit', keys: ['q'], description: 'quit', contexts: LISTS, hint: 'quit', pinned: true},
 	// j and k move in a choice list as in every view; in search they are letters of the query.
@@ -184,10 +184,14 @@ export function keyFor(command: CommandName): string {
 	return keyLabel(binding.keys[0]!);
 }
 
-/** The status-bar hints of a context, in table order. */
-export function hintsFor(context: KeyContext): Hint[] {
+/**
+ * The status-bar hints of a context, in table order. On an empty store (`empty`) the findings
+ * view has no row to act on: its hints are loading the sample and the pinned ones; otherwise
+ * loading the sample is left out.
+ */
+export function hintsFor(context: KeyContext, empty = false): Hint[] {
 	return bindingsFor(context)
-		.filter(b => b.hint !== undefined)
+		.filter(b => b.hint !== undefined && (empty ? b.command === 'load-sample' || b.pinned === true : b.command !== 'load-sample'))
 		.map(b => ({key: keyLabel(b.keys[0]!), label: b.hint!, pinned: b.pinned === true}));
 }
 

@@ -166,7 +166,8 @@ test('an empty database explains itself and loads the sample on L', async () => 
 		'  with your own Windows Security, Falcon, QRadar, sshd or LANL exports.',
 		...Array.from({length: 14}, () => ''),
 		'',
-		'test.sqlite · qradar · 0 findings  Enter open  s source  u user  ? help  q quit',
+		// Nothing to open or pivot to yet: the keys that work.
+		'test.sqlite · qradar · 0 findings  L load the sample  ? help  q quit',
 	].join('\n'));
 	await c.press('L');
 	await c.until(f => f.includes('loaded the bundled sample: 8 logons'), 'the load summary');
