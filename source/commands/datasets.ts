@@ -55,10 +55,10 @@ export function datasetView(d: DatasetRow, tz: string) {
 /** `lateral datasets rm ID...`: the datasets taken out in one transaction, and what that left. */
 function remove(args: string[], flags: Record<string, unknown>, stdout: NodeJS.WriteStream, stderr: NodeJS.WriteStream): number {
 	if (args.length === 0) throw new UsageError('datasets rm needs the ID of each file to remove (see lateral datasets)');
-	const ids = args.map(a => {
+	const ids = [...new Set(args.map(a => {
 		if (!/^\d+$/.test(a)) throw new UsageError(`datasets rm: "${a}" is not a dataset ID (see lateral datasets)`);
 		return Number(a);
-	});
+	}))];
 	if (flags['readOnly'] === true) throw new RuntimeError('datasets rm writes to the database, and --read-only forbids writing');
 	const db = openFromFlags(flags, {existing: 'required'});
 	try {
@@ -69,14 +69,14 @@ function remove(args: string[], flags: Record<string, unknown>, stdout: NodeJS.W
 		if (stderr.isTTY) stderr.write(`removing ${plural(ids.length, 'dataset')}; the totals of the ${count(left)} logons left are made again...`);
 		db.exec('BEGIN IMMEDIATE');
 		try {
-			removeDatasets(db, [...new Set(ids)]);
+			removeDatasets(db, ids);
 			db.exec('COMMIT');
 		} finally {
 			if (db.inTransaction) db.exec('ROLLBACK');
 			if (stderr.isTTY) stderr.write('\r\x1b[2K');
 		}
 
-		for (const id of new Set(ids)) {
+		for (const id of ids) {
 			const d = known.get(id)!;
 			println(stdout, `removed dataset ${id}: ${neutralize(d.path)} (${d.format}, ${plural(d.records, 'logon')})`);
 		}
