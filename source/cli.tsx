@@ -132,6 +132,8 @@ function checkFlags(command: string, argv: string[], flags: Record<string, {type
 			else out.push(next);
 		}
 
+		// An empty time, zone, file or choice would read as the flag left out (`--since ""`).
+		if (value.trim() === '' && flag.type === 'string' && !MAY_BE_EMPTY.has(camel(name))) throw new UsageError(`${command}: --${name} needs a value (see lateral ${command} --help)`);
 		// No count or duration is negative; without this, `-5h` would be reported as an unknown flag.
 		if ((flag.type === 'number' || name === 'window') && inline === undefined && /^-\d/.test(value)) throw new UsageError(`${command}: --${name} cannot be negative (got ${value})`);
 		if (flag.type === 'number' && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new UsageError(`${command}: --${name} must be a number (got "${neutralize(value)}")`);
@@ -139,6 +141,12 @@ function checkFlags(command: string, argv: string[], flags: Record<string, {type
 
 	return out;
 }
+
+/**
+ * Flags whose value may be empty: names as logs spell them (a source or user may be ''), a note
+ * (empty clears it), and the allowlist's reason, which allow add checks itself.
+ */
+const MAY_BE_EMPTY = new Set(['src', 'user', 'target', 'srcIp', 'pattern', 'note', 'reason']);
 
 /** `name=value` as [name, value], `name` as [name, undefined]. */
 function splitFlag(text: string): [string, string | undefined] {

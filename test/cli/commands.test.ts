@@ -40,6 +40,9 @@ test('a flag that takes a value given none, or a number flag given text, is one 
 		[['events', '--limit', 'abc'], 'lateral: events: --limit must be a number (got "abc")'],
 		[['hunt', '--limit=2x'], 'lateral: hunt: --limit must be a number (got "2x")'],
 		[['events', '--dataset', ''], 'lateral: events: --dataset must be a number (got "")'],
+		// An empty time or zone read as the flag left out: every logon, or UTC.
+		[['events', '--since', ''], 'lateral: events: --since needs a value (see lateral events --help)'],
+		[['hunt', '--tz='], 'lateral: hunt: --tz needs a value (see lateral hunt --help)'],
 	] as const) {
 		const r = lateral(...args);
 		assert.deepEqual([r.code, r.stdout, r.stderr], [2, '', `${message}\n`], args.join(' '));
