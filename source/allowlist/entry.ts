@@ -38,6 +38,14 @@ export class EntryError extends Error {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A date or time field's text, trimmed; one whose date is none of the calendar's (2027-02-30) is an error. */
+function calendarText(value: unknown, field: string, index?: number): string {
+	const text = String(value).trim();
+	const problem = datePrefixProblem(text);
+	if (problem !== undefined) throw new EntryError(index, field, `"${text}" is not a calendar date: ${problem}`);
+	return text;
+}
+
 /**
  * An expiry date or time to epoch ms. A bare date means the entry still applies on that day
  * and stops at the following midnight UTC (what is stored; formatExpiry gives the date back).
@@ -45,9 +53,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function parseExpiry(value: unknown, index?: number): number {
 	if (value instanceof Date) return value.getTime();
-	const text = String(value).trim();
-	const problem = datePrefixProblem(text);
-	if (problem !== undefined) throw new EntryError(index, 'expires', `"${text}" is not a calendar date: ${problem}`);
+	const text = calendarText(value, 'expires', index);
 	if (DATE.test(text)) {
 		const ts = Date.parse(`${text}T00:00:00Z`);
 		if (!Number.isNaN(ts)) return ts + DAY_MS;
@@ -137,9 +143,7 @@ export function validateEntry(raw: unknown, index?: number): Entry {
 	if (profile) entry.profile = profile;
 	if (r['expires'] !== undefined && r['expires'] !== null) entry.expires = parseExpiry(r['expires'], index);
 	if (r['created'] !== undefined && r['created'] !== null) {
-		const problem = r['created'] instanceof Date ? undefined : datePrefixProblem(String(r['created']));
-		if (problem !== undefined) throw new EntryError(index, 'created', `"${String(r['created']).trim()}" is not a calendar date: ${problem}`);
-		const created = r['created'] instanceof Date ? r['created'].getTime() : Date.parse(String(r['created']));
+		const created = r['created'] instanceof Date ? r['created'].getTime() : Date.parse(calendarText(r['created'], 'created', index));
 		if (Number.isNaN(created)) throw new EntryError(index, 'created', 'is not a date');
 		entry.created = created;
 	}

@@ -67,12 +67,9 @@ function remove(args: string[], flags: Record<string, unknown>, stdout: NodeJS.W
 		if (missing !== undefined) throw new InputError(`dataset ${missing}`, 'not loaded (lateral datasets lists the IDs)');
 		const left = countLogons(db) - ids.reduce((sum, id) => sum + known.get(id)!.records, 0);
 		if (stderr.isTTY) stderr.write(`removing ${plural(ids.length, 'dataset')}; the totals of the ${count(left)} logons left are made again...`);
-		db.exec('BEGIN IMMEDIATE');
 		try {
-			removeDatasets(db, ids);
-			db.exec('COMMIT');
+			db.transaction(() => removeDatasets(db, ids)).immediate();
 		} finally {
-			if (db.inTransaction) db.exec('ROLLBACK');
 			if (stderr.isTTY) stderr.write('\r\x1b[2K');
 		}
 

@@ -2,7 +2,7 @@
  * `lateral events`: the normalized logon records, filtered: the headless way to see exactly what
  * was loaded.
  */
-import {countLogons, EVENT_KEYS, queryEvents} from '../db/store.ts';
+import {countLogons, LOGON_COLUMNS, queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
 import {UsageError} from '../util/errors.ts';
@@ -32,7 +32,7 @@ Examples
 `;
 
 /** The events' JSON keys and CSV columns: the normalized record's, with the pointer back to the raw record. */
-const EVENT_COLUMNS = [...EVENT_KEYS.filter(k => k !== 'id' && k !== 'path' && k !== 'raw_ref'), 'file', 'line'];
+const EVENT_COLUMNS = [...LOGON_COLUMNS.filter(k => k !== 'raw_ref'), 'file', 'line'];
 
 /**
  * --until as an instant: a date alone is the whole of that day in the zone (up to the last

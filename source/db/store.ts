@@ -405,7 +405,8 @@ export function logonInserter(db: Db, datasetId: number): (logon: Logon) => void
 	};
 }
 
-const LOGON_COLUMNS = ['ts', 'outcome', 'event_id', 'logon_type', 'src_ip', 'src_port', 'src_host', 'user', 'domain',
+/** The logons table's columns but its id, in table order (what the bulk writer inserts, and `lateral events` prints). */
+export const LOGON_COLUMNS = ['ts', 'outcome', 'event_id', 'logon_type', 'src_ip', 'src_port', 'src_host', 'user', 'domain',
 	'target', 'dst_host', 'dst_ip', 'service', 'auth_package', 'log_source_type', 'dataset_id', 'raw_ref'] as const;
 /** Rows per multi-row INSERT of the bulk writer (17 columns each, well under SQLite's 32,766 parameters). */
 const BULK_ROWS = 128;
@@ -937,9 +938,6 @@ export interface EventFilter {
 }
 
 /** Logon rows with their dataset path, oldest first. User matches case-insensitively. */
-/** The keys of the rows queryEvents gives, in order (the logons' columns, then the file's path). */
-export const EVENT_KEYS = ['id', ...LOGON_COLUMNS, 'path'] as const;
-
 export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: number; dataset_id: number; path: string}> {
 	const where: string[] = [];
 	const params: Record<string, unknown> = {};
