@@ -39,11 +39,15 @@ export function outputWidth(stream: NodeJS.WriteStream): number {
  * make a new, empty store and report nothing found instead of the mistake. A store named by --db
  * or $LATERAL_DB that does not exist is then not created: `'empty'` warns on stderr and reads an
  * empty store in memory (the command answers as on an empty store), `'required'` fails. The
- * default store may be missing: a fresh clone has none until the first load.
+ * default store may be missing: a fresh clone has none until the first load. With `'empty'` it
+ * is then read as an empty store in memory, without a warning and without creating the file.
  */
 export function openFromFlags(flags: Record<string, unknown>, options: {existing?: 'empty' | 'required'; stderr?: NodeJS.WritableStream} = {}): Db {
 	const named = stringFlag(flags, 'db') ?? (process.env['LATERAL_DB'] || undefined);
 	const file = resolveDbPath(named);
+	// The default store missing (a fresh clone before its first load) reads as empty, without
+	// creating the file: only a load, or a command that writes, makes it.
+	if (options.existing === 'empty' && named === undefined && !fs.existsSync(file)) return openDb(':memory:');
 	if (options.existing !== undefined && named !== undefined && !fs.existsSync(file)) {
 		const missing = `no database at ${file} (check ${stringFlag(flags, 'db') === undefined ? '$LATERAL_DB' : '--db'}; lateral load PATH creates one)`;
 		if (options.existing === 'required') throw new RuntimeError(missing);

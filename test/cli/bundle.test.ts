@@ -72,3 +72,25 @@ test('the bundled hunt process answers as runHunt does in-process', async () => 
 	assert.deepEqual(state.result.findings, expected.result?.findings);
 	assert.equal(state.logons, expected.logons);
 });
+
+test('on a fresh copy with no store, reading commands answer as on an empty store and create none', () => {
+	// The repository as a newcomer has it before the first load: package.json, db/ without a store, the bundles.
+	const fresh = path.join(out, 'fresh');
+	fs.mkdirSync(path.join(fresh, 'dist'), {recursive: true});
+	fs.copyFileSync(path.join(root, 'package.json'), path.join(fresh, 'package.json'));
+	for (const dir of ['migrations', 'profiles', 'queries']) fs.cpSync(path.join(root, 'db', dir), path.join(fresh, 'db', dir), {recursive: true});
+	for (const name of fs.readdirSync(out).filter(name => name.endsWith('.mjs'))) fs.copyFileSync(path.join(out, name), path.join(fresh, 'dist', name));
+	const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1'};
+	delete env['LATERAL_DB'];
+	const lateral = (args: string[]) => spawnSync(process.execPath, [path.join(fresh, 'dist/cli.mjs'), ...args], {cwd: fresh, encoding: 'utf8', env});
+
+	const hunt = lateral(['hunt']);
+	assert.deepEqual([hunt.status, hunt.stdout, hunt.stderr], [0, '', 'No logons loaded yet. Load some with: lateral load PATH (try datasets/sample)\n']);
+	for (const args of [['events'], ['datasets'], ['export', '--format', 'json'], ['hunt', '--format', 'json']]) {
+		const r = lateral(args);
+		assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+		assert.doesNotMatch(r.stderr, /no database/, args.join(' '));
+	}
+
+	assert.deepEqual(fs.readdirSync(path.join(fresh, 'db')).sort(), ['migrations', 'profiles', 'queries'], 'no store was created');
+});
