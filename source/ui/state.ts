@@ -51,6 +51,8 @@ export type Purpose =
 	| {action: 'profile'}
 	| {action: 'window'}
 	| {action: 'export'}
+	/** `typed`: the path as typed, put back in the prompt when the hunter keeps the file. */
+	| {action: 'export-replace'; file: string; typed: string}
 	| {action: 'entry-reason'; id: number}
 	| {action: 'entry-delete'; id: number}
 	| {action: 'load-sample'};

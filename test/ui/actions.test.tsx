@@ -107,6 +107,10 @@ test('m: mark with a status and note, see it on the shortlist, unmark', async ()
 test('e: export the shortlist to a path; the extension picks the format', async () => {
 	const db = fixtureDb();
 	const c = await openConsole({db});
+	// Nothing marked: nothing to export, and no prompt.
+	await c.press('e');
+	assert.match(c.frame(), /the shortlist is empty: mark findings with m first, then export/);
+	assert.doesNotMatch(c.frame(), /export the shortlist to/);
 	await c.press('m', 'enter', 'enter');
 	const file = path.join(scratch, 'case.json');
 	await c.press('e');
@@ -119,6 +123,16 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
 	const written = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
 	assert.match(JSON.stringify(written), /adm-jdoe/);
+	// A file that is there is replaced only when the hunter says so; keeping it opens the prompt again with the path.
+	fs.writeFileSync(file, 'kept');
+	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), file, 'enter');
+	assert.match(c.frame(), /case\.json exists:\n› keep it \(choose another name\)\n {2}replace it\n/);
+	await c.press('enter');
+	assert.match(c.frame(), /export the shortlist to \(\.md, \.csv or \.json\):\n> .*case\.json█\n/);
+	assert.equal(fs.readFileSync(file, 'utf8'), 'kept');
+	await c.press('enter', 'down', 'enter');
+	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
+	assert.match(fs.readFileSync(file, 'utf8'), /adm-jdoe/);
 	const md = path.join(scratch, 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), md, 'enter');
 	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);

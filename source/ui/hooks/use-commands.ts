@@ -3,11 +3,12 @@
  * and files (allowlist, shortlist, export, loading the sample), so views stay pure renderers.
  * Every multi-step action is an overlay whose `purpose` carries what was chosen so far.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type {Dispatch} from 'react';
 import type {Db} from '../../db/open.ts';
 import {getEntry, insertEntries, removeEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
-import {getMark, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
+import {getMark, listMarks, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
 import {validateEntry} from '../../allowlist/entry.ts';
 import {listProfiles, loadProfile} from '../../detect/profiles.ts';
 import {inChain} from '../../detect/chain.ts';
@@ -46,7 +47,7 @@ const oneLine = (error: unknown) => neutralize(describeError(error).message).spl
 /** What a multi-step action was doing, in words, for its error line. */
 const ACTION_WORD: Record<Purpose['action'], string> = {
 	'allow-kind': 'allowlisting', 'allow-reason': 'allowlisting', 'mark-menu': 'marking', 'mark-status': 'marking',
-	'mark-note': 'marking', profile: 'switching profile', window: 'changing the window', export: 'export', 'entry-reason': 'editing the reason',
+	'mark-note': 'marking', profile: 'switching profile', window: 'changing the window', export: 'export', 'export-replace': 'export', 'entry-reason': 'editing the reason',
 	'entry-delete': 'deleting the entry', 'load-sample': 'loading the sample',
 };
 /** Text prompts that need a value, and what Enter on an empty one says (the prompt stays open). */
@@ -211,7 +212,8 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 		}
 
 		case 'export':
-			return dispatch(text('export the shortlist to (.md, .csv or .json):', 'lateral-shortlist.md', {action: 'export'}));
+			if (listMarks(db).length === 0) return notify('the shortlist is empty: mark findings with m first, then export');
+			return dispatch(exportPrompt('lateral-shortlist.md'));
 		case 'load-sample':
 			if (ctx.logons < 0) return notify('still hunting; try again in a moment');
 			if (ctx.logons > 0) return notify('the database already holds logons (lateral load adds more)');
@@ -255,6 +257,31 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 		case 'cancel': return dispatch({type: 'close-overlay'});
 		case 'accept': return accept(ctx);
 	}
+}
+
+/** The prompt of `e`, holding `value`; `problem` says why it opened again. */
+function exportPrompt(value: string, problem?: string): Action {
+	return {type: 'open-overlay', overlay: {type: 'text', title: 'export the shortlist to (.md, .csv or .json):', value, purpose: {action: 'export'}, ...(problem === undefined ? {} : {problem})}};
+}
+
+/**
+ * Writes the shortlist's case file to `file` (its format from the extension). A file that cannot
+ * be written opens the prompt again with the path as typed and why, to be put right.
+ */
+function exportCase(ctx: CommandContext, file: string, typed: string): void {
+	const {db, state, dispatch} = ctx;
+	const ext = path.extname(file).toLowerCase();
+	const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
+	const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
+	try {
+		writeTextFile(file, body);
+	} catch (error) {
+		if (!(error instanceof InputError)) throw error;
+		dispatch(exportPrompt(typed, `${error.reason} (Esc cancels)`));
+		return;
+	}
+
+	dispatch({type: 'notify', message: `wrote ${neutralize(file)} (${c.findings.length} shortlisted)`});
 }
 
 /** Enter in an overlay: finish the step it is for, or open the next one. */
@@ -335,22 +362,20 @@ function accept(ctx: CommandContext): void {
 
 			case 'export': {
 				const file = path.resolve(value);
-				const ext = path.extname(file).toLowerCase();
-				const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
-				const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
-				try {
-					writeTextFile(file, body);
-				} catch (error) {
-					if (!(error instanceof InputError) || o.type !== 'text') throw error;
-					// The path typed stays, to be put right: the prompt opens again with it and why.
-					dispatch({type: 'open-overlay', overlay: {...o, problem: `${error.reason} (Esc cancels)`}});
+				// Another file of that name is replaced only when the hunter says so.
+				if (fs.existsSync(file)) {
+					dispatch(choice(`${neutralize(file)} exists:`, [{value: 'no', label: 'keep it (choose another name)'}, {value: 'yes', label: 'replace it'}], {action: 'export-replace', file, typed: value}));
 					return;
 				}
 
-				notify(`wrote ${neutralize(file)} (${c.findings.length} shortlisted)`);
+				exportCase(ctx, file, value);
 				return;
 			}
 
+			case 'export-replace':
+				if (value === 'yes') exportCase(ctx, p.file, p.typed);
+				else dispatch(exportPrompt(p.typed));
+				return;
 			case 'entry-reason':
 				setEntryReason(db, p.id, value);
 				dispatch({type: 'refresh'});
