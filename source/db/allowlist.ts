@@ -119,12 +119,16 @@ export function getEntry(db: Db, id: number, now = Date.now()): StoredEntry | un
 	return row && fromRow(row, now);
 }
 
-/** True when an entry with the same kind and values exists already (whatever its state). */
-export function entryExists(db: Db, e: Entry): boolean {
-	return db.prepare(`SELECT 1 FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
-		AND user IS @user AND target IS @target AND match = @match`).get({
+/**
+ * The first stored entry with the same rule as `e` (kind, values and match), whatever its reason,
+ * scope and state.
+ */
+export function sameRuleEntry(db: Db, e: Entry, now = Date.now()): StoredEntry | undefined {
+	const row = db.prepare(`SELECT * FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
+		AND user IS @user AND target IS @target AND match = @match ORDER BY id LIMIT 1`).get({
 		kind: e.kind, pattern: e.pattern ?? null, src_ip: e.src_ip ?? null, user: e.user ?? null, target: e.target ?? null, match: e.match,
-	}) !== undefined;
+	}) as EntryRow | undefined;
+	return row && fromRow(row, now);
 }
 
 export function removeEntry(db: Db, id: number): boolean {

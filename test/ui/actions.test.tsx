@@ -80,6 +80,12 @@ test('allowlist view: hit counts, disable, edit the reason, delete', async () =>
 	assert.match(c.frame(), /\nreason for entry 1:\n> █ {2}the reason is required \(Esc cancels\)\n/);
 	await c.press('x', 'escape');
 	assert.match(linesOf(c.frame())[3]!, /^› +1 off .*known admin host$/, 'unchanged, still off');
+	// The same rule again from the findings: not added twice, and the message says where it is.
+	await c.press('shift-tab', 'a', 'enter');
+	assert.match(c.frame(), /\nalready allowlisted as entry 1, which is off \(x in the allowlist view\): known a…\n/);
+	assert.doesNotMatch(c.frame(), /reason for allowlisting/);
+	assert.equal(listEntries(db).length, 1);
+	await c.press('tab');
 	await c.press('d', 'enter');
 	assert.equal(listEntries(db).length, 1, 'the first option keeps the entry');
 	await c.press('d', 'down', 'enter');

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {Dispatch} from 'react';
 import type {Db} from '../../db/open.ts';
-import {getEntry, insertEntries, removeEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
+import {getEntry, insertEntries, removeEntry, sameRuleEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
 import {getMark, listMarks, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
-import {validateEntry} from '../../allowlist/entry.ts';
+import {validateEntry, type Entry} from '../../allowlist/entry.ts';
 import {listProfiles, loadProfile} from '../../detect/profiles.ts';
 import {inChain} from '../../detect/chain.ts';
 import type {Finding} from '../../detect/types.ts';
@@ -259,6 +259,20 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 	}
 }
 
+/** The entry `a` adds: an exact rule for what was chosen, with `reason`. */
+function consoleEntry(p: Extract<Purpose, {action: 'allow-reason'}>, reason: string): Entry {
+	const raw: Record<string, unknown> = {kind: p.kind, match: 'exact', reason};
+	if (p.kind === 'pair') {
+		raw['src_ip'] = p.src;
+		if (p.user !== undefined) raw['user'] = p.user;
+		else raw['target'] = p.target;
+	} else {
+		raw['pattern'] = p.kind === 'src_ip' ? p.src : p.kind === 'user' ? p.user : p.target;
+	}
+
+	return validateEntry(raw);
+}
+
 /** The prompt of `e`, holding `value`; `problem` says why it opened again. */
 function exportPrompt(value: string, problem?: string): Action {
 	return {type: 'open-overlay', overlay: {type: 'text', title: 'export the shortlist to (.md, .csv or .json):', value, purpose: {action: 'export'}, ...(problem === undefined ? {} : {problem})}};
@@ -318,23 +332,21 @@ function accept(ctx: CommandContext): void {
 				return;
 			case 'allow-kind': {
 				const kind = value as 'src_ip' | 'user' | 'target' | 'pair';
+				// The same rule stored already (with another reason, or turned off) is not added twice.
+				const stored = sameRuleEntry(db, consoleEntry({...p, action: 'allow-reason', kind}, 'the same rule'));
+				if (stored) {
+					notify(`already allowlisted as entry ${stored.id}${stored.enabled ? '' : ', which is off (x in the allowlist view)'}: ${neutralize(stored.reason)}`);
+					return;
+				}
+
 				const what = kind === 'src_ip' ? p.src : kind === 'user' ? p.user : kind === 'target' ? p.target : `${p.src} + ${p.user ?? p.target}`;
 				dispatch(text(`reason for allowlisting ${kind === 'src_ip' ? 'source' : kind} ${neutralize(what ?? '')} (required):`, '', {action: 'allow-reason', kind, ...(p.src === undefined ? {} : {src: p.src}), ...(p.user === undefined ? {} : {user: p.user}), ...(p.target === undefined ? {} : {target: p.target})}));
 				return;
 			}
 
 			case 'allow-reason': {
-				const raw: Record<string, unknown> = {kind: p.kind, match: 'exact', reason: value};
-				if (p.kind === 'pair') {
-					raw['src_ip'] = p.src;
-					if (p.user !== undefined) raw['user'] = p.user;
-					else raw['target'] = p.target;
-				} else {
-					raw['pattern'] = p.kind === 'src_ip' ? p.src : p.kind === 'user' ? p.user : p.target;
-				}
-
 				const before = ctx.model.view === 'findings' ? ctx.model.count : undefined;
-				const [id] = insertEntries(db, [validateEntry(raw)], process.env['USER']);
+				const [id] = insertEntries(db, [consoleEntry(p, value)], process.env['USER']);
 				dispatch({type: 'refresh'});
 				notify(`allowlist entry ${id} added; findings recomputed${before === undefined ? '' : ` (were ${before})`}`);
 				return;
