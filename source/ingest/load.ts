@@ -12,6 +12,7 @@ import {enterWal, leaveWal, type Db} from '../db/open.ts';
 import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetBySha, FOLD_KEYS, insertDataset, deferredIndexes, logonSpan, maybeLoaded, setDatasetRepeats, rejectInserter, setDatasetSha, storeEmpty, type TotalsSpill} from '../db/store.ts';
 import {repeatedLogons, type Repeats} from '../db/repeats.ts';
 import {InputError} from '../util/errors.ts';
+import {HeapCeiling} from '../util/heap.ts';
 import {entryModule} from '../util/runtime.ts';
 import {detectFormat, formatByName} from './detect.ts';
 import {isGzipFile, readHead, textBytes} from './text.ts';
@@ -52,6 +53,10 @@ export interface LoadOptions extends ReadOptions {
 	parserHeapMb?: number;
 	/** Heap in use in the parser thread (MB) past which it spills its running totals whole (PARSER_SPILL_MB). */
 	parserSpillMb?: number;
+	/** Garbage on the loading thread (MB) before a full collection (LOADER_SLACK_MB). */
+	loaderSlackMb?: number;
+	/** Heap live on the loading thread (MB) past which its writer spills its running totals whole (LOADER_SPILL_MB). */
+	loaderSpillMb?: number;
 }
 
 /** How many rejects per file are kept with their line numbers in the result (all are stored). */
@@ -65,8 +70,7 @@ const WRITE_ONCE_BYTES = 16 * 1024 * 1024;
  * generation, so that V8 collects the parsed batches' garbage as it goes rather than letting it
  * pile up to hundreds of MB between collections (a load's peak RSS at 1.13M logons: 433 -> 320-326 MB,
  * for about 20% more CPU on that thread, which runs beside the inserts). What it keeps alive is the
- * running totals (FOLD_KEYS triples and names, about 100 MB of an ordinary log; PARSER_SPILL_MB
- * bounds them) and a few batches. Should it run out all the same, the file is loaded again parsing
+ * names' running hours (FOLD_KEYS names of each kind; PARSER_SPILL_MB bounds them) and a few batches. Should it run out all the same, the file is loaded again parsing
  * on the loading thread (loadFile).
  */
 const PARSER_HEAP_MB = 192;
@@ -79,6 +83,19 @@ const PARSER_HEAP_MB = 192;
  */
 const PARSER_SPILL_MB = 120;
 const PARSER_YOUNG_MB = 16;
+/**
+ * Garbage the loading thread's heap may gather before a full collection (HeapCeiling). That thread
+ * keeps the triples' running totals, some 100 MB live; left to V8, the batches it received and
+ * dropped piled up beside them, and a 10.4M-logon load peaked at 645 MB RSS; collecting every
+ * 64 MB of garbage, at 398 MB, in the same time.
+ */
+const LOADER_SLACK_MB = 64;
+/**
+ * Heap live on the loading thread (MB, after a collection) past which its writer spills its
+ * running totals whole, whatever their count of keys (as PARSER_SPILL_MB on the parser thread):
+ * 1.5M logons of all-new names held 180 MB in FOLD_KEYS triples and peaked at 544 MB RSS.
+ */
+const LOADER_SPILL_MB = 100;
 
 /** The parser thread ran out of heap; nothing of the file is kept (its transaction rolls back). */
 class ParserOutOfMemory extends Error {}
@@ -325,7 +342,7 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		// column is unique; no other connection sees it before the commit).
 		const datasetId = insertDataset(db, {path: name, format: format.name, sha256: `loading ${crypto.randomUUID()}`, bytes: size});
 		const thread = text >= (options.parseThread === false ? Infinity : options.parseThread ? 0 : THREAD_BYTES);
-		// The parser thread keeps the running totals of what it parses (less work on this thread).
+		// With a parser thread, each thread keeps a share of the running totals (bulkLogonWriter).
 		const writer = bulkLogonWriter(db, datasetId, options.foldKeys ?? FOLD_KEYS, thread);
 		// A file that brings at least as many rows as the table holds loads faster without the
 		// indexes of the logons and of their totals, built once at the end (inside this
@@ -341,10 +358,15 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		};
 
 		let seen = 0;
+		const heap = new HeapCeiling(options.loaderSlackMb ?? LOADER_SLACK_MB);
+		const spillMb = options.loaderSpillMb ?? LOADER_SPILL_MB;
 		const batches = thread
 			? threadBatches(format.name, file, options, spill => writer.addTotals(spill))
 			: parseBatches(format, file, options);
 		for await (const batch of batches) {
+			// Totals of many new names outgrow what the heap should hold before FOLD_KEYS triples.
+			const live = heap.check();
+			if (live !== undefined && live >= spillMb) writer.spillTotals();
 			seen += batch.seen;
 			skipped += batch.skipped;
 			const {rows} = batch;

@@ -1,7 +1,7 @@
 /**
- * The parser thread of a large load: reads and normalizes the file (parse.ts), keeps the running
- * totals of the rows (RunningTotals, the loading thread's busiest work after the inserts), and
- * posts batches of rows to the loading thread, at most AHEAD batches ahead of what it has
+ * The parser thread of a large load: reads and normalizes the file (parse.ts), keeps the names'
+ * running hours of the rows (RunningTotals; the loading thread keeps the triples', see
+ * bulkLogonWriter), and posts batches of rows to the loading thread, at most AHEAD batches ahead of what it has
  * written, so memory stays flat whatever the file size. Totals are posted as they spill ({totals},
  * at most foldKeys keys each, or all of them once the heap in use passes spillMb) and at the end,
  * before {done}. workerData: {file, format, options, flow, foldKeys, spillMb}; flow is an
@@ -26,7 +26,7 @@ const AHEAD = Math.ceil(131_072 / BATCH_RECORDS);
 const {file, format, options, flow: shared, foldKeys, spillMb} = workerData as {file: string; format: FormatName; options: ReadOptions; flow: SharedArrayBuffer; foldKeys: number; spillMb: number};
 const flow = new Int32Array(shared);
 const port = parentPort!;
-const totals = new RunningTotals(foldKeys, (spill: TotalsSpill) => port.postMessage({totals: spill}));
+const totals = new RunningTotals(foldKeys, (spill: TotalsSpill) => port.postMessage({totals: spill}), 'hours');
 
 try {
 	let stopped = false;

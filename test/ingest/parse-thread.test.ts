@@ -125,7 +125,7 @@ function totalsOf(db: ReturnType<typeof openMemoryDb>) {
 	return {raw, kept};
 }
 
-test('the parser thread keeps the running totals: spilling every few keys, they equal a load without the thread and the GROUP BY of the logons', async () => {
+test('the running totals kept by the two threads of a load: spilling every few keys, they equal a load without the thread and the GROUP BY of the logons', async () => {
 	// Names repeating over hours, out of time order now and then, before 1970 too; NULL sources
 	// ('-'), empty names, the text 'null', failures.
 	const lines = Array.from({length: 3000}, (_, i) => {
@@ -134,13 +134,13 @@ test('the parser thread keeps the running totals: spilling every few keys, they 
 			TargetUserName: i % 11 === 0 ? '' : `u${(i * 7) % 60}`, TargetDomainName: 'CORP', LogonType: '3', IpAddress: i % 13 === 0 ? '-' : `10.0.${i % 3}.${(i * 5) % 41}`, IpPort: '50000'});
 	});
 	const file = write('totals.ndjson', `${lines.join('\n')}\n`);
-	const load = async (parseThread: boolean, foldKeys?: number, parserSpillMb?: number) => {
+	const load = async (parseThread: boolean, foldKeys?: number, spills: {parserSpillMb?: number; loaderSlackMb?: number; loaderSpillMb?: number} = {}) => {
 		const db = openMemoryDb();
 		keepHoursFrom(db, 1);
 		// Another dataset first: its totals are there to add to.
 		const other = write(`other-${parseThread}-${foldKeys}.ndjson`, `${lines.slice(0, 500).map(l => l.replace('CORP', 'OTHER')).join('\n')}\n`);
 		assert.equal((await loadFile(db, other, {tz: 'UTC', parseThread: false})).status, 'loaded');
-		const result = await loadFile(db, file, {tz: 'UTC', parseThread, foldKeys, ...(parserSpillMb === undefined ? {} : {parserSpillMb})});
+		const result = await loadFile(db, file, {tz: 'UTC', parseThread, foldKeys, ...spills});
 		assert.equal(result.status, 'loaded');
 		const totals = totalsOf(db);
 		db.close();
@@ -160,8 +160,12 @@ test('the parser thread keeps the running totals: spilling every few keys, they 
 	}
 
 	// Spilling whole whenever the heap passes 1 MB (always), with keys enough never to spill by count.
-	const forced = await load(true, 1_000_000, 1);
+	const forced = await load(true, 1_000_000, {parserSpillMb: 1});
 	assert.deepEqual(forced, inline, 'thread spilling by heap');
+	// The loading thread collecting after every batch and spilling its triples each time, on either path.
+	for (const parseThread of [true, false]) {
+		assert.deepEqual(await load(parseThread, 1_000_000, {loaderSlackMb: 0, loaderSpillMb: 0}), inline, `loading thread spilling by heap, parser thread ${parseThread}`);
+	}
 });
 
 test('a cancelled threaded load keeps none of the totals its parser thread spilled', async () => {
