@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import {addNewEntries, getEntry, hitCounts, insertEntries, listEntries, removeEntry, sameRuleEntry, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
+import {addNewEntries, getEntry, hitCounts, insertEntries, listEntries, removeEntry, sameRuleEntries, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
 import {suggestEntries} from '../allowlist/suggest.ts';
 import {describeEntry, EntryError, entryForFile, formatExpiry, parseAllowlistFile, serializeAllowlist, validateEntry, KINDS, MATCHES} from '../allowlist/entry.ts';
 import {loadProfile} from '../detect/profiles.ts';
@@ -202,7 +202,7 @@ export const allow: Command = {
 						return 0;
 					}
 
-					const fresh = suggestions.filter(x => !sameRuleEntry(db, x.entry));
+					const fresh = suggestions.filter(x => sameRuleEntries(db, x.entry).length === 0);
 					for (const x of suggestions) {
 						println(stdout, `${x.class.padEnd(22)} ${neutralize(describeEntry(x.entry))}: ${x.evidence}${fresh.includes(x) ? '' : ' (already in the allowlist)'}`);
 					}

@@ -119,16 +119,13 @@ export function getEntry(db: Db, id: number, now = Date.now()): StoredEntry | un
 	return row && fromRow(row, now);
 }
 
-/**
- * The first stored entry with the same rule as `e` (kind, values and match), whatever its reason,
- * scope and state.
- */
-export function sameRuleEntry(db: Db, e: Entry, now = Date.now()): StoredEntry | undefined {
-	const row = db.prepare(`SELECT * FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
-		AND user IS @user AND target IS @target AND match = @match ORDER BY id LIMIT 1`).get({
+/** The stored entries with the same rule as `e` (kind, values and match), whatever their reason, scope and state. */
+export function sameRuleEntries(db: Db, e: Entry, now = Date.now()): StoredEntry[] {
+	const rows = db.prepare(`SELECT * FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
+		AND user IS @user AND target IS @target AND match = @match ORDER BY id`).all({
 		kind: e.kind, pattern: e.pattern ?? null, src_ip: e.src_ip ?? null, user: e.user ?? null, target: e.target ?? null, match: e.match,
-	}) as EntryRow | undefined;
-	return row && fromRow(row, now);
+	}) as EntryRow[];
+	return rows.map(r => fromRow(r, now));
 }
 
 export function removeEntry(db: Db, id: number): boolean {

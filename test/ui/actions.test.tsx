@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {cleanup} from 'ink-testing-library';
 import {openMemoryDb} from '../../source/db/open.ts';
-import {listEntries} from '../../source/db/allowlist.ts';
+import {insertEntries, listEntries} from '../../source/db/allowlist.ts';
+import {validateEntry} from '../../source/allowlist/entry.ts';
 import {getMark} from '../../source/db/shortlist.ts';
 import {openConsole, linesOf} from './harness.tsx';
 import {fixtureDb, fixtureRows, T} from './fixture.ts';
@@ -91,6 +92,19 @@ test('allowlist view: hit counts, disable, edit the reason, delete', async () =>
 	await c.press('d', 'down', 'enter');
 	assert.equal(listEntries(db).length, 0);
 	assert.match(c.frame(), /entry 1 deleted; findings recomputed/);
+});
+
+test('a: the same rule expired, or kept for another profile, does not stop a new entry', async () => {
+	const db = fixtureDb();
+	insertEntries(db, [
+		validateEntry({kind: 'pair', src_ip: '10.0.0.5', user: 'adm-jdoe', match: 'exact', reason: 'last audit', expires: '2020-01-31'}),
+		validateEntry({kind: 'pair', src_ip: '10.0.0.5', user: 'adm-jdoe', match: 'exact', reason: 'lateral only', profile: 'lateral'}),
+	], 'test');
+	const c = await openConsole({db});
+	await c.press('a', 'enter');
+	assert.match(c.frame(), /\nreason for allowlisting pair 10\.0\.0\.5 \+ adm-jdoe \(required\):\n/);
+	await c.press('jump host', 'enter');
+	assert.deepEqual(listEntries(db).map(e => e.reason), ['last audit', 'lateral only', 'jump host']);
 });
 
 test('m: mark with a status and note, see it on the shortlist, unmark', async () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {Dispatch} from 'react';
 import type {Db} from '../../db/open.ts';
-import {getEntry, insertEntries, removeEntry, sameRuleEntry, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
+import {getEntry, insertEntries, removeEntry, sameRuleEntries, setEntryEnabled, setEntryReason} from '../../db/allowlist.ts';
 import {getMark, listMarks, markPair, unmarkPair, STATUSES, type Status} from '../../db/shortlist.ts';
 import {validateEntry, type Entry} from '../../allowlist/entry.ts';
 import {listProfiles, loadProfile} from '../../detect/profiles.ts';
@@ -332,8 +332,10 @@ function accept(ctx: CommandContext): void {
 				return;
 			case 'allow-kind': {
 				const kind = value as 'src_ip' | 'user' | 'target' | 'pair';
-				// The same rule stored already (with another reason, or turned off) is not added twice.
-				const stored = sameRuleEntry(db, consoleEntry({...p, action: 'allow-reason', kind}, 'the same rule'));
+				// The same rule stored already for every profile or this one (with another reason, or
+				// turned off) is not added twice; one expired or for another profile may be.
+				const stored = sameRuleEntries(db, consoleEntry({...p, action: 'allow-reason', kind}, 'the same rule'))
+					.find(e => !e.expired && (e.profile === undefined || e.profile === state.profile));
 				if (stored) {
 					notify(`already allowlisted as entry ${stored.id}${stored.enabled ? '' : ', which is off (x in the allowlist view)'}: ${neutralize(stored.reason)}`);
 					return;
