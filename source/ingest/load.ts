@@ -70,8 +70,9 @@ const WRITE_ONCE_BYTES = 16 * 1024 * 1024;
  * generation, so that V8 collects the parsed batches' garbage as it goes rather than letting it
  * pile up to hundreds of MB between collections (a load's peak RSS at 1.13M logons: 433 -> 320-326 MB,
  * for about 20% more CPU on that thread, which runs beside the inserts). What it keeps alive is the
- * names' running hours (FOLD_KEYS names of each kind; PARSER_SPILL_MB bounds them) and a few batches. Should it run out all the same, the file is loaded again parsing
- * on the loading thread (loadFile).
+ * names' running hours (FOLD_KEYS names of each kind; PARSER_SPILL_MB bounds them) and a few
+ * batches. Should it run out all the same, the file is loaded again parsing on the loading thread
+ * (loadFile).
  */
 const PARSER_HEAP_MB = 192;
 /**

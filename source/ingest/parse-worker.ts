@@ -1,8 +1,8 @@
 /**
  * The parser thread of a large load: reads and normalizes the file (parse.ts), keeps the names'
  * running hours of the rows (RunningTotals; the loading thread keeps the triples', see
- * bulkLogonWriter), and posts batches of rows to the loading thread, at most AHEAD batches ahead of what it has
- * written, so memory stays flat whatever the file size. Totals are posted as they spill ({totals},
+ * bulkLogonWriter), and posts batches of rows to the loading thread, at most AHEAD batches ahead
+ * of what it has written, so memory stays flat whatever the file size. Totals are posted as they spill ({totals},
  * at most foldKeys keys each, or all of them once the heap in use passes spillMb) and at the end,
  * before {done}. workerData: {file, format, options, flow, foldKeys, spillMb}; flow is an
  * Int32Array over shared memory: [0] batches posted, [1] batches written, [2] stop.
