@@ -9,7 +9,7 @@ import {FORMATS, type FormatName} from '../ingest/types.ts';
 import type {Repeats} from '../db/repeats.ts';
 import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatDuration, formatLocal, parseInstant} from '../util/time.ts';
-import {neutralize} from '../util/sanitize.ts';
+import {clip, neutralize} from '../util/sanitize.ts';
 import {count, plural} from '../util/text.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {openFromFlags, positiveInt, tzOf} from './options.ts';
@@ -191,6 +191,9 @@ export const load: Command = {
 	},
 };
 
+/** Columns the progress line keeps for the file's name however narrow the terminal. */
+const MIN_NAME = 12;
+
 /**
  * Progress on stderr for files that take more than a second: on a TTY a live line with the
  * rate and, for line-based files, the share done and the time left to read; once the file is
@@ -201,8 +204,14 @@ export const load: Command = {
 export function progressReporter(stderr: NodeJS.WriteStream, now: () => number = Date.now) {
 	let started = 0;
 	let shown = false;
-	const show = (text: string) => {
-		stderr.write(`\r\x1b[2K${text.slice(0, (stderr.columns || 80) - 1)}`);
+	// One line short of the terminal's width: the file's name gives up its middle, so that the
+	// share, rate and time left stay in view on a narrow terminal or with a long path; `extra`
+	// comes last, when there is room for it.
+	const show = (before: string, file: string, after: string, extra = '') => {
+		const width = (stderr.columns || 80) - 1;
+		if (before.length + MIN_NAME + after.length + extra.length <= width) after += extra;
+		const name = clip(file, Math.max(MIN_NAME, width - before.length - after.length), 'middle');
+		stderr.write(`\r\x1b[2K${`${before}${name}${after}`.slice(0, width)}`);
 		shown = true;
 	};
 
@@ -216,11 +225,11 @@ export function progressReporter(stderr: NodeJS.WriteStream, now: () => number =
 			const size = safeSize(file);
 			const share = fraction !== undefined && fraction > 0 ? ` ${Math.floor(fraction * 100)}%` : '';
 			const eta = fraction !== undefined && fraction > 0.01 ? `, about ${formatDuration((elapsed / fraction - elapsed) / 1000)} left to read` : '';
-			show(`loading ${neutralize(file)}${share}: ${count(records)} records, ${count(rate)}/s${eta}${size ? ` (${(size / 1e6).toFixed(0)} MB file)` : ''}`);
+			show('loading ', file, `${share}: ${count(records)} records, ${count(rate)}/s${eta}`, size ? ` (${(size / 1e6).toFixed(0)} MB file)` : '');
 		},
 		finishing(file: string, records: number) {
 			if (!shown) return;
-			show(`finishing ${neutralize(file)}: ${count(records)} records read; adding totals, building indexes...`);
+			show('finishing ', file, `: ${plural(records, 'record')} read; adding totals, building indexes...`);
 		},
 		done() {
 			if (shown) stderr.write('\r\x1b[2K');

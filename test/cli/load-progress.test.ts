@@ -1,12 +1,13 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {fileURLToPath} from 'node:url';
 import {describeResult, describeTotals, progressReporter} from '../../source/commands/load.ts';
 import type {FileResult} from '../../source/ingest/load.ts';
 
 /** A stderr that records what is written, on a terminal or not. */
-function stderr(isTTY: boolean) {
+function stderr(isTTY: boolean, columns = 200) {
 	const written: string[] = [];
-	const stream = {isTTY, columns: 200, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream;
+	const stream = {isTTY, columns, write: (text: string) => written.push(text)} as unknown as NodeJS.WriteStream;
 	return {stream, written};
 }
 
@@ -26,6 +27,38 @@ test('progress: silent in the first second, then the share, rate and time left t
 	assert.equal(written.at(-1), '\r\u001B[2Kfinishing /nonexistent/a.ndjson: 80,000 records read; adding totals, building indexes...');
 	progress.done();
 	assert.equal(written.at(-1), '\r\u001B[2K', 'the line is cleared');
+});
+
+test('progress: on a narrow terminal a long path loses its middle, and the share, rate and time left stay in view', () => {
+	let clock = 10_000;
+	const {stream, written} = stderr(true, 80);
+	const progress = progressReporter(stream, () => clock);
+	const file = '/cases/ir-2026-117/collected/HOST-FINANCE-04/windows-security-export.ndjson';
+	progress.update(file, 0, 0);
+	clock += 2000;
+	progress.update(file, 20_000, 0.25);
+	const line = written.at(-1)!.slice('\r\u001B[2K'.length);
+	// 79 columns: 8 + the name in 17 + 54.
+	assert.equal(line, 'loading /case…port.ndjson 25%: 20,000 records, 10,000/s, about 6 s left to read');
+	assert.ok(line.length <= 79, `${line.length} columns`);
+	progress.finishing(file, 80_000);
+	assert.equal(written.at(-1)!.slice('\r\u001B[2K'.length), 'finishing /ca…t.ndjson: 80,000 records read; adding totals, building indexes...');
+	// The size of a file that is there comes last, when the line has room for it.
+	const here = fileURLToPath(import.meta.url);
+	for (const [columns, shown] of [[80, false], [400, true]] as const) {
+		const narrow = stderr(true, columns);
+		const each = progressReporter(narrow.stream, () => clock);
+		each.update(here, 0, 0);
+		clock += 2000;
+		each.update(here, 20_000, 0.25);
+		assert.equal(/about 6 s left to read \(0 MB file\)$/.test(narrow.written.at(-1)!), shown, `${columns} columns: ${narrow.written.at(-1)}`);
+		assert.match(narrow.written.at(-1)!, /about 6 s left to read/);
+	}
+
+	// Dataset strings stay data in the line: the name is neutralised before it is cut.
+	progress.finishing('/tmp/\u001B[31mred.ndjson', 1);
+	assert.equal(written.at(-1), '\r\u001B[2Kfinishing /tmp/…1mred.ndjson: 1 record read; adding totals, building indexes...');
+	assert.doesNotMatch(written.at(-1)!.slice(1), /\u001B\[3/);
 });
 
 test('progress: a load of under a second, or off a terminal, shows no finishing line either', () => {
