@@ -81,13 +81,8 @@ export function insertEntries(db: Db, entries: Entry[], author: string | undefin
  * kept in git and imported again finds its entries present.
  */
 export function identicalEntry(db: Db, e: Entry): number | undefined {
-	const row = db.prepare(`SELECT id FROM allowlist WHERE kind = @kind AND pattern IS @pattern AND src_ip IS @src_ip
-		AND user IS @user AND target IS @target AND match = @match AND reason = @reason AND expires IS @expires
-		AND profile IS @profile AND enabled = @enabled ORDER BY id LIMIT 1`).get({
-		kind: e.kind, pattern: e.pattern ?? null, src_ip: e.src_ip ?? null, user: e.user ?? null, target: e.target ?? null, match: e.match,
-		reason: e.reason, expires: e.expires ?? null, profile: e.profile ?? null, enabled: e.enabled === false ? 0 : 1,
-	}) as {id: number} | undefined;
-	return row?.id;
+	const enabled = e.enabled !== false;
+	return sameRuleEntries(db, e).find(s => s.reason === e.reason && s.expires === e.expires && s.profile === e.profile && s.enabled === enabled)?.id;
 }
 
 /**
