@@ -89,8 +89,9 @@ function windowOptions(profile: string, window: number | null | undefined): Choi
 
 const windowValue = (window: number | null | undefined): string => window === undefined ? 'default' : window === null ? 'all' : String(window);
 
-function text(title: string, value: string, purpose: Purpose): Action {
-	return {type: 'open-overlay', overlay: {type: 'text', title, value, purpose}};
+/** A text prompt holding `value`; `problem` says why it opened again. */
+function text(title: string, value: string, purpose: Purpose, problem?: string): Action {
+	return {type: 'open-overlay', overlay: {type: 'text', title, value, purpose, ...(problem === undefined ? {} : {problem})}};
 }
 
 /** The subject of `t`: the entity on screen, the finding on screen, or the selected finding. */
@@ -273,9 +274,9 @@ function consoleEntry(p: Extract<Purpose, {action: 'allow-reason'}>, reason: str
 	return validateEntry(raw);
 }
 
-/** The prompt of `e`, holding `value`; `problem` says why it opened again. */
+/** The prompt of `e`, holding `value`. */
 function exportPrompt(value: string, problem?: string): Action {
-	return {type: 'open-overlay', overlay: {type: 'text', title: 'export the shortlist to (.md, .csv or .json):', value, purpose: {action: 'export'}, ...(problem === undefined ? {} : {problem})}};
+	return text('export the shortlist to (.md, .csv or .json):', value, {action: 'export'}, problem);
 }
 
 /**
