@@ -45,26 +45,26 @@ const MAX_DEPTH = 64;
 const MAX_VALUES = 8192;
 
 /** A template (or plain fragment) node before its substitutions are filled in. */
-type Node =
+export type Node =
 	| {k: 'el'; name: string; attrs: Attr[]; children: Node[]}
 	| {k: 'text'; text: string}
 	| Sub
 	| {k: 'inst'; body: Node[]; values: Value[]};
 
-interface Sub {
+export interface Sub {
 	k: 'sub';
 	index: number;
 	/** Optional substitutions render nothing (attributes: are dropped) when the value is null or empty. */
 	optional: boolean;
 }
 
-interface Attr {
+export interface Attr {
 	name: string;
 	parts: Array<{k: 'text'; text: string} | Sub>;
 }
 
 /** A substitution value: its type and where its bytes are in the chunk. */
-interface Value {
+export interface Value {
 	type: number;
 	start: number;
 	size: number;
@@ -104,6 +104,22 @@ export class ChunkBinXml {
 		const roots = out.filter((x): x is XmlElement => typeof x !== 'string');
 		if (roots.length !== 1) throw new BinXmlError(`expected one root element, found ${roots.length}`);
 		return roots[0]!;
+	}
+
+	/**
+	 * The template instance the fragment in `[start, end)` consists of: its definition's nodes and
+	 * its values, not filled in; undefined when the fragment holds anything else besides (a plain
+	 * element, a second instance). Throws what decode would on a fragment that cannot be read.
+	 */
+	instance(start: number, end: number): {body: Node[]; values: Value[]} | undefined {
+		const nodes = this.fragment(start, end);
+		const only = nodes.length === 1 ? nodes[0]! : undefined;
+		return only?.k === 'inst' ? {body: only.body, values: only.values} : undefined;
+	}
+
+	/** The chunk's bytes (values' start offsets count from its first byte). */
+	get bytes(): Uint8Array {
+		return this.chunk;
 	}
 
 	// ---- reading ------------------------------------------------------------------------------
@@ -454,7 +470,7 @@ export class ChunkBinXml {
 	 * A substitution's value as text; null when there is nothing to render (null type or no
 	 * bytes); `[start, size]` for an embedded Binary XML fragment.
 	 */
-	private value(sub: Sub, values: Value[]): string | null | [number, number] {
+	value(sub: Sub, values: Value[]): string | null | [number, number] {
 		const value = values[sub.index];
 		if (!value) this.fail(`substitution ${sub.index} has no value (the instance has ${values.length})`);
 		if (value.type === ValueType.Null || value.size === 0) return null;

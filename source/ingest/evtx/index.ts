@@ -7,14 +7,18 @@
 import {InputError} from '../../util/errors.ts';
 import type {Format, RawRecord} from '../types.ts';
 import {hasFileSignature} from './chunk.ts';
-import {eventToJson} from './event.ts';
+import {eventToJson, type JsonObject} from './event.ts';
+import {readLogonFields} from './logon-fields.ts';
 import {normalizeEvtx} from './normalize.ts';
-import {NotEvtxError, readEvtx} from './reader.ts';
+import {NotEvtxError, readEvtx, type DecodeRecord} from './reader.ts';
+
+/** What the normalizer reads of a record: those parts alone when they can be read so, else the whole event. */
+const forLogon: DecodeRecord<JsonObject> = (binxml, start, end) => readLogonFields(binxml, start, end) ?? eventToJson(binxml.decode(start, end));
 
 async function* read(file: string): AsyncIterable<RawRecord> {
 	try {
-		for await (const item of readEvtx(file)) {
-			yield item.kind === 'record' ? {line: item.id, value: eventToJson(item.event)} : {line: item.line, error: item.message};
+		for await (const item of readEvtx(file, forLogon)) {
+			yield item.kind === 'record' ? {line: item.id, value: item.event} : {line: item.line, error: item.message};
 		}
 	} catch (error) {
 		if (error instanceof NotEvtxError) throw new InputError(file, error.message);

@@ -55,15 +55,29 @@ function attribute(v: unknown, name: string): string | null {
 
 const SECURITY_PROVIDER = 'Microsoft-Windows-Security-Auditing';
 
+/**
+ * What a Security or TerminalServices event is read for, bar UserData: the elements of System
+ * read as text, the attributes of System's elements, the EventData fields. ./logon-fields.ts
+ * reads just these straight from an event's template instance; the types below keep this module
+ * reading nothing else of System and EventData.
+ */
+export const SYSTEM_TEXT = ['EventID', 'Channel', 'Computer'] as const;
+export const SYSTEM_ATTRIBUTES = [['Provider', 'Name'], ['TimeCreated', 'SystemTime']] as const;
+export const EVENT_DATA = ['LogonType', 'IpAddress', 'IpPort', 'WorkstationName', 'TargetUserName', 'TargetDomainName', 'AuthenticationPackageName'] as const;
+
+const systemText = (system: Obj, key: (typeof SYSTEM_TEXT)[number]) => textOf(system[key]);
+const systemAttribute = (system: Obj, [element, name]: (typeof SYSTEM_ATTRIBUTES)[number]) => attribute(system[element], name);
+const eventData = (data: Obj, key: (typeof EVENT_DATA)[number]) => field(data, key);
+
 /** Normalizes one decoded EVTX event; `line` is its record number. Pure. */
 export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOptions, 'tz'>): Normalized {
 	const event = isObj(raw) ? raw['Event'] : undefined;
 	if (!isObj(event) || !isObj(event['System'])) return {kind: 'reject', reason: 'not a decoded EVTX event (no Event/System)'};
 	const system = event['System'];
-	const id = integer(textOf(system['EventID']));
+	const id = integer(systemText(system, 'EventID'));
 	if (id === null) return {kind: 'reject', reason: 'event without a numeric System/EventID'};
-	const provider = attribute(system['Provider'], 'Name') ?? '';
-	const channel = textOf(system['Channel']) ?? '';
+	const provider = systemAttribute(system, SYSTEM_ATTRIBUTES[0]) ?? '';
+	const channel = systemText(system, 'Channel') ?? '';
 	const security = provider === SECURITY_PROVIDER || channel.toLowerCase() === 'security';
 	const kind = logonEventKind(id, `${provider} ${channel}`);
 	const rcm = kind === 'rcm';
@@ -73,30 +87,30 @@ export function normalizeEvtx(raw: unknown, line: number, _options?: Pick<ReadOp
 	if (notLogon) return {kind: 'skip', reason: notLogon};
 	if (!kind || (kind === 'security' && !security)) return {kind: 'skip', reason: `event ${id} (${from})`};
 
-	const systemTime = attribute(system['TimeCreated'], 'SystemTime');
+	const systemTime = systemAttribute(system, SYSTEM_ATTRIBUTES[1]);
 	const time = systemTime === null ? undefined : parseTimestamp(systemTime, 'UTC');
 	if (!time) return {kind: 'reject', reason: `event ${id}: no usable System/TimeCreated/@SystemTime${systemTime === null ? '' : ` (${JSON.stringify(systemTime)})`}`};
 	const ts = time.ts;
-	const computer = textOf(system['Computer']);
+	const computer = systemText(system, 'Computer');
 	const timeField = 'System.TimeCreated.SystemTime';
 
 	if (kind === 'security') {
 		const data = isObj(event['EventData']) ? event['EventData'] : {};
-		const logonType = integer(field(data, 'LogonType'));
+		const logonType = integer(eventData(data, 'LogonType'));
 		return {kind: 'logon', timeField, logon: logon({
 			ts,
 			outcome: id === 4624 ? 'success' : 'failure',
 			event_id: id,
 			logon_type: logonType,
-			src_ip: address(field(data, 'IpAddress')),
-			src_port: port(field(data, 'IpPort')),
-			src_host: field(data, 'WorkstationName'),
-			user: field(data, 'TargetUserName'),
-			domain: field(data, 'TargetDomainName'),
+			src_ip: address(eventData(data, 'IpAddress')),
+			src_port: port(eventData(data, 'IpPort')),
+			src_host: eventData(data, 'WorkstationName'),
+			user: eventData(data, 'TargetUserName'),
+			domain: eventData(data, 'TargetDomainName'),
 			target: computer,
 			dst_host: computer,
 			service: serviceForLogonType(logonType),
-			auth_package: field(data, 'AuthenticationPackageName'),
+			auth_package: eventData(data, 'AuthenticationPackageName'),
 			raw_ref: line,
 		})};
 	}

@@ -8,8 +8,8 @@ import {ChunkBinXml, type XmlElement} from './binxml.ts';
 import {CHUNK_SIZE, checkChunk, chunkRecords, FILE_HEADER_SIZE, hasFileSignature, parseFileHeader} from './chunk.ts';
 
 /** One item from an EVTX file: a decoded record, or a record / chunk / header that failed. */
-export type EvtxItem =
-	| {kind: 'record'; id: number; written: bigint; event: XmlElement}
+export type EvtxItem<T = XmlElement> =
+	| {kind: 'record'; id: number; written: bigint; event: T}
 	/** `line`: the record number concerned (for a chunk, its first record; 0 for the file header). */
 	| {kind: 'error'; line: number; message: string};
 
@@ -18,8 +18,15 @@ export class NotEvtxError extends Error {
 	override name = 'NotEvtxError';
 }
 
-/** Reads `file` as EVTX. */
-export async function* readEvtx(file: string): AsyncGenerator<EvtxItem> {
+/** Decodes the record whose Binary XML is `[start, end)` of the chunk; throws to report it as damaged. */
+export type DecodeRecord<T> = (binxml: ChunkBinXml, start: number, end: number) => T;
+
+const wholeEvent: DecodeRecord<XmlElement> = (binxml, start, end) => binxml.decode(start, end);
+
+/** Reads `file` as EVTX: each record as its element tree, or as `decode` makes it. */
+export function readEvtx(file: string): AsyncGenerator<EvtxItem>;
+export function readEvtx<T>(file: string, decode: DecodeRecord<T>): AsyncGenerator<EvtxItem<T>>;
+export async function* readEvtx(file: string, decode: DecodeRecord<unknown> = wholeEvent): AsyncGenerator<EvtxItem<unknown>> {
 	const handle = await fs.open(file, 'r');
 	try {
 		const {size} = await handle.stat();
@@ -62,9 +69,9 @@ export async function* readEvtx(file: string): AsyncGenerator<EvtxItem> {
 				}
 
 				lastId = span.id;
-				let event: XmlElement;
+				let event: unknown;
 				try {
-					event = binxml.decode(span.start, span.end);
+					event = decode(binxml, span.start, span.end);
 				} catch (error) {
 					yield {kind: 'error', line: span.id, message: `record ${span.id} (chunk ${index}): ${(error as Error).message}`};
 					continue;

@@ -78,11 +78,10 @@ function guid(bytes: Uint8Array, at: number): string {
 	return `{${h(view.getUint32(0, true), 8)}-${h(view.getUint16(4, true), 4)}-${h(view.getUint16(6, true), 4)}-${tail.slice(0, 4)}-${tail.slice(4)}}`.toUpperCase();
 }
 
-function sid(bytes: Uint8Array, at: number, size: number): string {
-	if (size < 8) throw new Error(`SID of ${size} bytes is too short`);
+/** A SID as S-R-A-S1-...; checkValue has made sure its sub-authorities fit in the value. */
+function sid(bytes: Uint8Array, at: number): string {
 	const revision = bytes[at]!;
 	const count = bytes[at + 1]!;
-	if (8 + 4 * count > size) throw new Error(`SID with ${count} sub-authorities does not fit in ${size} bytes`);
 	let authority = 0;
 	for (let i = 0; i < 6; i++) authority = authority * 256 + bytes[at + 2 + i]!;
 	const view = new DataView(bytes.buffer, bytes.byteOffset + at + 8, 4 * count);
@@ -126,24 +125,66 @@ function fixedSize(type: number): number {
 	}
 }
 
+/** The item size of a fixed-size array of `base` (0: not an array type this decoder knows). */
+function arrayItemSize(base: number, size: number): number {
+	return base === ValueType.SizeT ? (size % 8 === 0 ? 8 : 4) : fixedSize(base);
+}
+
 /**
- * Renders one value of `type` stored in `bytes[start, start + size)`. Arrays come back as one
- * string per item. Throws on a value that cannot be of its type (wrong size, unknown type);
- * BinXml (0x21) is not handled here: the Binary XML parser expands it in place.
+ * Throws when the value of `type` in `bytes[start, start + size)` cannot be rendered (wrong size,
+ * unknown type), with the message decodeValue would give; BinXml (0x21) counts as unknown here.
+ * A reader that skips the values it does not need checks them with this, so that a record it
+ * keeps is one decodeValue would have decoded whole.
  */
-export function decodeValue(type: number, bytes: Uint8Array, start: number, size: number): string | string[] {
+export function checkValue(type: number, bytes: Uint8Array, start: number, size: number): void {
 	if (start < 0 || size < 0 || start + size > bytes.length) throw new Error(`value of type 0x${type.toString(16)} runs past the end of its data`);
-	if (type & ValueType.ARRAY) return decodeArray(type & ~ValueType.ARRAY, bytes, start, size);
-	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (type & ValueType.ARRAY) {
+		const base = type & ~ValueType.ARRAY;
+		if (base === ValueType.WString || base === ValueType.String) return;
+		const item = arrayItemSize(base, size);
+		if (!item) throw new Error(`unsupported array value type 0x${type.toString(16)}`);
+		if (size % item !== 0) throw new Error(`array of type 0x${type.toString(16)}: ${size} bytes is not a multiple of ${item}`);
+		return;
+	}
+
 	const need = fixedSize(type);
 	if (need && size < need) throw new Error(`value of type 0x${type.toString(16)} needs ${need} bytes, has ${size}`);
 	switch (type) {
+		case ValueType.Sid: {
+			if (size < 8) throw new Error(`SID of ${size} bytes is too short`);
+			const count = bytes[start + 1]!;
+			if (8 + 4 * count > size) throw new Error(`SID with ${count} sub-authorities does not fit in ${size} bytes`);
+			return;
+		}
+
+		case ValueType.SizeT:
+			if (size !== 4 && size !== 8) throw new Error(`size_t value of ${size} bytes`);
+			return;
 		case ValueType.Null:
-			return '';
 		case ValueType.WString:
-			return utf16(bytes, start, size);
 		case ValueType.String:
-			return ansi(bytes, start, size);
+		case ValueType.Binary:
+		case ValueType.EvtHandle:
+		case ValueType.EvtXml:
+			return;
+		default:
+			if (!need) throw new Error(`unsupported value type 0x${type.toString(16)}`);
+	}
+}
+
+/**
+ * Renders one value of `type` stored in `bytes[start, start + size)`. Arrays come back as one
+ * string per item. Throws on a value that cannot be of its type (checkValue); BinXml (0x21) is
+ * not handled here: the Binary XML parser expands it in place.
+ */
+export function decodeValue(type: number, bytes: Uint8Array, start: number, size: number): string | string[] {
+	checkValue(type, bytes, start, size);
+	if (type & ValueType.ARRAY) return decodeArray(type & ~ValueType.ARRAY, bytes, start, size);
+	// Strings, most values by far, before the view (an object per call).
+	if (type === ValueType.WString) return utf16(bytes, start, size);
+	if (type === ValueType.String) return ansi(bytes, start, size);
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	switch (type) {
 		case ValueType.Int8:
 			return String(view.getInt8(start));
 		case ValueType.UInt8:
@@ -173,21 +214,20 @@ export function decodeValue(type: number, bytes: Uint8Array, start: number, size
 		case ValueType.Guid:
 			return guid(bytes, start);
 		case ValueType.SizeT:
-			if (size === 4) return hex(view.getUint32(start, true), 8);
-			if (size === 8) return hex(view.getBigUint64(start, true), 16);
-			throw new Error(`size_t value of ${size} bytes`);
+			return size === 4 ? hex(view.getUint32(start, true), 8) : hex(view.getBigUint64(start, true), 16);
 		case ValueType.FileTime:
 			return formatFiletime(view.getBigUint64(start, true));
 		case ValueType.SystemTime:
 			return systemtime(view, start);
 		case ValueType.Sid:
-			return sid(bytes, start, size);
+			return sid(bytes, start);
 		case ValueType.HexInt32:
 			return hex(view.getUint32(start, true), 8);
 		case ValueType.HexInt64:
 			return hex(view.getBigUint64(start, true), 16);
 		default:
-			throw new Error(`unsupported value type 0x${type.toString(16)}`);
+			// Null (checkValue lets no other type through).
+			return '';
 	}
 }
 
@@ -220,9 +260,7 @@ function decodeArray(base: number, bytes: Uint8Array, start: number, size: numbe
 		return out;
 	}
 
-	const item = base === ValueType.SizeT ? (size % 8 === 0 ? 8 : 4) : fixedSize(base);
-	if (!item) throw new Error(`unsupported array value type 0x${(base | ValueType.ARRAY).toString(16)}`);
-	if (size % item !== 0) throw new Error(`array of type 0x${(base | ValueType.ARRAY).toString(16)}: ${size} bytes is not a multiple of ${item}`);
+	const item = arrayItemSize(base, size);
 	const out: string[] = [];
 	for (let at = start; at < start + size; at += item) out.push(decodeValue(base, bytes, at, item) as string);
 	return out;
