@@ -1,8 +1,9 @@
 /**
  * evtx: binary Windows event log files read natively (SPEC 3), chunk by chunk in bounded memory.
- * Each record becomes `{Event: {System: ..., EventData | UserData: ...}}` (./event.ts) with the
- * record number as its line; damaged chunks and records come through as errors naming them, and
- * the rest of the file still loads. Which events become logons: see ./normalize.ts.
+ * Each record becomes `{Event: {System: ..., EventData | UserData: ...}}` (./event.ts), cut down
+ * to what the normalizer reads where ./logon-fields.ts can read just that, with the record number
+ * as its line; damaged chunks and records come through as errors naming them, and the rest of the
+ * file still loads. Which events become logons: see ./normalize.ts.
  */
 import {InputError} from '../../util/errors.ts';
 import type {Format, RawRecord} from '../types.ts';
