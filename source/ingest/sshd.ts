@@ -136,7 +136,9 @@ async function * readSyslog(file: string, options: ReadOptions): AsyncGenerator<
 export const sshdFormat: Format = {
 	name: 'sshd',
 	sniff(head) {
-		const lines = head.split(/\r?\n/).filter(l => l.trim() !== '').slice(0, 200);
+		// Every line of the head counts: a rotated auth.log.1 of a busy host can open with hundreds of
+		// CRON and sudo lines before its first sshd one.
+		const lines = head.split(/\r?\n/).filter(l => l.trim() !== '');
 		if (lines.length === 0) return false;
 		const syslog = (l: string) => CLASSIC.test(l) || ISO.test(l);
 		if (!syslog(lines[0]!)) return false;

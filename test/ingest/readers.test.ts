@@ -162,6 +162,7 @@ describe('detection', () => {
 		['qradar CSV with a BOM and capitals', '\uFEFFStartTime,SourceIP,EventID\n1,a,4624\n', 'qradar'],
 		['sshd classic', 'Nov  4 02:13:00 h sshd[1]: Accepted password for a from 1.2.3.4 port 22 ssh2\n', 'sshd'],
 		['sshd ISO after other programs', '2026-11-04T02:13:00+00:00 h CRON[2]: x\n2026-11-04T02:13:00+00:00 h sshd[1]: Failed password for a from 1.2.3.4 port 22 ssh2\n', 'sshd'],
+		['sshd after 600 lines of other programs', `${'Nov  4 02:13:00 h CRON[2]: (root) CMD (run-parts /etc/cron.hourly)\n'.repeat(600)}Nov  4 02:14:00 h sshd[1]: Accepted publickey for a from 1.2.3.4 port 22 ssh2\n`, 'sshd'],
 	];
 	for (const [name, content, want] of cases) {
 		test(name, async () => {
