@@ -148,22 +148,33 @@ test('a 10 MB line (generated here) is rejected by its line number without echoi
 	assert.equal(stored(db).datasets[0]!.records, 3);
 });
 
-test('an EVTX file with a corrupt chunk (built here) loads the other chunks and reports the chunk once', async () => {
+test('an EVTX file with a damaged chunk (built here) loads every record: the chunk header fails and is skipped, the records fail and are read anyway', async () => {
 	const spec = (chunk: number, i: number): LogonSpec => ({id: chunk * 4 + i + 1, time: `2026-11-05T0${chunk}:0${i}:00.000Z`, user: `user${chunk * 4 + i + 1}`, ip: `10.0.${chunk}.${i}`});
 	const chunks = [0, 1, 2].map(c => buildChunk([0, 1, 2, 3].map(i => spec(c, i)), c));
 	const second = chunks[1]!;
-	for (let i = 1500; i < 1508; i++) second[i] = second[i]! ^ 0xff; // inside the second chunk's records
+	for (let i = 1500; i < 1508; i++) second[i] = second[i]! ^ 0xff; // inside the second chunk's records, outside the values read
 	const file = path.join(dir, 'corrupt-chunk.evtx');
 	fs.writeFileSync(file, buildFile(chunks));
 	const db = freshDb();
 	const r = await inProcess(load, [file], {db});
 	assert.equal(r.code, 0, r.stderr);
-	assert.match(r.stdout, /: evtx, 8 logons, 1 rejected/);
+	assert.match(r.stdout, /: evtx, 12 logons, 1 rejected/);
 	const rejects = rejectsIn(r.stdout);
 	assert.equal(rejects.length, 1);
 	assert.equal(rejects[0]!.line, 5, 'the first record number of the damaged chunk');
-	assert.match(rejects[0]!.reason, /chunk 1 .*checksum mismatch/);
-	assert.deepEqual(stored(db).users, ['user1', 'user2', 'user3', 'user4', 'user9', 'user10', 'user11', 'user12']);
+	assert.match(rejects[0]!.reason, /^chunk 1 .*event records checksum mismatch .*; its records read anyway, their values unverified$/);
+	assert.deepEqual(stored(db).users, Array.from({length: 12}, (_, i) => `user${i + 1}`));
+
+	const third = chunks[2]!;
+	third[30] = third[30]! ^ 0xff; // the third chunk's last record number, covered by its header's checksum
+	const headerFile = path.join(dir, 'corrupt-chunk-header.evtx');
+	fs.writeFileSync(headerFile, buildFile(chunks));
+	const headerDb = freshDb();
+	const h = await inProcess(load, [headerFile], {db: headerDb});
+	assert.equal(h.code, 0, h.stderr);
+	assert.match(h.stdout, /: evtx, 8 logons, 2 rejected/);
+	assert.match(rejectsIn(h.stdout)[1]!.reason, /^chunk 2 at byte \d+: header checksum mismatch .*; chunk skipped$/);
+	assert.deepEqual(stored(headerDb).users, Array.from({length: 8}, (_, i) => `user${i + 1}`));
 });
 
 test('no stack trace unless --debug: a file that is not a database, a missing input', () => {

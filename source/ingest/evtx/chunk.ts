@@ -66,16 +66,21 @@ export interface ChunkHeader {
 	freeSpaceOffset: number;
 }
 
-/** What checking one chunk gave: its header, or why it cannot be used. */
+/**
+ * What checking one chunk gave: its header, or why it cannot be used. A chunk whose header is
+ * sound but whose records fail their checksum is still 'ok', with `unverified` saying so: its
+ * records are walked and decoded one by one (as libevtx and python-evtx do), since the damage may
+ * be a byte in one record, or the records a dirty log appended after the checksum was written.
+ */
 export type ChunkCheck =
-	| {status: 'ok'; header: ChunkHeader}
+	| {status: 'ok'; header: ChunkHeader; unverified?: string}
 	/** All zero bytes: space the log has not used yet. */
 	| {status: 'empty'}
 	| {status: 'corrupt'; reason: string; header?: ChunkHeader};
 
 const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
-/** Checks a chunk's signature, header CRC and record-area CRC. */
+/** Checks a chunk's signature, header CRC and record-area CRC (see ChunkCheck). */
 export function checkChunk(chunk: Uint8Array): ChunkCheck {
 	if (chunk.length < CHUNK_SIZE) return {status: 'corrupt', reason: `truncated: ${chunk.length} of ${CHUNK_SIZE} bytes`};
 	if (!CHUNK_SIGNATURE.equals(chunk.subarray(0, 8))) {
@@ -102,7 +107,7 @@ export function checkChunk(chunk: Uint8Array): ChunkCheck {
 	const storedData = view.getUint32(52, true);
 	const computedData = crc32(chunk, CHUNK_HEADER_SIZE, header.freeSpaceOffset);
 	if (storedData !== computedData) {
-		return {status: 'corrupt', reason: `event records checksum mismatch (stored ${hex8(storedData)}, computed ${hex8(computedData)})`, header};
+		return {status: 'ok', header, unverified: `event records checksum mismatch (stored ${hex8(storedData)}, computed ${hex8(computedData)})`};
 	}
 
 	return {status: 'ok', header};

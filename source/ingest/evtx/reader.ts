@@ -1,7 +1,9 @@
 /**
  * Streams the records of an EVTX file chunk by chunk: one 64 KiB chunk in memory at a time, so
- * a file of any size is read in bounded memory. A chunk that fails its checks is reported once
- * (as an error naming the chunk) and skipped; the rest of the file is still read.
+ * a file of any size is read in bounded memory. A chunk whose header fails its checks is reported
+ * once (as an error naming the chunk) and skipped; one whose records fail their checksum is
+ * reported once and its records read anyway, each record that cannot be decoded reported on its
+ * own. The rest of the file is still read.
  */
 import fs from 'node:fs/promises';
 import {ChunkBinXml, type XmlElement} from './binxml.ts';
@@ -59,6 +61,11 @@ export async function* readEvtx(file: string, decode: DecodeRecord<unknown> = wh
 				const line = check.header ? Number(check.header.firstRecordId) : lastId + 1;
 				yield {kind: 'error', line, message: `chunk ${index} at byte ${at}${ids}: ${check.reason}; chunk skipped`};
 				continue;
+			}
+
+			if (check.unverified) {
+				const {firstRecordId: first, lastRecordId: last} = check.header;
+				yield {kind: 'error', line: Number(first), message: `chunk ${index} at byte ${at} (records ${first}-${last}): ${check.unverified}; its records read anyway, their values unverified`};
 			}
 
 			const binxml = new ChunkBinXml(chunk);
