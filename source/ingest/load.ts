@@ -13,8 +13,9 @@ import {bulkLogonWriter, createIndexes, dropIndexes, finishDataset, findDatasetB
 import {repeatedLogons, type Repeats} from '../db/repeats.ts';
 import {InputError} from '../util/errors.ts';
 import {HeapCeiling} from '../util/heap.ts';
+import {plural} from '../util/text.ts';
 import {entryModule} from '../util/runtime.ts';
-import {detectFormat, formatByName} from './detect.ts';
+import {detectFormat, formatByName, sniffFormat} from './detect.ts';
 import {isGzipFile, readHead, textBytes} from './text.ts';
 import {extractMember, isZipFile, scratchFolder, zipMembers, type ZipMember} from './zip.ts';
 import {parseBatches, ROW_WIDTH, type Batch} from './parse.ts';
@@ -389,6 +390,13 @@ async function loadFileOnce(db: Db, file: string, options: LoadOptions): Promise
 		if (records === 0 && skipped === 0) {
 			const first = rejects[0];
 			throw new InputError(file, `not a valid ${format.name} file: none of its ${rejected} record(s) could be read${first ? ` (line ${first.line}: ${first.reason})` : ''}`);
+		}
+
+		// A format forced onto a file of another one reads it as all skipped or rejected records: an
+		// empty dataset would then hold the file's hash, and loading it as what it is would be refused.
+		const detected = records === 0 && options.format ? sniffFormat(readHead(file)) : undefined;
+		if (detected && detected.name !== format.name) {
+			throw new InputError(file, `no logons when read as ${format.name} (${plural(skipped, 'record')} skipped, ${rejected} rejected), and it looks like ${detected.name}: load it without --format ${format.name}`);
 		}
 
 		// Another process may have loaded the same bytes between the size check and this

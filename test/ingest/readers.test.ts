@@ -199,6 +199,24 @@ describe('loading', () => {
 		assert.equal((db.prepare('SELECT count(*) AS n FROM logons').get() as {n: number}).n, 1000);
 	});
 
+	test('a format forced onto a file of another reads no logons: refused, nothing kept, and the file loads as what it is', async () => {
+		const db = openMemoryDb();
+		const file = write(`${WINDOWS_LINE(1)}\n${WINDOWS_LINE(2)}\n{"EventID": 4672}\n`);
+		for (const format of ['falcon', 'sshd', 'qradar'] as const) {
+			const forced = await loadFile(db, file, {tz: 'UTC', format});
+			assert.equal(forced.status, 'refused', format);
+			if (forced.status !== 'refused') return;
+			assert.match(forced.reason, new RegExp(`^no logons when read as ${format} \\(.*\\), and it looks like windows-json: load it without --format ${format}$`));
+		}
+		assert.equal(listDatasets(db).length, 0);
+		const right = await loadFile(db, file, {tz: 'UTC'});
+		assert.equal(right.status, 'loaded');
+		assert.equal(countLogons(db), 2);
+		// A file of its own format that holds no logons still loads (as an empty dataset), forced or not.
+		const none = await loadFile(db, write('{"EventID": 4672}\n{"EventID": 4688}\n'), {tz: 'UTC', format: 'windows-json'});
+		assert.equal(none.status, 'loaded');
+	});
+
 	test('the same bytes loaded twice load nothing the second time, whatever the file name', async () => {
 		const db = openMemoryDb();
 		const content = `${WINDOWS_LINE(1)}\n${WINDOWS_LINE(2)}\n`;
