@@ -149,16 +149,25 @@ export interface Hits {
 
 /**
  * Hit counts for every entry. A finding counts for an entry when it is present with no allowlist
- * and absent with only that entry applied, so each entry is measured on its own.
+ * and absent with only that entry applied, so each entry is measured on its own: an entry that is
+ * off or expired counts what it would suppress if on, and one kept for another profile suppresses
+ * none of this profile's findings.
  */
 export function hitCounts(db: Db, profile: string, tz: string): Map<number, Hits> {
 	const key = (f: {src_ip: string; user: string}) => `${f.src_ip}\u0000${f.user}`;
-	const without = hunt(db, {profile, tz, allowlist: false}).findings.map(key);
+	const entries = listEntries(db);
+	const without = entries.some(e => inScope(e, profile)) ? hunt(db, {profile, tz, allowlist: false}).findings.map(key) : [];
 	const counts = new Map<number, Hits>();
-	for (const {id} of listEntries(db)) {
-		const remaining = new Set(hunt(db, {profile, tz, onlyEntry: id}).findings.map(key));
-		counts.set(id, {events: eventHits(db, id), findings: without.filter(k => !remaining.has(k)).length});
+	for (const entry of entries) {
+		const {id} = entry;
+		const remaining = inScope(entry, profile) ? new Set(hunt(db, {profile, tz, onlyEntry: id}).findings.map(key)) : undefined;
+		counts.set(id, {events: eventHits(db, id), findings: remaining ? without.filter(k => !remaining.has(k)).length : 0});
 	}
 
 	return counts;
+}
+
+/** Whether the entry is for `profile`: kept for every profile, or for that one. */
+function inScope(entry: StoredEntry, profile: string): boolean {
+	return entry.profile === undefined || entry.profile === profile;
 }

@@ -74,6 +74,20 @@ test('hit counts: events each entry matches and findings it alone removes', () =
 	assert.deepEqual(hits.get(nothing!), {events: 0, findings: 0});
 });
 
+test('hit counts: an entry that is off counts what it would suppress; one kept for another profile suppresses none of this one\'s', () => {
+	const db = fixture();
+	const [off, scoped] = insertEntries(db, [
+		validateEntry({kind: 'src_ip', pattern: '10.20.0.5', reason: 'broker, not yet enabled'}),
+		validateEntry({kind: 'user', pattern: 'svc-sccm', reason: 'SCCM, for logscale only', profile: 'logscale'}),
+	], 'tester');
+	setEntryEnabled(db, off!, false);
+	const qradar = hitCounts(db, 'qradar', 'UTC');
+	assert.deepEqual(qradar.get(off!), {events: 5, findings: 1});
+	assert.deepEqual(qradar.get(scoped!), {events: 4, findings: 0}, 'qradar still lists 10.20.0.9 svc-sccm');
+	assert.ok(pairs(db, 'qradar').includes('10.20.0.9 svc-sccm 4'));
+	assert.deepEqual(hitCounts(db, 'logscale', 'UTC').get(scoped!), {events: 4, findings: 1});
+});
+
 test('SQL metacharacters in patterns and reasons stay data', () => {
 	const db = fixture();
 	insertEntries(db, [validateEntry({kind: 'user', pattern: "alice' OR '1'='1", reason: "'); DROP TABLE logons; --"})], 'tester');

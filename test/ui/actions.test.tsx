@@ -67,7 +67,7 @@ test('allowlist view: hit counts, disable, edit the reason, delete', async () =>
 	await c.press('a', 'enter', 'known admin jump', 'enter', 'tab');
 	assert.deepEqual(linesOf(c.frame()).slice(0, 4), [
 		'lateral › allowlist',
-		'allowlist · 1 entry, 1 on · hits under qradar',
+		'allowlist · 1 entry, 1 on · hits under qradar (off or expired: if on)',
 		'   id state   matches                         events finds reason',
 		'›   1 on      pair 10.0.0.5 + user adm-jdoe        5     1 known admin jump',
 	]);
@@ -307,4 +307,16 @@ test('keys read together (a held key, a paste, a slow link) each count, in order
 	await c.press('x'.repeat(2000));
 	assert.match(c.frame(), /\n\/ x{70}/);
 	assert.ok(c.frames.length - before < 20, `${c.frames.length - before} frames for one paste`);
+});
+
+test('allowlist view: an expired entry switched off shows off, and x shows it expired again', async () => {
+	const db = fixtureDb();
+	insertEntries(db, [validateEntry({kind: 'user', pattern: 'adm-jdoe', reason: 'left in 2020', expires: '2020-01-01'})], 'tester');
+	const c = await openConsole({db});
+	await c.press('tab');
+	assert.match(linesOf(c.frame())[3]!, /^› +1 expired /);
+	await c.press('x');
+	assert.match(linesOf(c.frame())[3]!, /^› +1 off /);
+	await c.press('x');
+	assert.match(linesOf(c.frame())[3]!, /^› +1 expired /);
 });

@@ -1,6 +1,7 @@
 /**
  * The allowlist with what each entry suppresses under the profile in use (logons it matches,
- * findings it alone removes); x enables or disables, r edits the reason, d deletes.
+ * findings it alone removes; for an entry that is off or expired, what it would if on; none for
+ * one kept for another profile); x enables or disables, r edits the reason, d deletes.
  */
 import React from 'react';
 import {Box} from 'ink';
@@ -31,8 +32,9 @@ export interface AllowlistViewProps {
 	profile: string;
 }
 
+/** Off before expired, as `lateral allow list` says it: x on an expired entry shows its change. */
 export function stateOf(e: StoredEntry): string {
-	return e.expired ? 'expired' : e.enabled ? 'on' : 'off';
+	return !e.enabled ? 'off' : e.expired ? 'expired' : 'on';
 }
 
 export function AllowlistView({entries, offset, page, cursor, width, height, profile}: AllowlistViewProps) {
@@ -40,7 +42,7 @@ export function AllowlistView({entries, offset, page, cursor, width, height, pro
 	const on = entries.filter(e => e.entry.enabled && !e.entry.expired).length;
 	const rows = entries.slice(offset, offset + page).map(({entry: e, hits}) => [
 		{text: String(e.id)},
-		{text: stateOf(e), color: e.expired ? theme.warning : e.enabled ? theme.outcome.success : theme.muted},
+		{text: stateOf(e), color: !e.enabled ? theme.muted : e.expired ? theme.warning : theme.outcome.success},
 		{text: safe(describeEntry(e))},
 		{text: hits ? count(hits.events) : '…'},
 		{text: hits ? count(hits.findings) : '…'},
@@ -49,7 +51,7 @@ export function AllowlistView({entries, offset, page, cursor, width, height, pro
 	]);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Line width={width} bold>{fit(`allowlist · ${plural(entries.length, 'entry', 'entries')}, ${count(on)} on · hits under ${profile}`, width)}</Line>
+			<Line width={width} bold>{fit(`allowlist · ${plural(entries.length, 'entry', 'entries')}, ${count(on)} on · hits under ${profile} (off or expired: if on)`, width)}</Line>
 			<Table
 				columns={COLUMNS} rows={rows} offset={offset} cursor={cursor} width={width} height={height - 1}
 				empty="empty: press a on a finding, or run lateral allow add / import / suggest"
