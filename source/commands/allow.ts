@@ -113,8 +113,8 @@ export const allow: Command = {
 					}
 
 					const {added: [id], present: [existing]} = addNewEntries(db, [entry], process.env['USER'] ?? os.userInfo().username);
-					if (existing !== undefined) println(stdout, `already in the allowlist as entry ${existing}: ${describeEntry(entry)} — ${entry.reason}`);
-					else println(stdout, `added allowlist entry ${id}: ${describeEntry(entry)} — ${entry.reason}`);
+					if (existing !== undefined) println(stdout, `already in the allowlist as entry ${existing}: ${neutralize(describeEntry(entry))} — ${neutralize(entry.reason)}`);
+					else println(stdout, `added allowlist entry ${id}: ${neutralize(describeEntry(entry))} — ${neutralize(entry.reason)}`);
 					return 0;
 				}
 
@@ -152,7 +152,7 @@ export const allow: Command = {
 					const id = idArg(input);
 					const entry = getEntry(db, id);
 					if (!entry || !removeEntry(db, id)) throw new InputError(`allowlist entry ${id}`, 'no such entry');
-					println(stdout, `removed allowlist entry ${id}: ${describeEntry(entry)}`);
+					println(stdout, `removed allowlist entry ${id}: ${neutralize(describeEntry(entry))}`);
 					return 0;
 				}
 
@@ -185,7 +185,7 @@ export const allow: Command = {
 					// Entries stored already are skipped, so re-importing the team's file adds only what is new.
 					const {added, present} = addNewEntries(db, entries, process.env['USER'] ?? os.userInfo().username);
 					const notes = [added.length > 0 ? `ids ${added[0]}..${added.at(-1)}` : '', present.length > 0 ? `${present.length} already present` : ''].filter(Boolean);
-					println(stdout, `imported ${added.length} allowlist entr${added.length === 1 ? 'y' : 'ies'} from ${file}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
+					println(stdout, `imported ${added.length} allowlist entr${added.length === 1 ? 'y' : 'ies'} from ${neutralize(file)}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
 					return 0;
 				}
 
@@ -204,7 +204,7 @@ export const allow: Command = {
 
 					const fresh = suggestions.filter(x => sameRuleEntries(db, x.entry).length === 0);
 					for (const x of suggestions) {
-						println(stdout, `${x.class.padEnd(22)} ${neutralize(describeEntry(x.entry))}: ${x.evidence}${fresh.includes(x) ? '' : ' (already in the allowlist)'}`);
+						println(stdout, `${x.class.padEnd(22)} ${neutralize(describeEntry(x.entry))}: ${neutralize(x.evidence)}${fresh.includes(x) ? '' : ' (already in the allowlist)'}`);
 					}
 
 					if (flags['add'] === true && fresh.length > 0) {

@@ -115,6 +115,26 @@ test('Markdown case export: no raw escapes in headings, lists or evidence', asyn
 	assert.ok(r.stdout.includes('user=evil\\x1b]0;pwned\\x07@C\\x1b[31mORP'), 'evidence shows the escapes');
 });
 
+test('allow add, rm and import echo hostile patterns, reasons and file names neutralised', async () => {
+	const file = hostileDb('allow-echo.sqlite');
+	const pattern = 'x\u001b[2Jy';
+	const reason = 'r\u001b]0;T\u0007';
+	const added = await inProcess(allow, ['add'], {db: file, kind: 'user', pattern, reason});
+	assert.equal(added.code, 0, added.stderr);
+	assertClean(added.stdout, 'allow add');
+	assert.ok(added.stdout.includes('x\\x1b[2Jy') && added.stdout.includes('r\\x1b]0;T\\x07'), added.stdout);
+	const again = await inProcess(allow, ['add'], {db: file, kind: 'user', pattern, reason});
+	assertClean(again.stdout, 'allow add of an entry already present');
+	const teamFile = path.join(dir, 'team\u001b[31m.json');
+	fs.writeFileSync(teamFile, JSON.stringify([{kind: 'user', pattern: 'y\u001b[2J', reason: 'team'}]));
+	const imported = await inProcess(allow, ['import', teamFile], {db: file});
+	assert.equal(imported.code, 0, imported.stderr);
+	assertClean(imported.stdout, 'allow import');
+	const removed = await inProcess(allow, ['rm', '1'], {db: file});
+	assert.equal(removed.code, 0, removed.stderr);
+	assertClean(removed.stdout, 'allow rm');
+});
+
 test('SQL metacharacters in data, allowlist patterns and reasons stay data', async () => {
 	const file = hostileDb('sql.sqlite');
 	const before = sqlCount(file, 'SELECT count(*) AS n FROM logons');
