@@ -139,7 +139,7 @@ export function App(props: AppProps) {
 					<Breadcrumb path={searching ? [...breadcrumb(state), 'search'] : breadcrumb(state)} width={size.width} />
 					<Box flexDirection="column" width={size.width} height={searching ? size.height - FRAME_LINES : body} flexShrink={0}>
 						{searching
-							? <SearchView query={searching.query} hits={search.hits} selected={searching.selected} size={search.size} width={size.width} height={size.height - FRAME_LINES} />
+							? <SearchView query={searching.query} hits={search.hits} more={search.more} selected={searching.selected} size={search.size} width={size.width} height={size.height - FRAME_LINES} />
 							: <ViewBody model={model} cursor={Math.min(frame.cursor, Math.max(0, model.count - 1))} width={size.width} height={body} tz={tz} profile={state.profile} hunt={huntState} />}
 					</Box>
 					{state.overlay && !searching ? <Prompt overlay={state.overlay} width={size.width} /> : null}

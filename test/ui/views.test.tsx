@@ -181,6 +181,15 @@ test('search: a name with a letter missing finds it; Enter opens its view', asyn
 	assert.equal((await c.press('enter')).split('\n')[0], 'lateral › findings › user adm-jdoe');
 });
 
+test('search: more matches than the 50 listed are said to be more, not counted as 50', async () => {
+	const many = Array.from({length: 60}, (_, i) => logon({ts: T + i * 60_000, src_ip: `10.9.0.${i}`, user: 'carol', target: 'SRV-FS01'}));
+	const c = await openConsole({db: fixtureDb(many)});
+	await c.press('/', '10.9.0.');
+	assert.match(c.frame(), /\nbest 50 of more matches in 72 names; type more · Enter opens the selected one\n/);
+	await c.press(...Array.from({length: 7}, () => 'backspace'), 'carol');
+	assert.match(c.frame(), /\n1 match of 72 names · Enter opens the selected one\n/);
+});
+
 test('search: typed letters are text, arrows choose, Esc cancels, Backspace edits', async () => {
 	const c = await openConsole({db: fixtureDb()});
 	await c.press('/', 'srv-');

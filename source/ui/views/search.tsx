@@ -21,13 +21,15 @@ export interface SearchViewProps {
 	query: string;
 	hits: SearchHit[];
 	selected: number;
+	/** Whether more names match than are listed. */
+	more: boolean;
 	/** Names in the index. */
 	size: number;
 	width: number;
 	height: number;
 }
 
-export function SearchView({query, hits, selected, size, width, height}: SearchViewProps) {
+export function SearchView({query, hits, more, selected, size, width, height}: SearchViewProps) {
 	const theme = useTheme();
 	const page = Math.max(1, height - 3);
 	const offset = Math.max(0, selected - page + 1);
@@ -38,7 +40,9 @@ export function SearchView({query, hits, selected, size, width, height}: SearchV
 	]);
 	const status = query.trim() === ''
 		? `type a source, user or host (${count(size)} names); typos and partial names match`
-		: `${plural(hits.length, 'match', 'matches')} of ${count(size)} names · Enter opens the selected one`;
+		: more
+			? `best ${count(hits.length)} of more matches in ${count(size)} names; type more · Enter opens the selected one`
+			: `${plural(hits.length, 'match', 'matches')} of ${count(size)} names · Enter opens the selected one`;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Line width={width} bold>
