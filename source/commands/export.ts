@@ -3,7 +3,8 @@
  */
 import path from 'node:path';
 import type {Db} from '../db/open.ts';
-import {listEntries} from '../db/allowlist.ts';
+import {entriesMatchingPair, listEntries} from '../db/allowlist.ts';
+import {describeEntry} from '../allowlist/entry.ts';
 import {listMarks} from '../db/shortlist.ts';
 import {queryEvents} from '../db/store.ts';
 import {hunt} from '../detect/hunt.ts';
@@ -26,9 +27,21 @@ export function buildCase(db: Db, options: HuntOptions, all: boolean): CaseExpor
 	const result = hunt(db, options);
 	const marks = new Map(listMarks(db).map(m => [`${m.src_ip}\u0000${m.user}`, m]));
 	const byKey = new Map(result.findings.map(f => [`${f.src_ip}\u0000${f.user}`, f]));
+	// A shortlisted pair the allowlist suppresses is exported as the finding it is without the
+	// allowlist, saying which entries hide it, as the console's detail shows it.
+	let unsuppressed: Map<string, Finding> | undefined;
+	const suppressedFinding = (src: string, user: string): Finding | undefined => {
+		if (options.allowlist === false) return undefined;
+		unsuppressed ??= new Map(hunt(db, {...options, allowlist: false}).findings.map(f => [`${f.src_ip}\u0000${f.user}`, f]));
+		const f = unsuppressed.get(`${src}\u0000${user}`);
+		if (!f) return undefined;
+		const entries = entriesMatchingPair(db, f, {since: result.since, until: result.now}, result.profile);
+		const detail = `not a finding with the allowlist applied: suppressed by ${entries.map(e => `entry ${e.id} (${describeEntry(e)}: ${e.reason})`).join(', ') || 'the allowlist'}; score and counts without it`;
+		return {...f, reasons: [{signal: 'allowlisted', points: 0, detail}, ...f.reasons]};
+	};
 	const chosen: Finding[] = all
 		? result.findings
-		: [...marks.values()].map(m => byKey.get(`${m.src_ip}\u0000${m.user}`) ?? findingFromEvents(db, m.src_ip, m.user, result.since, result.now));
+		: [...marks.values()].map(m => byKey.get(`${m.src_ip}\u0000${m.user}`) ?? suppressedFinding(m.src_ip, m.user) ?? findingFromEvents(db, m.src_ip, m.user, result.since, result.now));
 	const findings: CaseFinding[] = chosen.map(f => {
 		const events = queryEvents(db, {src: f.src_ip, user: f.user, since: result.since ?? undefined, until: result.since === null ? undefined : result.now})
 			.filter(e => e.user === f.user);

@@ -4,7 +4,7 @@
  */
 import type {Db} from './open.ts';
 import type {Entry, Kind, Match} from '../allowlist/entry.ts';
-import {entryMatches} from '../detect/allowlist-sql.ts';
+import {activeEntry, entryMatches} from '../detect/allowlist-sql.ts';
 import {hunt} from '../detect/hunt.ts';
 
 interface EntryRow {
@@ -139,6 +139,23 @@ export function setEntryReason(db: Db, id: number, reason: string): boolean {
 export function eventHits(db: Db, id: number): number {
 	const sql = `SELECT count(*) AS n FROM logons l, allowlist a WHERE a.id = @id AND ${entryMatches('l', 'a')}`;
 	return (db.prepare(sql).get({id}) as {n: number}).n;
+}
+
+/**
+ * The entries that apply to `profile` at `today` and match some logon of the pair (src_ip, user)
+ * in [since, until] (null since: every logon): what suppresses the pair's events in a hunt.
+ */
+export function entriesMatchingPair(db: Db, pair: {src_ip: string; user: string}, window: {since: number | null; until: number | undefined}, profile: string, today = Date.now()): StoredEntry[] {
+	const rows = db.prepare(`SELECT * FROM allowlist a
+		WHERE ${activeEntry('a')}
+			AND EXISTS (SELECT 1 FROM logons l
+				WHERE l.src_ip = :src_ip AND l.user = :user
+					AND (:since IS NULL OR l.ts BETWEEN :since AND :until)
+					AND ${entryMatches('l', 'a')})
+		ORDER BY a.id`).all({
+		src_ip: pair.src_ip, user: pair.user, since: window.since, until: window.until ?? Number.MAX_SAFE_INTEGER, profile, today,
+	}) as EntryRow[];
+	return rows.map(r => fromRow(r, today));
 }
 
 /** What one entry suppresses: logons it matches, and findings of the profile it alone removes. */

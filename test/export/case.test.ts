@@ -59,6 +59,30 @@ test('a shortlisted pair that is not a finding is still exported, marked as not 
 	assert.deepEqual(json.findings[0]!['targets'], ['SRV-FS01']);
 });
 
+test('a shortlisted pair the allowlist suppresses is exported as its finding without it, naming the entries that hide it', () => {
+	const db = fixture();
+	markPair(db, {src_ip: '10.10.3.7', user: 'adm-jdoe', status: 'escalated'});
+	markPair(db, {src_ip: '10.10.4.4', user: 'bob'});
+	const [hosts, other] = insertEntries(db, [
+		validateEntry({kind: 'target', pattern: 'SRV-*', match: 'glob', reason: 'server sweep'}),
+		validateEntry({kind: 'user', pattern: 'nobody', reason: 'matches none of its logons'}),
+	], 'hunter');
+	assert.ok(hosts && other);
+	const c = buildCase(db, options, false);
+	const [jdoe, bob] = c.findings.map(f => f.finding);
+	assert.equal(jdoe!.score, 4, 'the score without the allowlist');
+	assert.deepEqual(jdoe!.targets, ['SRV-APP01', 'SRV-DB01', 'SRV-FS01']);
+	assert.deepEqual(jdoe!.reasons[0], {signal: 'allowlisted', points: 0, detail: `not a finding with the allowlist applied: suppressed by entry ${hosts} (target SRV-* (glob): server sweep); score and counts without it`});
+	assert.match(toCaseMarkdown(c), /\| allowlisted \| 0 \| not a finding with the allowlist applied: suppressed by entry 1 \(target SRV-\\\* \(glob\): server sweep\)/);
+	assert.match(toCaseCsv(c), /\n10\.10\.3\.7,adm-jdoe,escalated,,4,3,.*,allowlisted\+0 /);
+	// bob's one logon is not a finding either way: still the zero-score stand-in.
+	assert.equal(bob!.reasons[0]!.signal, 'not-flagged');
+	// With the allowlist ignored, the finding is plain.
+	const plain = buildCase(db, {...options, allowlist: false}, false).findings[0]!.finding;
+	assert.notEqual(plain.reasons[0]!.signal, 'allowlisted');
+	assert.equal(plain.score, 4);
+});
+
 test('CSV of all findings leaves no live formula in any cell', () => {
 	const csv = toCaseCsv(buildCase(fixture(), options, true));
 	const cells = csv.trim().split('\n').slice(1).flatMap(line => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map(c => c.replace(/,$/, '').replace(/^"|"$/g, '')));
