@@ -1,7 +1,7 @@
 /**
  * Plain-text tables for the terminal: every cell neutralised, columns shrunk to fit the width.
  */
-import {clip, neutralize} from '../util/sanitize.ts';
+import {clip, columnsOf, neutralize} from '../util/sanitize.ts';
 
 export interface Column<T> {
 	header: string;
@@ -22,15 +22,18 @@ export interface Column<T> {
 export const MAX_CELL = 120;
 
 /**
- * A list's items joined with commas, only as far as a cell shows: past 2 * MAX_CELL UTF-16 units
- * the text is over MAX_CELL characters and is cut anyway (a finding of 10.4M logons can have
+ * A list's items joined with commas, only as far as a cell shows: past MAX_CELL columns (before
+ * neutralising, which only widens) the text is cut anyway (a finding of 10.4M logons can have
  * thousands of targets).
  */
 function joinShown(items: unknown[]): string {
 	let joined = '';
+	let columns = 0;
 	for (const [i, item] of items.entries()) {
-		joined += i === 0 ? String(item) : `,${String(item)}`;
-		if (joined.length > 2 * MAX_CELL) break;
+		const piece = i === 0 ? String(item) : `,${String(item)}`;
+		joined += piece;
+		columns += columnsOf(piece);
+		if (columns > MAX_CELL) break;
 	}
 
 	return joined;
@@ -40,23 +43,6 @@ const text = (v: unknown): string => {
 	if (v === null || v === undefined) return '';
 	return neutralize(Array.isArray(v) ? joinShown(v) : String(v));
 };
-
-/**
- * Terminal columns of a text: its characters (code points), as [...s].length counts them, without
- * making the array (this runs several times on every cell).
- */
-function width(s: string): number {
-	let n = s.length;
-	for (let i = 1; i < s.length; i++) {
-		const c = s.charCodeAt(i);
-		if (c >= 0xdc00 && c <= 0xdfff) {
-			const before = s.charCodeAt(i - 1);
-			if (before >= 0xd800 && before <= 0xdbff) n--;
-		}
-	}
-
-	return n;
-}
 
 /**
  * Renders rows as an aligned table no wider than `maxWidth` (terminal columns). Columns that may be
@@ -70,9 +56,9 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const natural = all.map(c => {
 		const values = rows.map(row => {
 			const cell = text(c.value(row));
-			return width(cell) > MAX_CELL ? clip(cell, MAX_CELL, c.elide) : cell;
+			return columnsOf(cell) > MAX_CELL ? clip(cell, MAX_CELL, c.elide) : cell;
 		});
-		return {column: c, values, width: Math.max(width(c.header), ...values.map(width))};
+		return {column: c, values, width: Math.max(columnsOf(c.header), ...values.map(columnsOf))};
 	});
 	const least = (n: typeof natural[number]) => n.column.flexible ? Math.min(n.width, n.column.min ?? 8) : n.width;
 	const kept = [...natural];
@@ -101,8 +87,9 @@ export function renderTable<T>(rows: T[], all: Array<Column<T>>, maxWidth = Infi
 	const line = (values: string[]) => values
 		.map((v, i) => {
 			const w = widths[i]!;
-			const shown = width(v) > w ? clip(v, w, columns[i]!.elide) : v;
-			return columns[i]!.right ? shown.padStart(w) : shown.padEnd(w);
+			const shown = columnsOf(v) > w ? clip(v, w, columns[i]!.elide) : v;
+			const pad = ' '.repeat(Math.max(0, w - columnsOf(shown)));
+			return columns[i]!.right ? pad + shown : shown + pad;
 		})
 		.join(' '.repeat(gap))
 		.trimEnd();

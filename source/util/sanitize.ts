@@ -3,6 +3,7 @@
  * Attackers choose user and host names; a name must never move the cursor, retitle the
  * terminal, reorder text (bidi) or become a live formula.
  */
+import stringWidth from 'string-width';
 
 // C0 and C1 controls, DEL, and the Unicode bidi/isolate/zero-width formatting characters.
 // eslint-disable-next-line no-control-regex
@@ -19,17 +20,51 @@ export function neutralize(text: string): string {
 	});
 }
 
+/** Printable ASCII, one column a character: most names, measured without string-width. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
+/**
+ * Terminal columns `text` takes as drawn: two for a wide character (CJK, most emoji), none for a
+ * combining mark, as Ink lays text out (string-width). For text already neutralised.
+ */
+export function columnsOf(text: string): number {
+	return PLAIN.test(text) ? text.length : stringWidth(text);
+}
+
+const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+
+/** `text` as the characters a reader sees (a letter with its combining marks, an emoji sequence). */
+function splitGraphemes(text: string): string[] {
+	return PLAIN.test(text) ? [...text] : Array.from(graphemes.segment(text), s => s.segment);
+}
+
+/** The longest start (or, `fromEnd`, end) of `parts` at most `width` columns wide. */
+function take(parts: string[], width: number, fromEnd = false): string {
+	const out: string[] = [];
+	let used = 0;
+	for (let i = 0; i < parts.length; i++) {
+		const part = parts[fromEnd ? parts.length - 1 - i : i]!;
+		used += columnsOf(part);
+		if (used > width) break;
+		out.push(part);
+	}
+
+	return (fromEnd ? out.reverse() : out).join('');
+}
+
 /**
  * `neutralize`, then cut to `width` terminal columns with an ellipsis: at the end, or with
- * `elide` 'middle' in the middle (clipMiddle).
+ * `elide` 'middle' in the middle (clipMiddle); with `elide` 'start' at the start (where the end
+ * matters, as in a breadcrumb). A wide character that would straddle the cut is left out, so the
+ * result may be a column short.
  */
-export function clip(text: string, width: number, elide: 'end' | 'middle' = 'end'): string {
+export function clip(text: string, width: number, elide: 'end' | 'middle' | 'start' = 'end'): string {
 	if (elide === 'middle') return clipMiddle(text, width);
 	const safe = neutralize(text);
 	if (width <= 0) return '';
-	const chars = [...safe];
-	if (chars.length <= width) return safe;
-	return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
+	if (columnsOf(safe) <= width) return safe;
+	const parts = splitGraphemes(safe);
+	return elide === 'start' ? `…${take(parts, width - 1, true)}` : `${take(parts, width - 1)}…`;
 }
 
 /**
@@ -40,14 +75,14 @@ export function clip(text: string, width: number, elide: 'end' | 'middle' = 'end
 export function clipMiddle(text: string, width: number): string {
 	const safe = neutralize(text);
 	if (width <= 0) return '';
-	const chars = [...safe];
-	if (chars.length <= width) return safe;
-	const name = chars.length - 1 - Math.max(chars.lastIndexOf('/'), chars.lastIndexOf('\\'));
+	if (columnsOf(safe) <= width) return safe;
+	const parts = splitGraphemes(safe);
+	const name = columnsOf(safe.slice(Math.max(safe.lastIndexOf('/'), safe.lastIndexOf('\\')) + 1));
 	const third = Math.floor((width - 1) / 3);
 	// The name and its separator after the ellipsis, when they fit with at least one character before.
 	const head = name + 1 <= width - 2 ? Math.min(third, width - 2 - name) : third;
 	const tail = width - 1 - head;
-	return `${chars.slice(0, head).join('')}…${tail > 0 ? chars.slice(-tail).join('') : ''}`;
+	return `${take(parts, head)}…${tail > 0 ? take(parts, tail, true) : ''}`;
 }
 
 // Characters JSON.stringify leaves raw that a terminal or editor may still act on: DEL, the C1

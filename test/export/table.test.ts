@@ -1,18 +1,19 @@
 /**
- * renderTable (source/export/table.ts): cells neutralised and cut to MAX_CELL characters, counted
- * as characters (code points), not UTF-16 units; a list joined with commas only as far as shown.
+ * renderTable (source/export/table.ts): cells neutralised and cut to MAX_CELL terminal columns
+ * (a wide character two, a combining mark none); a list joined with commas only as far as shown.
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {MAX_CELL, renderTable} from '../../source/export/table.ts';
+import {columnsOf} from '../../source/util/sanitize.ts';
 
 const one = (value: unknown) => renderTable([{value}], [{header: 'V', value: r => r.value}]).split('\n')[1]!;
 
-test('a long list prints as its whole comma-joined text would, cut to MAX_CELL characters', () => {
-	for (const item of ['WS-0001', '😀', 'a\u001b[31mb', 'x']) {
+test('a long list prints as its whole comma-joined text would, cut to MAX_CELL columns', () => {
+	for (const item of ['WS-0001', '😀', 'a\u001b[31mb', 'x', 'e\u0301\u0301\u0301', '管理']) {
 		const items = Array.from({length: 5000}, (_, i) => `${item}${i}`);
 		assert.equal(one(items), one(items.join(',')), item);
-		assert.equal([...one(items)].length, MAX_CELL, item);
+		assert.ok(columnsOf(one(items)) <= MAX_CELL && columnsOf(one(items)) >= MAX_CELL - 1, item);
 		assert.ok(one(items).endsWith('…'));
 	}
 
@@ -25,12 +26,17 @@ test('list items are neutralised like any other text', () => {
 	assert.equal(row, 'ok,evil\\x1b]0;owned\\x07');
 });
 
-test('widths count characters: astral characters (two UTF-16 units) count once', () => {
-	const fits = '😀'.repeat(MAX_CELL);
-	assert.equal(one(fits), fits, 'MAX_CELL emoji are not cut');
-	assert.equal(one(`${fits}😀`), `${'😀'.repeat(MAX_CELL - 1)}…`);
+test('widths count terminal columns: an emoji or a CJK character two, a combining mark none', () => {
+	const fits = '😀'.repeat(MAX_CELL / 2);
+	assert.equal(one(fits), fits, 'MAX_CELL / 2 emoji are not cut');
+	assert.equal(one(`${fits}😀`), `${'😀'.repeat(MAX_CELL / 2 - 1)}…`, 'the last emoji would straddle the cut: a column short');
+	const accents = 'e\u0301'.repeat(MAX_CELL);
+	assert.equal(one(accents), accents, 'an accent is drawn on its letter');
+	assert.equal(one(`${accents}x`), `${'e\u0301'.repeat(MAX_CELL - 1)}…`, 'a letter keeps its marks when cut');
 	const lone = `a\ud800b\udc00`;
-	assert.equal(one(lone), lone, 'lone surrogates count one each');
+	assert.equal(one(lone), lone, 'lone surrogates are kept');
+	const table = renderTable([{u: '管理员', n: 1}, {u: 'bob', n: 22}], [{header: 'USER', value: r => r.u}, {header: 'N', value: r => r.n, right: true}]);
+	assert.deepEqual(table.split('\n'), ['USER     N', '管理员   1', 'bob     22'], 'columns line up after wide characters');
 });
 
 test('too wide: the flexible columns give up space widest first, so a short name stays whole while a long list is cut', () => {

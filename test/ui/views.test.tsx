@@ -6,6 +6,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {openConsole} from './harness.tsx';
+import {columnsOf} from '../../source/util/sanitize.ts';
 import {fixtureDb, T} from './fixture.ts';
 import {addDataset, logon} from '../helpers/logons.ts';
 
@@ -31,6 +32,22 @@ test('findings: ranked rows with source, user, hosts, failures, after hours, sco
 	], ['', STATUS]));
 	assert.match(await c.press('j'), /\n›      3 10\.0\.0\.8 {8}svc-backup/);
 	assert.match(await c.press('k'), /\n›      5 10\.0\.0\.5/);
+});
+
+test('findings: wide and combining characters in names keep the columns in line, at 120 and at 80 columns', async () => {
+	const names = ['管理员管理员管理员', 'emoji😀😀😀', 'combine\u0301\u0301\u0301', '管理员管理员管理员管理员管理员管理员管理员管理员'];
+	const extra = names.flatMap((user, u) => ['SRV-DB01', 'SRV-FS01'].map((target, i) => logon({ts: T + (u * 2 + i) * 60_000, src_ip: `10.0.1.${u}`, user, target})));
+	for (const width of [120, 80]) {
+		const c = await openConsole({db: fixtureDb(extra), width});
+		const rows = c.frame().split('\n').filter(line => / 10\.0\.\d\.\d+ /.test(line));
+		assert.equal(rows.length, 6, c.frame());
+		// Where the first-seen time starts, in terminal columns: the same on every row.
+		const starts = new Set(rows.map(row => columnsOf(row.slice(0, row.search(/11-05 \d\d:\d\d/)))));
+		assert.equal(starts.size, 1, `${width} columns:\n${rows.join('\n')}`);
+		for (const row of rows) assert.ok(columnsOf(row) <= width, row);
+		assert.ok(rows.every(row => / 11-05 \d\d:\d\d +11-05 \d\d:\d\d$/.test(row)) || width < 100, 'both times shown');
+		cleanup();
+	}
 });
 
 test('finding detail: score breakdown, targets, mark and events with file:line', async () => {

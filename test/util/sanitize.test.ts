@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {clip, clipMiddle, csvCell, neutralize} from '../../source/util/sanitize.ts';
+import {clip, clipMiddle, columnsOf, csvCell, neutralize} from '../../source/util/sanitize.ts';
 
 test('neutralize makes escapes, controls and bidi overrides visible and inert', () => {
 	assert.equal(neutralize('alice'), 'alice');
@@ -28,6 +28,19 @@ test('clipMiddle keeps a third of the width from the start and the rest from the
 	assert.equal(clipMiddle('abcdef', 1), '…');
 	assert.equal(clipMiddle('\x1b[2Jpath', 7), '\\x…path');
 	assert.equal(clipMiddle('x', 0), '');
+});
+
+test('clip, clipMiddle and columnsOf count terminal columns: wide characters two, combining marks none', () => {
+	assert.equal(columnsOf('管理员'), 6);
+	assert.equal(columnsOf('emoji😀'), 7);
+	assert.equal(columnsOf('combine\u0301'), 7);
+	assert.equal(clip('管理员管理员', 7), '管理员…', 'three wide characters and the ellipsis');
+	assert.equal(clip('管理员管理员', 6), '管理…', 'a wide character that would straddle the cut is left out');
+	assert.equal(clip('e\u0301e\u0301e\u0301x', 3), 'e\u0301e\u0301…', 'a letter keeps its accent');
+	assert.equal(clip('👩\u200d💻 dev', 9), '👩\\u200d…', 'a zero-width joiner is neutralised, so the sequence is two emoji apart');
+	assert.equal(clip('/cases/HOST1/データ.evtx', 14, 'start'), '…1/データ.evtx');
+	assert.equal(clipMiddle('/cases/主机/データ.evtx', 16), '/ca…/データ.evtx', 'the file name whole, by its columns');
+	assert.equal(clipMiddle('管理员管理员管理员', 9), '管…管理员', 'a third of the columns for the start');
 });
 
 test('csvCell neutralises formula triggers and quotes what needs it', () => {

@@ -3,7 +3,8 @@
  */
 import React from 'react';
 import {Text} from 'ink';
-import {fit, safe} from './format.ts';
+import {clip} from '../../util/sanitize.ts';
+import {fit, safe, widthOf} from './format.ts';
 import {Line} from './line.tsx';
 import {useTheme} from '../theme.ts';
 import type {Hint} from '../keymap.ts';
@@ -11,8 +12,7 @@ import type {Hint} from '../keymap.ts';
 /** `lateral › findings › user adm-jdoe`, cut from the left when it is too long (the end matters). */
 export function Breadcrumb({path, width}: {path: string[]; width: number}) {
 	const theme = useTheme();
-	let text = ['lateral', ...path.map(p => safe(p))].join(' › ');
-	if ([...text].length > width) text = `…${[...text].slice(-(width - 1)).join('')}`;
+	const text = clip(['lateral', ...path.map(p => safe(p))].join(' › '), width, 'start');
 	return <Line width={width} bold color={theme.accent}>{text}</Line>;
 }
 
@@ -29,12 +29,12 @@ export function StatusBar({left, hints, width}: {left: string; hints: Hint[]; wi
 	const theme = useTheme();
 	const say = (h: Hint) => `${h.key} ${h.label}`;
 	const pinned = hints.filter(h => h.pinned).map(say).join('  ');
-	const leftText = fit(left, Math.max(0, Math.min([...left].length, width - [...pinned].length - 2)));
-	const room = width - [...leftText].length - 2 - (pinned === '' ? 0 : [...pinned].length + 2);
+	const leftText = fit(left, Math.max(0, Math.min(widthOf(left), width - widthOf(pinned) - 2)));
+	const room = width - widthOf(leftText) - 2 - (pinned === '' ? 0 : widthOf(pinned) + 2);
 	let shown = '';
 	for (const part of hints.filter(h => !h.pinned).map(say)) {
 		const next = shown === '' ? part : `${shown}  ${part}`;
-		if ([...next].length > room) break;
+		if (widthOf(next) > room) break;
 		shown = next;
 	}
 

@@ -2,14 +2,14 @@
  * Pure text helpers for fixed-width screens: every dataset string goes through `clip` (which
  * neutralises control characters and escape sequences) before it reaches a cell.
  */
-import {clip, neutralize} from '../../util/sanitize.ts';
+import {clip, columnsOf, neutralize} from '../../util/sanitize.ts';
 import {formatLocal} from '../../util/time.ts';
 
 export {count, plural} from '../../util/text.ts';
 
-/** Terminal columns of `text` as drawn (one per code point; dataset names are neutralised first). */
+/** Terminal columns of `text` as drawn (wide characters two, combining marks none; see columnsOf). */
 export function widthOf(text: string): number {
-	return [...text].length;
+	return columnsOf(text);
 }
 
 /** `text` neutralised, clipped (at the end, or in the middle) and padded to exactly `width` columns. */
