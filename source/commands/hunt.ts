@@ -39,14 +39,15 @@ Examples
 /**
  * Prints a hunt as a person-readable table fitted to the terminal width. On a narrow terminal (80
  * columns) the first-seen time, the total and the night flag are left out, in that order, rather
- * than every column cut to a few characters.
+ * than every column cut to a few characters; a user name keeps 14 columns before they are (the user
+ * is what a hunter pivots on: svc-backup and svc-backup-adm must not both show as svc-back…).
  */
 export function huntTable(result: HuntResult, width: number): string {
 	const {tz} = result;
 	return renderTable(result.findings, [
 		{header: 'SCORE', value: f => f.score, right: true},
 		{header: 'SOURCE', value: f => f.src_ip, min: 7},
-		{header: 'USER', value: f => f.user, flexible: true, min: 8},
+		{header: 'USER', value: f => f.user, flexible: true, min: 14},
 		{header: 'HOSTS', value: f => f.target_count, right: true},
 		{header: 'TOTAL', value: f => f.total, right: true, drop: 2},
 		{header: 'FAILED', value: f => f.failed, right: true},
