@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
 
 /**
  * Unknown flags are a usage error of one line (meow's own message spans lines and exits by
- * itself), and so are a flag that takes a value given none (`--db` last: meow reads the default
+ * itself), and so are a flag given twice, a flag that takes a value given none (`--db` last: meow reads the default
  * store then) and a number flag given text (`--limit abc`: meow makes it NaN). Everything after
  * `--` is input. Returns the arguments for meow, with `--src -` made `--src=-`: meow takes a
  * lone `-` for input, leaving the flag empty, where a dash is a value logs hold.
@@ -102,6 +102,7 @@ async function main(argv: string[]): Promise<number> {
 function checkFlags(command: string, argv: string[], flags: Record<string, {type: string; shortFlag?: string}>): string[] {
 	const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 	const shorts = new Set(Object.values(flags).map(f => f.shortFlag).filter(Boolean));
+	const given = new Set<string>();
 	const out: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
@@ -121,6 +122,10 @@ function checkFlags(command: string, argv: string[], flags: Record<string, {type
 		const flag = flags[camel(name)];
 		const negated = name.startsWith('no-') ? flags[camel(name.slice(3))] : undefined;
 		if (!flag && negated?.type !== 'boolean') throw new UsageError(`${command}: unknown flag --${name} (see lateral ${command} --help)`);
+		// Which of two would count is anyone's guess (`--profile qradar --profile logscale`).
+		const key = flag ? camel(name) : camel(name.slice(3));
+		if (given.has(key)) throw new UsageError(`${command}: --${flag ? name : name.slice(3)} is given twice (see lateral ${command} --help)`);
+		given.add(key);
 		if (flag?.type !== 'string' && flag?.type !== 'number') continue;
 		let value = inline;
 		if (value === undefined) {

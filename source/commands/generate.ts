@@ -1,9 +1,12 @@
 /**
  * `lateral generate`: write a synthetic enterprise dataset with known ground truth.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import {parseDate} from '../generate/calendar.ts';
+import {MIN_USERS} from '../generate/enterprise.ts';
 import {generateDataset} from '../generate/index.ts';
-import {UsageError} from '../util/errors.ts';
+import {InputError, UsageError} from '../util/errors.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {positiveInt, tzOf} from './options.ts';
 
@@ -55,9 +58,16 @@ export const generate: Command = {
 
 		const start = stringFlag(flags, 'start') ?? '2026-11-02';
 		if (!/^\d{4}-\d{2}-\d{2}$/.test(start)) throw new UsageError(`--start must be an ISO date such as 2026-11-02 (got "${start}")`);
+		try {
+			parseDate(start);
+		} catch (error) {
+			throw new UsageError(`--${(error as Error).message}`);
+		}
+
 		const days = positiveInt(flags, 'days') ?? 7;
-		const users = positiveInt(flags, 'users') ?? 200;
-		if (users < 10) throw new UsageError('--users must be at least 10');
+		const users = positiveInt(flags, 'users', MIN_USERS) ?? 200;
+		const stat = fs.statSync(path.resolve(out), {throwIfNoEntry: false});
+		if (stat && !stat.isDirectory()) throw new InputError(out, 'exists and is not a folder (--out names the folder to write into)');
 		const truth = await generateDataset({
 			out: path.resolve(out),
 			seed: positiveInt(flags, 'seed', 0) ?? 1,

@@ -183,16 +183,28 @@ test('a store named by --db or $LATERAL_DB that does not exist is not created: r
 	assert.equal(fs.existsSync(missing), false, 'no store was created');
 });
 
-test('counts and durations are not negative, and limits are at least 1: one line, exit 2', () => {
+test('counts and durations are not negative, limits are at least 1, a flag is given once and a date is of the calendar: one line, exit 2', () => {
 	for (const [args, message] of [
 		[['hunt', '--window', '-5h'], 'lateral: hunt: --window cannot be negative (got -5h)'],
 		[['events', '--limit', '-3'], 'lateral: events: --limit cannot be negative (got -3)'],
 		[['hunt', '--limit', '0'], 'lateral: --limit must be a whole number of at least 1 (got "0")'],
 		[['hunt', '--limit=-2'], 'lateral: --limit must be a whole number of at least 1 (got "-2")'],
+		[['hunt', '--profile', 'qradar', '--profile=logscale'], 'lateral: hunt: --profile is given twice (see lateral hunt --help)'],
+		[['hunt', '--allowlist', '--no-allowlist'], 'lateral: hunt: --allowlist is given twice (see lateral hunt --help)'],
+		[['generate', '--out', 'never-written', '--start', '2026-02-30'], 'lateral: --start is not a calendar date: "2026-02-30"'],
+		[['generate', '--out', 'never-written', '--users', '5'], 'lateral: --users must be a whole number of at least 10 (got "5")'],
 	] as const) {
 		const r = lateral([...args]);
 		assert.deepEqual([r.code, r.stderr], [2, `${message}\n`], args.join(' '));
 	}
+});
+
+test('generate --out naming a file is refused with one line, exit 1, and the file is left alone', () => {
+	const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-gen-')), 'auth.log');
+	fs.writeFileSync(file, 'keep me\n');
+	const r = lateral(['generate', '--out', file]);
+	assert.deepEqual([r.code, r.stderr], [1, `lateral: ${file}: exists and is not a folder (--out names the folder to write into)\n`]);
+	assert.equal(fs.readFileSync(file, 'utf8'), 'keep me\n');
 });
 
 test('a file of random bytes is refused with one line naming it', () => {
