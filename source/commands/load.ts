@@ -142,7 +142,7 @@ export const load: Command = {
 		const options = {
 			tz,
 			format: (map ? 'csv' : format) as FormatName | undefined,
-			year: positiveInt(flags, 'year'),
+			year: yearOf(flags),
 			epoch: epochText === undefined ? undefined : parseInstant(epochText, '--epoch', tz),
 			map,
 			onProgress: progress.update,
@@ -245,4 +245,11 @@ function safeSize(file: string): number | undefined {
 	} catch {
 		return undefined;
 	}
+}
+
+/** --year: a year syslog could have written (a typo such as 20266 would date every line there). */
+function yearOf(flags: Record<string, unknown>): number | undefined {
+	const year = positiveInt(flags, 'year');
+	if (year !== undefined && (year < 1970 || year > 2200)) throw new UsageError(`--year must be from 1970 to 2200 (got ${year})`);
+	return year;
 }

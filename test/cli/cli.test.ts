@@ -193,6 +193,7 @@ test('counts and durations are not negative, limits are at least 1, a flag is gi
 		[['hunt', '--allowlist', '--no-allowlist'], 'lateral: hunt: --allowlist is given twice (see lateral hunt --help)'],
 		[['generate', '--out', 'never-written', '--start', '2026-02-30'], 'lateral: --start is not a calendar date: "2026-02-30"'],
 		[['generate', '--out', 'never-written', '--users', '5'], 'lateral: --users must be a whole number of at least 10 (got "5")'],
+		[['load', 'datasets/sample/auth.log', '--year', '20266'], 'lateral: --year must be from 1970 to 2200 (got 20266)'],
 	] as const) {
 		const r = lateral([...args]);
 		assert.deepEqual([r.code, r.stderr], [2, `${message}\n`], args.join(' '));
