@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import meow from 'meow';
-import {repoRoot} from './db/open.ts';
+import {repoRoot, resolveDbPath} from './db/open.ts';
 import {describeError, UsageError} from './util/errors.ts';
 import {neutralize} from './util/sanitize.ts';
 import {commonFlags, type Command} from './commands/command.ts';
@@ -159,10 +159,17 @@ function splitFlag(text: string): [string, string | undefined] {
 	return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
+/** The store the command line names (--db FILE or --db=FILE, else as openFromFlags finds it), for error lines. */
+function databaseOf(argv: string[]): string {
+	const at = argv.findIndex(a => a === '--db' || a.startsWith('--db='));
+	const arg = argv[at];
+	return resolveDbPath(arg === undefined ? undefined : arg.startsWith('--db=') ? arg.slice(5) : argv[at + 1]);
+}
+
 /** One line for an error; the stack only with --debug. */
-function report(error: unknown, debug: boolean): number {
+function report(error: unknown, debug: boolean, database: string): number {
 	if (debug && error instanceof Error) process.stderr.write(`${error.stack ?? String(error)}\n`);
-	const {code, message} = describeError(error, debug);
+	const {code, message} = describeError(error, debug, database);
 	process.stderr.write(`lateral: ${neutralize(message)}\n`);
 	return code;
 }
@@ -180,7 +187,7 @@ let code: number;
 try {
 	code = await main(argv);
 } catch (error) {
-	code = report(error, debug);
+	code = report(error, debug, databaseOf(argv));
 }
 
 process.exitCode = code;

@@ -22,7 +22,7 @@ export class RuntimeError extends Error {
 const SQLITE_HINTS: Array<[RegExp, string]> = [
 	[/^SQLITE_(BUSY|LOCKED)/, 'the database is locked by another process (a load?); try again when it finishes'],
 	[/^SQLITE_FULL$|^SQLITE_IOERR.*(WRITE|FSYNC|TRUNCATE|SHMSIZE)/, 'the disk is full or cannot be written; nothing from the current file was kept'],
-	[/^SQLITE_READONLY/, 'the database cannot be written (read-only file, folder or --read-only); hunting and browsing work, loading does not'],
+	[/^SQLITE_READONLY/, 'the database cannot be written (read-only file, folder or --read-only); hunting, browsing and exports work; loading and changes to the allowlist or shortlist do not'],
 	[/^SQLITE_(CORRUPT|NOTADB)/, 'the file is not a lateral database or is damaged'],
 	[/^SQLITE_CANTOPEN/, 'the database file cannot be opened (missing folder or no permission)'],
 	[/^SQLITE_PERM|^SQLITE_AUTH/, 'no permission to use the database file'],
@@ -36,16 +36,16 @@ function sqliteCode(error: unknown): string | undefined {
 
 /**
  * The one line (without the `lateral: ` prefix) and exit code the CLI reports for an error:
- * 2 for usage errors, 1 for everything else. The stack is for --debug only and never part of
+ * 2 for usage errors, 1 for everything else; a database error names `database`, the store in use. The stack is for --debug only and never part of
  * the line.
  */
-export function describeError(error: unknown, debug = false): {code: number; message: string} {
+export function describeError(error: unknown, debug = false, database?: string): {code: number; message: string} {
 	if (error instanceof UsageError) return {code: 2, message: firstLine(error.message)};
 	if (error instanceof InputError || error instanceof RuntimeError) return {code: 1, message: firstLine(error.message)};
 	const sqlite = sqliteCode(error);
 	if (sqlite) {
 		const hint = SQLITE_HINTS.find(([pattern]) => pattern.test(sqlite))?.[1] ?? firstLine((error as Error).message);
-		return {code: 1, message: `database error: ${hint} (${sqlite})`};
+		return {code: 1, message: `database error: ${database === undefined ? '' : `${database}: `}${hint} (${sqlite})`};
 	}
 
 	const errno = (error as {code?: unknown} | null)?.code;

@@ -25,6 +25,7 @@ test('a real SQLITE_FULL: one line saying the disk is full and nothing was kept'
 	const error = thrownBy(() => db.prepare('INSERT INTO t VALUES (zeroblob(100000))').run());
 	assert.equal((error as {code: string}).code, 'SQLITE_FULL');
 	assert.deepEqual(describeError(error), {code: 1, message: 'database error: the disk is full or cannot be written; nothing from the current file was kept (SQLITE_FULL)'});
+	assert.deepEqual(describeError(error, false, '/cases/ir-2291.sqlite'), {code: 1, message: 'database error: /cases/ir-2291.sqlite: the disk is full or cannot be written; nothing from the current file was kept (SQLITE_FULL)'}, 'the store named');
 });
 
 test('extended SQLite codes map by their class; unknown ones keep SQLite\'s message', () => {

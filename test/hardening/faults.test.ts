@@ -285,7 +285,8 @@ test('a locked database: a load gives up after the busy timeout with one line; a
 			const blocked = await inProcess(load, [path.join(root, 'test/fixtures/bad/bom.ndjson')], {db});
 			assert.equal(blocked.code, 1);
 			assert.ok(oneLine(blocked.stderr), blocked.stderr);
-			assert.match(blocked.stderr, /^lateral: database error: the database is locked by another process.*\(SQLITE_BUSY\)$/m);
+			assert.equal(blocked.stderr.startsWith(`lateral: database error: ${db}: the database is locked by another process`), true, blocked.stderr);
+			assert.match(blocked.stderr, /\(SQLITE_BUSY\)\n$/);
 			const found = await huntHere();
 			assert.equal(found.code, 0, found.stderr);
 			assert.equal((JSON.parse(found.stdout) as unknown[]).length, 1);

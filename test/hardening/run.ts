@@ -11,6 +11,7 @@ import {Writable} from 'node:stream';
 import {fileURLToPath} from 'node:url';
 import type {Command} from '../../source/commands/command.ts';
 import {describeError} from '../../source/util/errors.ts';
+import {resolveDbPath} from '../../source/db/open.ts';
 import {neutralize} from '../../source/util/sanitize.ts';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -124,7 +125,7 @@ export async function inProcess(command: Command, input: string[], flags: Record
 	try {
 		code = await command.run({input, flags: {readOnly: false, debug: false, color: false, ...flags}, stdout: out.stream, stderr: err.stream});
 	} catch (error) {
-		const described = describeError(error);
+		const described = describeError(error, false, resolveDbPath(typeof flags['db'] === 'string' ? flags['db'] : undefined));
 		err.stream.write(`lateral: ${neutralize(described.message)}\n`);
 		code = described.code;
 	}
