@@ -2,7 +2,6 @@
  * `lateral allow add|list|rm|enable|disable|import|export`: the allowlist, kept in the database and
  * exchanged as YAML or JSON so a team can keep it in git.
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import {addNewEntries, getEntry, hitCounts, insertEntries, listEntries, removeEntry, sameRuleEntries, setEntryEnabled, type StoredEntry} from '../db/allowlist.ts';
 import {suggestEntries} from '../allowlist/suggest.ts';
@@ -10,6 +9,7 @@ import {describeEntry, EntryError, entryForFile, formatExpiry, parseAllowlistFil
 import {loadProfile} from '../detect/profiles.ts';
 import {renderTable} from '../export/table.ts';
 import {InputError, UsageError} from '../util/errors.ts';
+import {readTextFile} from '../util/files.ts';
 import {neutralize, jsonText} from '../util/sanitize.ts';
 import {println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, tzOf} from './options.ts';
@@ -167,12 +167,7 @@ export const allow: Command = {
 				case 'import': {
 					const file = input[1];
 					if (!file) throw new UsageError('allow import needs a FILE');
-					let text;
-					try {
-						text = fs.readFileSync(file, 'utf8');
-					} catch {
-						throw new InputError(file, 'cannot read the file');
-					}
+					const text = readTextFile(file);
 
 					let entries;
 					try {

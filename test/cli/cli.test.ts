@@ -208,6 +208,13 @@ test('generate --out naming a file is refused with one line, exit 1, and the fil
 	assert.equal(fs.readFileSync(file, 'utf8'), 'keep me\n');
 });
 
+test('allow import of a file that is missing or a folder: one line saying which, exit 1', () => {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'lateral-import-'));
+	const missing = path.join(folder, 'team.yaml');
+	assert.deepEqual(Object.values(lateral(['allow', 'import', missing])).slice(0, 3), [1, '', `lateral: ${missing}: cannot read: no such file\n`]);
+	assert.deepEqual(Object.values(lateral(['allow', 'import', folder])).slice(0, 3), [1, '', `lateral: ${folder}: cannot read: it is a folder\n`]);
+});
+
 test('a file of random bytes is refused with one line naming it', () => {
 	const junk = path.join(scratch, 'junk.bin');
 	fs.writeFileSync(junk, Buffer.from(Array.from({length: 4096}, (_, i) => (i * 7919 + 13) % 256)));
