@@ -2,10 +2,10 @@
  * `lateral events`: the normalized logon records, filtered: the headless way to see exactly what
  * was loaded.
  */
-import {countLogons, LOGON_COLUMNS, queryEvents} from '../db/store.ts';
+import {countLogons, listDatasets, LOGON_COLUMNS, queryEvents} from '../db/store.ts';
 import {renderTable} from '../export/table.ts';
 import {toCsv, toJson, toNdjson, ROW_FORMATS} from '../export/rows.ts';
-import {UsageError} from '../util/errors.ts';
+import {RuntimeError, UsageError} from '../util/errors.ts';
 import {formatLocal, parseInstant} from '../util/time.ts';
 import {NOTHING_LOADED, println, stringFlag, type Command} from './command.ts';
 import {formatOf, openFromFlags, outputWidth, positiveInt, tzOf} from './options.ts';
@@ -78,6 +78,10 @@ export const events: Command = {
 		if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) throw new UsageError(`--since ${since} is after --until ${until}`);
 		const db = openFromFlags(flags, {existing: 'empty', stderr});
 		try {
+			if (filter.dataset !== undefined && !listDatasets(db).some(d => d.id === filter.dataset)) {
+				throw new RuntimeError(`no dataset ${filter.dataset} is loaded (lateral datasets lists them)`);
+			}
+
 			const rows = queryEvents(db, filter).map(({id: _id, path, raw_ref, ...rest}) => ({...rest, file: path, line: raw_ref}));
 			if (format === 'json') println(stdout, toJson(rows));
 			else if (format === 'ndjson') println(stdout, toNdjson(rows));

@@ -69,6 +69,8 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 	for (const key of ['ts', 'outcome', 'event_id', 'logon_type', 'src_ip', 'src_host', 'user', 'domain', 'target', 'dst_host', 'dst_ip', 'service', 'auth_package', 'log_source_type', 'dataset_id']) {
 		assert.ok(key in events[0]!, key);
 	}
+	assert.equal(JSON.parse(lateral(['events', '--dataset', '1', '--format', 'json'], db).stdout).length, 6);
+	assert.deepEqual(Object.values(lateral(['events', '--dataset', '2', '--format', 'json'], db)).slice(0, 3), [1, '', 'lateral: no dataset 2 is loaded (lateral datasets lists them)\n'], 'a dataset that is not there is said so, not an empty answer');
 
 	const qradar = JSON.parse(lateral(['hunt', '--profile', 'qradar', '--format', 'json'], db).stdout) as Array<Record<string, unknown>>;
 	assert.deepEqual(qradar, [{
