@@ -144,7 +144,7 @@ export function App(props: AppProps) {
 					</Box>
 					{state.overlay && !searching ? <Prompt overlay={state.overlay} width={size.width} /> : null}
 					<MessageLine message={state.message} width={size.width} />
-					<StatusBar left={left} hints={hintsFor(context, huntState.logons === 0 && context === 'findings')} width={size.width} />
+					<StatusBar left={left} hints={hintsFor(context, huntState.logons === 0 && context === 'findings', db.readonly)} width={size.width} />
 				</Box>
 			</DatedContext.Provider>
 		</ThemeContext.Provider>

@@ -25,6 +25,8 @@ export interface Binding {
 	hint?: string;
 	/** The hint stays in the status bar however narrow the terminal is. */
 	pinned?: boolean;
+	/** The command changes the database: a read-only one shows no hint for it. */
+	writes?: boolean;
 }
 
 const LISTS = ['findings', 'finding', 'entity', 'timeline', 'chain', 'allowlist', 'shortlist', 'datasets', 'help'] as const satisfies readonly KeyContext[];
@@ -45,8 +47,8 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'pivot-host', keys: ['h'], description: "pivot to the selected row's target host", contexts: ROWS_WITH_PAIRS, hint: 'host'},
 	{command: 'back', keys: ['backspace', 'escape'], description: 'back one pivot (the breadcrumb shows the path)', contexts: LISTS, hint: 'back'},
 	{command: 'search', keys: ['/'], description: 'fuzzy search sources, users and hosts; Enter jumps there', contexts: LISTS, hint: 'search'},
-	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow'},
-	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark'},
+	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow', writes: true},
+	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark', writes: true},
 	{command: 'toggle-suppressed', keys: ['A'], description: 'show / hide the findings the allowlist suppresses (marked ~)', contexts: ['findings']},
 	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
 	{command: 'chain', keys: ['c'], description: 'hop chain of the finding: an indented path with times', contexts: ['findings', 'finding', 'shortlist']},
@@ -55,10 +57,10 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'cycle', keys: ['tab'], description: 'cycle views: findings, allowlist, shortlist, datasets', contexts: LISTS, hint: 'views'},
 	{command: 'cycle-back', keys: ['shift-tab'], description: 'cycle views backwards', contexts: LISTS},
 	{command: 'export', keys: ['e'], description: 'export the shortlist (csv, json or md by file name)', contexts: LISTS},
-	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off'},
-	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason'},
-	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete'},
-	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings'], hint: 'load the sample'},
+	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off', writes: true},
+	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason', writes: true},
+	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete', writes: true},
+	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings'], hint: 'load the sample', writes: true},
 	{command: 'help', keys: ['?'], description: 'help: this key table', contexts: LISTS, hint: 'help', pinned: true},
 	{command: 'quit', keys: ['q'], description: 'quit', contexts: LISTS, hint: 'quit', pinned: true},
 	// j and k move in a choice list as in every view; in search they are letters of the query.
@@ -185,13 +187,20 @@ export function keyFor(command: CommandName): string {
 }
 
 /**
- * The status-bar hints of a context, in table order. On an empty store (`empty`) the findings
- * view has no row to act on: its hints are loading the sample and the pinned ones; otherwise
- * loading the sample is left out.
+ * The status-bar hints of a context: its own keys first, then in table order. On an empty store
+ * (`empty`) the findings view has no row to act on: its hints are loading the sample and the
+ * pinned ones; otherwise loading the sample is left out. On a read-only store (`readOnly`) the
+ * keys that write are left out.
  */
-export function hintsFor(context: KeyContext, empty = false): Hint[] {
-	return bindingsFor(context)
+export function hintsFor(context: KeyContext, empty = false, readOnly = false): Hint[] {
+	const hinted = bindingsFor(context)
 		.filter(b => b.hint !== undefined && (empty ? b.command === 'load-sample' || b.pinned === true : b.command !== 'load-sample'))
+		.filter(b => !(readOnly && b.writes === true));
+	// A view's own keys (the allowlist's x, r and d) before those every list has, which a narrow
+	// status bar would otherwise show instead.
+	const own = (b: Binding) => b.contexts.length === 1 ? 0 : 1;
+	return hinted
+		.sort((a, b) => own(a) - own(b))
 		.map(b => ({key: keyLabel(b.keys[0]!), label: b.hint!, pinned: b.pinned === true}));
 }
 

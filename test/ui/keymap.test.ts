@@ -64,6 +64,18 @@ test('status hints come from the table', () => {
 	assert.ok(hintsFor('findings').some(h => h.key === '/' && h.label === 'search'));
 });
 
+test('status hints: a view\'s own keys first; on a read-only store none that writes', () => {
+	const say = (hints: Array<{key: string; label: string}>) => hints.map(h => `${h.key} ${h.label}`);
+	assert.deepEqual(say(hintsFor('allowlist')).slice(0, 3), ['x on/off', 'r reason', 'd delete'], 'before back, search and views');
+	assert.deepEqual(say(hintsFor('allowlist', false, true)).filter(h => /on\/off|reason|delete/.test(h)), []);
+	const findings = say(hintsFor('findings'));
+	assert.ok(findings.includes('a allow') && findings.includes('m mark'));
+	const readOnly = say(hintsFor('findings', false, true));
+	assert.ok(!readOnly.includes('a allow') && !readOnly.includes('m mark'), readOnly.join(', '));
+	assert.deepEqual(readOnly, findings.filter(h => h !== 'a allow' && h !== 'm mark'), 'the rest unchanged, in order');
+	assert.deepEqual(say(hintsFor('findings', true, true)), ['? help', 'q quit'], 'an empty read-only store cannot load the sample');
+});
+
 test('isPrintable tells typed text from named keys', () => {
 	assert.equal(isPrintable('a', {}), true);
 	assert.equal(isPrintable('ab', {}), true);
