@@ -68,8 +68,8 @@ test('allowlist view: hit counts, disable, edit the reason, delete', async () =>
 	assert.deepEqual(linesOf(c.frame()).slice(0, 4), [
 		'lateral › allowlist',
 		'allowlist · 1 entry, 1 on · hits under qradar (off or expired: if on)',
-		'   id state   matches                         events finds reason',
-		'›   1 on      pair 10.0.0.5 + user adm-jdoe        5     1 known admin jump',
+		'   id state   matches                              events finds reason',
+		'›   1 on      pair 10.0.0.5 + user adm-jdoe             5     1 known admin jump',
 	]);
 	await c.press('x');
 	assert.match(linesOf(c.frame())[3]!, /^› +1 off /);
@@ -309,9 +309,14 @@ test('keys read together (a held key, a paste, a slow link) each count, in order
 	assert.ok(c.frames.length - before < 20, `${c.frames.length - before} frames for one paste`);
 });
 
-test('allowlist view: an expired entry switched off shows off, and x shows it expired again', async () => {
+test('allowlist view: an expired entry switched off shows off, and x shows it expired again; at 120 columns its expiry shows', async () => {
 	const db = fixtureDb();
 	insertEntries(db, [validateEntry({kind: 'user', pattern: 'adm-jdoe', reason: 'left in 2020', expires: '2020-01-01'})], 'tester');
+	const wide = await openConsole({db, width: 120});
+	await wide.press('tab');
+	assert.match(linesOf(wide.frame())[2]!, /^ +id state +matches +events finds reason +expires +profile$/);
+	assert.match(linesOf(wide.frame())[3]!, /^› +1 expired +user adm-jdoe +\d+ +\d+ left in 2020 +2020-01-01 all$/);
+	cleanup();
 	const c = await openConsole({db});
 	await c.press('tab');
 	assert.match(linesOf(c.frame())[3]!, /^› +1 expired /);

@@ -5,20 +5,23 @@
  */
 import React from 'react';
 import {Box} from 'ink';
-import {describeEntry} from '../../allowlist/entry.ts';
+import {describeEntry, formatExpiry} from '../../allowlist/entry.ts';
 import type {Hits, StoredEntry} from '../../db/allowlist.ts';
 import {Table, type Column} from '../components/table.tsx';
 import {Line} from '../components/line.tsx';
 import {count, fit, plural, safe} from '../components/format.ts';
 import {useTheme} from '../theme.ts';
 
+// What an entry matches takes spare width first (a pair's user must show), up to 44 columns;
+// the reason the rest.
 const COLUMNS: Column[] = [
 	{title: 'id', width: 4, align: 'right'},
 	{title: 'state', width: 7},
-	{title: 'matches', width: 30},
+	{title: 'matches', width: 30, flex: true, maxWidth: 44},
 	{title: 'events', width: 7, align: 'right'},
 	{title: 'finds', width: 5, align: 'right'},
 	{title: 'reason', width: 16, flex: true},
+	{title: 'expires', width: 10, drop: 2},
 	{title: 'profile', width: 8, drop: 1},
 ];
 
@@ -47,6 +50,7 @@ export function AllowlistView({entries, offset, page, cursor, width, height, pro
 		{text: hits ? count(hits.events) : '…'},
 		{text: hits ? count(hits.findings) : '…'},
 		{text: safe(e.reason)},
+		{text: e.expires === undefined ? '' : formatExpiry(e.expires).slice(0, 10)},
 		{text: safe(e.profile ?? 'all')},
 	]);
 	return (
