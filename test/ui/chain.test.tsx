@@ -80,6 +80,13 @@ test('chains view: c on a finding outside any chain says so and stays', async ()
 	assert.ok(frame.split('\n').includes('10.0.0.6 / bob is not part of a hop chain in this hunt'));
 });
 
+test('chains view: c under a seed profile says hop chains come from scored profiles such as lateral', async () => {
+	const c = await openConsole({db: chainDb(), profile: 'qradar'});
+	const frame = await c.press('c');
+	assert.equal(frame.split('\n')[0], 'lateral › findings');
+	assert.ok(frame.split('\n').includes('no hop chains under qradar: scored profiles such as lateral find them (p)'), frame);
+});
+
 test('help lists c from the one keymap table', async () => {
 	const c = await openConsole({db: chainDb(), profile: 'lateral'});
 	assert.ok((await c.press('?')).split('\n').some(l => /^ c {15}hop chain of the finding: an indented path with times$/.test(l)));

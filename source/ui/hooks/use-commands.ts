@@ -69,6 +69,15 @@ function windowText(ms: number): string {
 	return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
 
+/** Whether `profile` is a scored one (it works out hop chains), as far as its file can be read. */
+function scored(profile: string): boolean {
+	try {
+		return loadProfile(profile).kind === 'scored';
+	} catch {
+		return true;
+	}
+}
+
 /** The windows `w` offers, as choice values: `default` (the profile's own), `all`, or a length in ms. */
 function windowOptions(profile: string, window: number | null | undefined): ChoiceOption[] {
 	let own = 'its default';
@@ -172,7 +181,10 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 			const pair = frame.view === 'finding' && frame.subject?.kind === 'pair' ? {src: frame.subject.src, user: frame.subject.user}
 				: sel?.src !== undefined && sel.user !== undefined ? {src: sel.src, user: sel.user} : undefined;
 			if (!pair) return notify('select a finding first');
-			if (!inChain(ctx.findings ?? [], pair.src, pair.user)) return notify(`${neutralize(pair.src)} / ${neutralize(pair.user)} is not part of a hop chain in this hunt`);
+			if (!inChain(ctx.findings ?? [], pair.src, pair.user)) {
+				if (!scored(state.profile)) return notify(`no hop chains under ${neutralize(state.profile)}: scored profiles such as lateral find them (p)`);
+				return notify(`${neutralize(pair.src)} / ${neutralize(pair.user)} is not part of a hop chain in this hunt`);
+			}
 			return dispatch({type: 'push', view: 'chain', subject: {kind: 'pair', ...pair}});
 		}
 
