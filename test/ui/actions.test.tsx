@@ -140,7 +140,7 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	await c.press('enter');
 	assert.match(c.frame(), /\n> █ {2}a file name is needed \(Esc cancels\)\n/);
 	await c.press(file, 'enter');
-	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
+	assert.match(c.frame(), /wrote .*case\.json \(JSON, 1 shortlisted\)/);
 	const written = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
 	assert.match(JSON.stringify(written), /adm-jdoe/);
 	// A file that is there is replaced only when the hunter says so; keeping it opens the prompt again with the path.
@@ -151,11 +151,17 @@ test('e: export the shortlist to a path; the extension picks the format', async 
 	assert.match(c.frame(), /export the shortlist to \(\.md, \.csv or \.json\):\n> .*case\.json█\n/);
 	assert.equal(fs.readFileSync(file, 'utf8'), 'kept');
 	await c.press('enter', 'down', 'enter');
-	assert.match(c.frame(), /wrote .*case\.json \(1 shortlisted\)/);
+	assert.match(c.frame(), /wrote .*case\.json \(JSON, 1 shortlisted\)/);
 	assert.match(fs.readFileSync(file, 'utf8'), /adm-jdoe/);
 	const md = path.join(scratch, 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), md, 'enter');
 	assert.match(fs.readFileSync(md, 'utf8'), /10\.0\.0\.5/);
+	assert.match(c.frame(), /wrote .*case\.md \(Markdown, 1 shortlisted\)/);
+	// A folder's name: said at once, not asked whether to replace it.
+	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), scratch, 'enter');
+	assert.match(c.frame(), /█ {2}that is a folder: add a file name \(Esc cancels\)/);
+	assert.doesNotMatch(c.frame(), /exists:/);
+	await c.press('escape');
 	// A folder that is not there: the prompt stays, with the path typed and why (not an unexpected error).
 	const lost = path.join(scratch, 'no-such-folder', 'case.md');
 	await c.press('e', ...Array.from({length: 20}, () => 'backspace'), lost, 'enter');

@@ -299,7 +299,8 @@ function exportCase(ctx: CommandContext, file: string, typed: string): void {
 	const {db, state, dispatch} = ctx;
 	const ext = path.extname(file).toLowerCase();
 	const c = buildCase(db, {profile: state.profile, tz: ctx.tz, ...(ctx.now === undefined ? {} : {now: ctx.now}), ...(ctx.window === undefined ? {} : {window: ctx.window})}, false);
-	const body = ext === '.csv' ? toCaseCsv(c) : ext === '.json' ? toCaseJson(c) : toCaseMarkdown(c);
+	const format = ext === '.csv' ? 'CSV' : ext === '.json' ? 'JSON' : 'Markdown';
+	const body = format === 'CSV' ? toCaseCsv(c) : format === 'JSON' ? toCaseJson(c) : toCaseMarkdown(c);
 	try {
 		writeTextFile(file, body);
 	} catch (error) {
@@ -308,7 +309,7 @@ function exportCase(ctx: CommandContext, file: string, typed: string): void {
 		return;
 	}
 
-	dispatch({type: 'notify', message: `wrote ${neutralize(file)} (${c.findings.length} shortlisted)`});
+	dispatch({type: 'notify', message: `wrote ${neutralize(file)} (${format}, ${c.findings.length} shortlisted)`});
 }
 
 /** Enter in an overlay: finish the step it is for, or open the next one. */
@@ -389,6 +390,11 @@ function accept(ctx: CommandContext): void {
 
 			case 'export': {
 				const file = path.resolve(value);
+				if (fs.statSync(file, {throwIfNoEntry: false})?.isDirectory()) {
+					dispatch(exportPrompt(value, 'that is a folder: add a file name (Esc cancels)'));
+					return;
+				}
+
 				// Another file of that name is replaced only when the hunter says so.
 				if (fs.existsSync(file)) {
 					dispatch(choice(`${neutralize(file)} exists:`, [{value: 'no', label: 'keep it (choose another name)'}, {value: 'yes', label: 'replace it'}], {action: 'export-replace', file, typed: value}));
