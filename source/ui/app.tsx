@@ -168,7 +168,7 @@ function ViewBody({model, cursor, width, height, tz, profile, hunt}: ViewBodyPro
 		case 'findings':
 			return <FindingsView {...common} findings={model.findings} marked={model.marked} suppressed={model.suppressed} page={model.page} tz={tz} profile={profile} hunt={hunt.result} error={hunt.error} logons={hunt.logons} pending={hunt.pending} lastMs={hunt.lastMs} />;
 		case 'finding':
-			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} suppressed={model.suppressed} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
+			return <FindingView {...common} src={model.src} user={model.user} finding={model.finding} suppressed={model.suppressed} suppressedBy={model.suppressedBy} mark={model.mark} events={model.events} count={model.count} reasonsShown={model.reasonsShown} tz={tz} profile={profile} />;
 		case 'entity':
 			return <EntityView {...common} entity={model.entity} summary={model.summary} groups={model.groups} findings={model.findings} tz={tz} profile={profile} />;
 		case 'timeline':

@@ -29,7 +29,7 @@ test('A shows the allowlisted findings marked ~, Enter opens one, A hides them a
 	assert.match(c.frame(), /~ marks findings the allowlist suppresses/);
 
 	await c.press(...Array.from({length: row - 3}, () => 'down'), 'enter');
-	assert.match(linesOf(c.frame())[1]!, /10\.0\.0\.5 → adm-jdoe +score \d+ \(\w+\) +suppressed by the allowlist/);
+	assert.match(linesOf(c.frame())[1]!, /10\.0\.0\.5 → adm-jdoe +score \d+ \(\w+\) +suppressed by the allowlist \(entry 1\)$/);
 
 	await c.press('backspace', 'A');
 	assert.doesNotMatch(c.frame(), /adm-jdoe/);

@@ -8,7 +8,7 @@ import type {Db} from '../../db/open.ts';
 import {entityGroups, entitySummary, pairEventCount, pairEvents, timelineBuckets, type EntitySummary, type GroupRow, type PairEvent} from '../../db/pivots.ts';
 import {listDatasets, type DatasetRow} from '../../db/store.ts';
 import {getMark, listMarks, type Mark} from '../../db/shortlist.ts';
-import {hitCounts, listEntries, type Hits, type StoredEntry} from '../../db/allowlist.ts';
+import {entriesMatchingPair, hitCounts, listEntries, type Hits, type StoredEntry} from '../../db/allowlist.ts';
 import {loadProfile} from '../../detect/profiles.ts';
 import {chainRows, type ChainRow} from '../../detect/chain.ts';
 import {pairTargetTimes} from '../../db/chains.ts';
@@ -52,7 +52,7 @@ export interface AfterHoursRule {
 
 export type ViewModel =
 	| {view: 'findings'; count: number; offset: number; page: number; findings: Finding[]; marked: Set<string>; suppressed: Set<string>}
-	| {view: 'finding'; count: number; offset: number; page: number; src: string; user: string; finding: Finding | undefined; suppressed: boolean; mark: Mark | undefined; events: PairEvent[]; reasonsShown: number}
+	| {view: 'finding'; count: number; offset: number; page: number; src: string; user: string; finding: Finding | undefined; suppressed: boolean; suppressedBy: number[]; mark: Mark | undefined; events: PairEvent[]; reasonsShown: number}
 	| {view: 'entity'; count: number; offset: number; page: number; entity: Entity; summary: EntitySummary; groups: GroupRow[]; findings: Finding[]}
 	| {view: 'timeline'; count: number; offset: number; page: number; subject: Subject; days: TimelineDay[]; max: number; total: number; failed: number; rule: AfterHoursRule}
 	| {view: 'chain'; count: number; offset: number; page: number; src: string; user: string; rows: ChainRow[]}
@@ -191,8 +191,10 @@ export function viewModel(input: ViewDataInput & {hits?: Map<number, Hits> | und
 			// The evidence of a finding is what the hunt scored: its window (all loaded time without one).
 			const w = {since: hunt?.since ?? null, until: hunt?.since === null || hunt?.since === undefined ? null : hunt.now ?? null};
 			const count = pairEventCount(db, src, user, w);
+			// The entries that hide a suppressed finding, as its header names them.
+			const suppressedBy = suppressed && hunt ? entriesMatchingPair(db, {src_ip: src, user}, {since: hunt.since, until: hunt.now}, hunt.profile).map(e => e.id) : [];
 			return {
-				view: 'finding', count, offset, page, src, user, finding, suppressed, mark: getMark(db, src, user), reasonsShown,
+				view: 'finding', count, offset, page, src, user, finding, suppressed, suppressedBy, mark: getMark(db, src, user), reasonsShown,
 				events: pairEvents(db, src, user, {limit: page, offset}, w),
 			};
 		}

@@ -35,6 +35,8 @@ export interface FindingViewProps {
 	finding: Finding | undefined;
 	/** The finding exists only without the allowlist (listed with A). */
 	suppressed?: boolean;
+	/** The allowlist entries that hide it, when suppressed. */
+	suppressedBy?: number[];
 	mark: Mark | undefined;
 	events: PairEvent[];
 	count: number;
@@ -84,11 +86,11 @@ export function FindingView(props: FindingViewProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Line width={width} bold>
-				<Text color={theme.entity.src}>{fit(src, Math.min([...safe(src)].length, Math.floor(width / 3)))}</Text>
+				<Text color={theme.entity.src}>{fit(src, Math.min(widthOf(safe(src)), Math.floor(width / 3)))}</Text>
 				<Text>{' → '}</Text>
-				<Text color={theme.entity.user}>{fit(user, Math.min([...safe(user)].length, Math.floor(width / 3)))}</Text>
+				<Text color={theme.entity.user}>{fit(user, Math.min(widthOf(safe(user)), Math.floor(width / 3)))}</Text>
 				<Text color={theme.severity[sev]}>{f ? `  score ${f.score} (${sev})` : ''}</Text>
-				<Text color={theme.muted}>{props.suppressed ? '  suppressed by the allowlist' : ''}</Text>
+				<Text color={theme.muted}>{props.suppressed ? `  suppressed by the allowlist${suppressor(props.suppressedBy ?? [])}` : ''}</Text>
 			</Line>
 			<Line width={width}>{fit(head, width)}</Line>
 			{reasonRows}
@@ -98,4 +100,9 @@ export function FindingView(props: FindingViewProps) {
 			<Table columns={columnsFor(rows.map(r => r[3]!.text))} rows={rows} offset={offset} cursor={cursor} width={width} height={Math.max(1, height - 5 - reasonRows.length)} />
 		</Box>
 	);
+}
+
+/** ` (entry 3)`, ` (entries 3, 5)`: which entries hide a suppressed finding (x in the allowlist view turns one off). */
+function suppressor(ids: number[]): string {
+	return ids.length === 0 ? '' : ` (${ids.length === 1 ? 'entry' : 'entries'} ${ids.join(', ')})`;
 }
