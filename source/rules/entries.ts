@@ -22,12 +22,17 @@ export function applicableEntries<T extends Pick<StoredEntry, 'enabled' | 'expir
 	return entries.filter(e => e.enabled && !e.expired && (e.profile === undefined || e.profile === profile));
 }
 
-/** The field conditions of an entry (one, or two for a pair), source first. */
+/**
+ * The field conditions of an entry (one, or two for a pair), source first. A CIDR block given as a
+ * bare address (which the allowlist takes as /32) is written with its /32: the SIEMs' CIDR
+ * functions (INCIDR, cidrmatch, cidr(), Sigma's |cidr) take blocks.
+ */
 export function entryConditions(e: Entry): Condition[] {
-	if (e.kind !== 'pair') return [{field: e.kind, match: e.match, value: e.pattern ?? ''}];
+	const block = (v: string) => v.includes('/') ? v : `${v}/32`;
+	if (e.kind !== 'pair') return [{field: e.kind, match: e.match, value: e.match === 'cidr' ? block(e.pattern ?? '') : e.pattern ?? ''}];
 	const other: Field = e.user === undefined ? 'target' : 'user';
 	return [
-		{field: 'src_ip', match: e.match === 'cidr' ? 'cidr' : 'exact', value: e.src_ip ?? ''},
+		e.match === 'cidr' ? {field: 'src_ip', match: 'cidr', value: block(e.src_ip ?? '')} : {field: 'src_ip', match: 'exact', value: e.src_ip ?? ''},
 		{field: other, match: e.match === 'cidr' ? 'exact' : e.match, value: (other === 'user' ? e.user : e.target) ?? ''},
 	];
 }

@@ -92,6 +92,24 @@ test('every target excludes the allowlisted CIDR source and pair; inactive entri
 	}
 });
 
+test('a CIDR entry given as a bare address is written as its /32 block for every target', () => {
+	const db = allowlistDb([
+		{kind: 'src_ip', pattern: '10.30.0.5', match: 'cidr', reason: 'one host, as a block'},
+		{kind: 'pair', src_ip: '10.40.0.7', user: 'svc-x', match: 'cidr', reason: 'a pair whose source is a block'},
+	]);
+	try {
+		for (const profile of PROFILES) {
+			for (const target of TARGETS) {
+				const text = buildRules(db, {target, profile, allowlist: true, now: NOW});
+				assert.ok(text.includes('10.30.0.5/32') && text.includes('10.40.0.7/32'), `${target} ${profile}`);
+				assert.doesNotMatch(text, /10\.30\.0\.5(?!\/32)|10\.40\.0\.7(?!\/32)/, `${target} ${profile}: no bare address`);
+			}
+		}
+	} finally {
+		db.close();
+	}
+});
+
 test('AQL groups and has a HAVING; SPL counts targets with dc()', () => {
 	for (const profile of PROFILES) {
 		const aql = rulesFor('aql', profile);
