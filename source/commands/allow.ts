@@ -71,7 +71,7 @@ function idArg(input: string[]): number {
 
 export const allow: Command = {
 	name: 'allow',
-	summary: 'manage the allowlist (add, list, rm, import, export)',
+	summary: 'manage the allowlist (add, list, rm, enable, disable, import, export, suggest)',
 	help,
 	flags: {
 		kind: {type: 'string'},
@@ -86,7 +86,7 @@ export const allow: Command = {
 		format: {type: 'string'},
 		add: {type: 'boolean', default: false},
 	},
-	async run({input, flags, stdout}) {
+	async run({input, flags, stdout, stderr}) {
 		const action = input[0];
 		const db = openFromFlags(flags);
 		try {
@@ -115,6 +115,10 @@ export const allow: Command = {
 					const {added: [id], present: [existing]} = addNewEntries(db, [entry], process.env['USER'] ?? os.userInfo().username);
 					if (existing !== undefined) println(stdout, `already in the allowlist as entry ${existing}: ${neutralize(describeEntry(entry))} — ${neutralize(entry.reason)}`);
 					else println(stdout, `added allowlist entry ${id}: ${neutralize(describeEntry(entry))} — ${neutralize(entry.reason)}`);
+					if (entry.expires !== undefined && entry.expires <= Date.now()) {
+						println(stderr, `lateral: note: it expired on ${formatExpiry(entry.expires).slice(0, 10)}, so it does not apply (check --expires)`);
+					}
+
 					return 0;
 				}
 

@@ -281,7 +281,11 @@ test('allow: impossible expiry dates are refused, dates come back as entered, re
 	const again = add('--expires', '2027-01-31');
 	assert.equal(again.code, 0);
 	assert.equal(again.stdout, 'already in the allowlist as entry 2: user svc-x — batch jobs\n');
+	const past = add('--expires', '2020-06-30');
+	assert.deepEqual([past.code, past.stdout, past.stderr], [0, 'added allowlist entry 3: user svc-x — batch jobs\n', 'lateral: note: it expired on 2020-06-30, so it does not apply (check --expires)\n']);
 	assert.match(lateral(['allow', 'list'], db).stdout, /^ 2 .* 2027-01-31 +all +batch jobs$/m);
+	assert.match(lateral(['allow', 'list'], db).stdout, /^ 3 +expired .* 2020-06-30 +all +batch jobs$/m);
+	assert.equal(lateral(['allow', 'rm', '3'], db).code, 0);
 	const exported = lateral(['allow', 'export'], db).stdout;
 	assert.match(exported, /^ {2}expires: 2028-02-29$/m);
 	assert.match(exported, /^ {2}expires: 2027-01-31$/m);
