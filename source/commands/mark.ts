@@ -6,9 +6,9 @@ import {getMark, listMarks, markPair, pairLogged, unmarkPair, STATUSES, type Sta
 import {InputError, UsageError} from '../util/errors.ts';
 import {neutralize} from '../util/sanitize.ts';
 import {renderTable} from '../export/table.ts';
-import {formatIso} from '../util/time.ts';
+import {formatLocal} from '../util/time.ts';
 import {println, stringFlag, type Command} from './command.ts';
-import {openFromFlags, outputWidth} from './options.ts';
+import {openFromFlags, outputWidth, tzOf} from './options.ts';
 
 function pairOf(flags: Record<string, unknown>, verb: string): {src_ip: string; user: string} {
 	const src = stringFlag(flags, 'src');
@@ -43,6 +43,7 @@ Examples
 		const db = openFromFlags(flags, {existing: 'required'});
 		try {
 			if (flags['list'] === true) {
+				const tz = tzOf(flags);
 				const marks = listMarks(db);
 				if (marks.length === 0) println(stdout, 'The shortlist is empty. Mark a finding with lateral mark --src IP --user NAME.');
 				else {
@@ -51,7 +52,7 @@ Examples
 						{header: 'SOURCE', value: m => m.src_ip},
 						{header: 'USER', value: m => m.user, flexible: true, min: 8},
 						{header: 'BY', value: m => m.author},
-						{header: 'UPDATED (UTC)', value: m => formatIso(m.updated_at, 'UTC').slice(0, 16)},
+						{header: `UPDATED (${tz})`, value: m => formatLocal(m.updated_at, tz).slice(0, 16)},
 						{header: 'NOTE', value: m => m.note, flexible: true, min: 8},
 					], outputWidth(stdout)));
 				}

@@ -248,6 +248,9 @@ test('allowlist, shortlist and export through the command line', () => {
 
 	assert.equal(lateral(['allow', 'rm', '1'], db).code, 0);
 	assert.equal(lateral(['mark', '--src', '10.10.3.7', '--user', 'adm-jdoe', '--status', 'escalated', '--note', 'four servers at 02:10'], db).code, 0);
+	const listed = lateral(['mark', '--list', '--tz', 'America/New_York'], db).stdout.split('\n');
+	assert.match(listed[0]!, /^STATUS +SOURCE +USER +BY +UPDATED \(America\/New_York\) +NOTE$/);
+	assert.match(listed[1]!, /^escalated +10\.10\.3\.7 +adm-jdoe +\S+ +\d{4}-\d\d-\d\d \d\d:\d\d +four servers at 02:10$/);
 	const exported = JSON.parse(lateral(['export', '--format', 'json', '--profile', 'qradar', '--window', 'all'], db).stdout) as {findings: Array<Record<string, unknown>>};
 	assert.equal(exported.findings[0]!['status'], 'escalated');
 	assert.deepEqual(exported.findings[0]!['targets'], ['SRV-APP01', 'SRV-DB01', 'SRV-FS01', 'SRV-WEB01']);
