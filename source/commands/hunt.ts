@@ -123,6 +123,8 @@ export const hunt: Command = {
 				println(stdout, `${result.profile}: ${found} (${window})`);
 				const oldest = oldestTs(db);
 				if (options.now !== undefined && oldest !== undefined && options.now < oldest) println(stderr, `lateral: --now is before the oldest loaded logon (${formatLocal(oldest, tz)} ${tz}): nothing to hunt`);
+				// SPEC 4: --now ends a window; with none, the seed profiles hunt every loaded logon.
+				else if (options.now !== undefined && result.since === null) println(stderr, `lateral: note: --now ends a window, and this hunt has none (--window all or the profile's default): every loaded logon was hunted; give --window to stop at --now`);
 				if (result.findings.length > 0) println(stdout, huntTable(result, outputWidth(stdout)));
 				const repeated = repeatedTotal(db);
 				if (repeated > 0) println(stderr, `lateral: ${repeated.toLocaleString('en-US')} of the loaded logons repeat logons of other files (lateral datasets: REPEATS); hunts count both copies`);

@@ -84,6 +84,11 @@ test('load, datasets, reload, events and hunt on a small Windows JSON file', () 
 	assert.equal(table.code, 0);
 	assert.match(table.stdout, /logscale: 1 finding/);
 	assert.match(table.stdout, /10\.10\.3\.7\s+adm-jdoe/);
+	// logscale has no window: --now does not stop it, and the hunter is told so.
+	const replay = lateral(['hunt', '--profile', 'logscale', '--now', '2026-11-05T02:10:00Z'], db);
+	assert.match(replay.stdout, /logscale: 1 finding \(all time\)/);
+	assert.equal(replay.stderr, 'lateral: note: --now ends a window, and this hunt has none (--window all or the profile\'s default): every loaded logon was hunted; give --window to stop at --now\n');
+	assert.equal(lateral(['hunt', '--profile', 'qradar', '--now', '2026-11-05T02:10:00Z'], db).stderr, '', 'qradar\'s 24 hours end at --now: no note');
 });
 
 test('hunt --profile FILE: a copy of lateral.json hunts; a misspelt field in it is refused by name, exit 2', () => {
