@@ -6,6 +6,7 @@ import {afterEach, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {cleanup} from 'ink-testing-library';
 import {insertEntries} from '../../source/db/allowlist.ts';
+import {markPair} from '../../source/db/shortlist.ts';
 import {validateEntry} from '../../source/allowlist/entry.ts';
 import {openConsole, linesOf} from './harness.tsx';
 import {fixtureDb} from './fixture.ts';
@@ -34,4 +35,15 @@ test('A shows the allowlisted findings marked ~, Enter opens one, A hides them a
 	await c.press('backspace', 'A');
 	assert.doesNotMatch(c.frame(), /adm-jdoe/);
 	assert.equal(linesOf(c.frame())[1], before[1]);
+});
+
+test('A: a suppressed finding that is on the shortlist still shows ~, never looking like a live one', async () => {
+	const db = fixtureDb();
+	insertEntries(db, [validateEntry({kind: 'user', pattern: 'adm-jdoe', reason: 'jump host admin'}, 0)], 'tester');
+	markPair(db, {src_ip: '10.0.0.5', user: 'adm-jdoe', status: 'escalated'});
+	const c = await openConsole({db});
+	const shown = linesOf(await c.press('A'));
+	const row = shown.findIndex(l => /10\.0\.0\.5 +adm-jdoe/.test(l));
+	assert.ok(row > 2, c.frame());
+	assert.match(shown[row]!, /^.~/);
 });

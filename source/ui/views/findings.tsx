@@ -98,7 +98,7 @@ export function FindingsView(props: FindingsViewProps) {
 		const key = pairKey(f.src_ip, f.user);
 		const hidden = suppressed.has(key);
 		return [
-		{text: marked.has(key) ? '*' : hidden ? '~' : ' ', bold: true},
+		{text: hidden ? '~' : marked.has(key) ? '*' : ' ', bold: true},
 		{text: String(f.score), color: hidden ? theme.muted : theme.severity[severityOf(f.score)], bold: !hidden && severityOf(f.score) === 'high'},
 		{text: f.src_ip, color: hidden ? theme.muted : theme.entity.src},
 		{text: f.user, color: hidden ? theme.muted : theme.entity.user},
