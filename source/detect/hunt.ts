@@ -156,14 +156,16 @@ const CANCELLABLE: Record<RoutineCancel, [string, string]> = {
 };
 
 /** The routine detail: how many logons were routine and what each cancelled signal falls to without them. */
-function routineDetail(r: Row, cancels: RoutineCancel[]): string {
+function routineDetail(r: Row, routine: {share: number; minDays: number; cancels: RoutineCancel[]}): string {
+	const {cancels} = routine;
 	const changes = cancels.flatMap(c => {
 		const [name, column] = CANCELLABLE[c];
 		const all = num(r[column]);
 		const rest = num(r[`${column}_nr`]);
 		return all === rest ? [] : [`${name} ${all} -> ${rest}`];
 	});
-	return `${num(r['routine_logons'])} of ${plural(num(r['total']), 'logon')} at an hour this account logged on at on most earlier days; without them ${changes.join(', ')}`;
+	const share = routine.share === 0.5 ? 'half' : `${Math.round(routine.share * 100)}%`;
+	return `${num(r['routine_logons'])} of ${plural(num(r['total']), 'logon')} at an hour this account logged on at on ${routine.minDays}+ earlier days, at least ${share} of those it was active; without them ${changes.join(', ')}`;
 }
 
 /** The novelty detail: which new pairs the points came from. */
@@ -220,7 +222,7 @@ const scoredPresenter: Presenter = {
 		const hop = num(r['p_hop']);
 		if (hop !== 0) scored('hop-chain', hop, hopTs === undefined ? '' : `${String(r['hop_from_ip'])} -> ${String(r['src_ip'])} (${String(r['hop_via'])}) as ${String(r['hop_from_user'])} at ${formatLocal(hopTs, tz)}, then on from it to targets it never reached in the baseline, within ${s.hopChain.withinHours} h`);
 		const routine = num(r['p_routine']);
-		if (routine !== 0) scored('routine', routine, routineDetail(r, s.routine.cancels));
+		if (routine !== 0) scored('routine', routine, routineDetail(r, s.routine));
 		const finding: Finding = {
 			src_ip: String(r['src_ip']),
 			user,
