@@ -42,12 +42,17 @@ export function buildCase(db: Db, options: HuntOptions, all: boolean): CaseExpor
 	const chosen: Finding[] = all
 		? result.findings
 		: [...marks.values()].map(m => byKey.get(`${m.src_ip}\u0000${m.user}`) ?? suppressedFinding(m.src_ip, m.user) ?? findingFromEvents(db, m.src_ip, m.user, result.since, result.now));
+	// A finding's evidence is what its counts are of: a live one's leaves out the logons the
+	// allowlist suppresses (a suppressed or unflagged pair's stand-in counts every logon).
+	const today = Date.now();
+	const live = new Set(result.findings);
 	const findings: CaseFinding[] = chosen.map(f => {
-		const events = queryEvents(db, {src: f.src_ip, user: f.user, since: result.since ?? undefined, until: result.since === null ? undefined : result.now})
-			.filter(e => e.user === f.user);
+		const events = queryEvents(db, {
+			src: f.src_ip, user: f.user, since: result.since ?? undefined, until: result.since === null ? undefined : result.now,
+			...(live.has(f) && options.allowlist !== false ? {allowlist: {profile: result.profile, today}} : {}),
+		}).filter(e => e.user === f.user);
 		return {finding: f, mark: marks.get(`${f.src_ip}\u0000${f.user}`), evidence: events.slice(0, EVIDENCE_CAP), evidenceTotal: events.length};
 	});
-	const today = Date.now();
 	const allowlist = options.allowlist === false ? [] : listEntries(db, today)
 		.filter(e => e.enabled && !e.expired && (e.profile === undefined || e.profile === result.profile));
 	return {profile: result.profile, tz: options.tz, since: result.since, now: result.now, findings, allowlist, all};

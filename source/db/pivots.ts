@@ -15,6 +15,7 @@
 import type {Statement} from 'better-sqlite3';
 import {HOUR_MS, localHourOf} from '../util/time.ts';
 import type {Db} from './open.ts';
+import {activeEntry, entryMatches} from '../detect/allowlist-sql.ts';
 
 /** The three dimensions a hunter pivots between. */
 export type PivotKind = 'src' | 'user' | 'target';
@@ -117,13 +118,17 @@ function totalsStatements(kind: PivotKind) {
 const unwindowed = (w: TimeWindow = {}) => (w.since ?? null) === null && (w.until ?? null) === null;
 
 const PAIR = "src_ip = @src AND user = @user COLLATE NOCASE";
+// A live finding's events leave out the logons the allowlist suppresses, as its counts do: those
+// of the entries that apply to @profile at @today (NULL @profile: every logon).
+const UNSUPPRESSED = `(@profile IS NULL OR NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${activeEntry('a')} AND ${entryMatches('l', 'a')}))`;
 const PAIR_SQL = {
-	count: `SELECT count(*) AS n FROM logons WHERE ${PAIR} AND ${WINDOW}`,
+	count: `SELECT count(*) AS n FROM logons l WHERE ${PAIR} AND ${WINDOW} AND ${UNSUPPRESSED}`,
 	events: `SELECT l.id, l.ts, l.outcome, l.event_id, l.logon_type, l.src_ip, l.src_host, l.user, l.domain, l.target,
 		l.service, l.dataset_id, l.raw_ref, d.path
 		FROM logons l JOIN datasets d ON d.id = l.dataset_id
 		WHERE l.src_ip = @src AND l.user = @user COLLATE NOCASE
 			AND (@since IS NULL OR l.ts >= @since) AND (@until IS NULL OR l.ts <= @until)
+			AND ${UNSUPPRESSED}
 		ORDER BY l.ts, l.id LIMIT @limit OFFSET @offset`,
 	timeline: `SELECT local_day(ts, @tz) * 24 + local_hour(ts, @tz) AS hour, count(*) AS total,
 		sum(outcome = 'failure') AS failed
@@ -232,13 +237,23 @@ export interface PairEvent {
 	path: string;
 }
 
-export function pairEventCount(db: Db, src: string, user: string, w?: TimeWindow): number {
-	return (prepared(db, PAIR_SQL.count).get({src, user, ...windowParams(w)}) as {n: number}).n;
+export function pairEventCount(db: Db, src: string, user: string, w?: TimeWindow, allowlist?: AllowlistScope): number {
+	return (prepared(db, PAIR_SQL.count).get({src, user, ...windowParams(w), ...allowlistParams(allowlist)}) as {n: number}).n;
 }
 
 /** A page of a pair's logons, oldest first. */
-export function pairEvents(db: Db, src: string, user: string, page: Page, w?: TimeWindow): PairEvent[] {
-	return prepared(db, PAIR_SQL.events).all({src, user, ...windowParams(w), ...page}) as PairEvent[];
+export function pairEvents(db: Db, src: string, user: string, page: Page, w?: TimeWindow, allowlist?: AllowlistScope): PairEvent[] {
+	return prepared(db, PAIR_SQL.events).all({src, user, ...windowParams(w), ...page, ...allowlistParams(allowlist)}) as PairEvent[];
+}
+
+/** Leave out the logons the allowlist entries applying to `profile` at `today` suppress. */
+export interface AllowlistScope {
+	profile: string;
+	today: number;
+}
+
+function allowlistParams(scope: AllowlistScope | undefined): {profile: string | null; today: number} {
+	return {profile: scope?.profile ?? null, today: scope?.today ?? 0};
 }
 
 /**

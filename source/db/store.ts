@@ -5,6 +5,7 @@
 import type {Statement} from 'better-sqlite3';
 import {withSmallSortRuns, withSortThread, type Db} from './open.ts';
 import {repeatedLogons} from './repeats.ts';
+import {activeEntry, entryMatches} from '../detect/allowlist-sql.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -951,6 +952,8 @@ export interface EventFilter {
 	until?: number;
 	dataset?: number;
 	limit?: number;
+	/** Leave out the logons the allowlist entries applying to this profile at `today` suppress. */
+	allowlist?: {profile: string; today: number};
 }
 
 /** Logon rows with their dataset path, oldest first. User matches case-insensitively. */
@@ -969,6 +972,12 @@ export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: num
 			AND l.dataset_id = @dataset`);
 		params['dataset'] = filter.dataset;
 	}
+	if (filter.allowlist !== undefined) {
+		where.push(`NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${activeEntry('a')} AND ${entryMatches('l', 'a')})`);
+		params['profile'] = filter.allowlist.profile;
+		params['today'] = filter.allowlist.today;
+	}
+
 	params['limit'] = filter.limit ?? -1;
 	const sql = `SELECT l.*, d.path FROM logons l JOIN datasets d ON d.id = l.dataset_id
 		${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY l.ts, l.id LIMIT @limit`;

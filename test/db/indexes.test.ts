@@ -37,7 +37,7 @@ function recording(db: Db): {db: Db; sql: string[]} {
 }
 
 function plan(db: Db, sql: string, params: Record<string, unknown>): string {
-	const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`@${k}\\b`).test(sql)));
+	const used = Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`[@:$]${k}\\b`).test(sql)));
 	return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(used) as Array<{detail: string}>).map(r => r.detail).join('\n');
 }
 
@@ -169,7 +169,10 @@ test('targets match case-insensitively through the index', () => {
 test('a pair\'s events search an index', () => {
 	const {db, sql} = recording(base);
 	pairEvents(db, '10.0.0.5', 'adm-jdoe', {limit: 10, offset: 0});
-	assert.doesNotMatch(plan(base, sql[0]!, {src: '10.0.0.5', user: 'adm-jdoe', since: null, until: null, limit: 10, offset: 0}), /SCAN l\b|SCAN logons/);
+	for (const profile of [null, 'qradar']) {
+		const p = plan(base, sql[0]!, {src: '10.0.0.5', user: 'adm-jdoe', since: null, until: null, limit: 10, offset: 0, profile, today: T0});
+		assert.doesNotMatch(p, /SCAN l\b|SCAN logons/, `${profile}: ${p}`);
+	}
 });
 
 test('a bulk load that defers the index builds leaves the same indexes, and the same rows, as row-by-row loading', async () => {

@@ -83,6 +83,19 @@ test('a shortlisted pair the allowlist suppresses is exported as its finding wit
 	assert.equal(plain.score, 4);
 });
 
+test('a live finding\'s evidence leaves out the logons the allowlist suppresses, as its counts do', () => {
+	const db = fixture();
+	markPair(db, {src_ip: '10.10.3.7', user: 'adm-jdoe'});
+	insertEntries(db, [validateEntry({kind: 'target', pattern: 'SRV-FS01', reason: 'file server'})], 'hunter');
+	const json = JSON.parse(toCaseJson(buildCase(db, options, false))) as {findings: Array<{total: number; evidence_total: number; targets: string[]; evidence: Array<{target: string}>}>};
+	const [jdoe] = json.findings;
+	assert.deepEqual([jdoe!.total, jdoe!.evidence_total], [2, 2]);
+	assert.deepEqual(jdoe!.targets, ['SRV-APP01', 'SRV-DB01']);
+	assert.ok(!jdoe!.evidence.some(e => e.target === 'SRV-FS01'), 'the allowlisted logon is not evidence');
+	const ignored = JSON.parse(toCaseJson(buildCase(db, {...options, allowlist: false}, false))) as {findings: Array<{total: number; evidence_total: number}>};
+	assert.deepEqual([ignored.findings[0]!.total, ignored.findings[0]!.evidence_total], [3, 3], '--no-allowlist: every logon');
+});
+
 test('CSV of all findings leaves no live formula in any cell', () => {
 	const csv = toCaseCsv(buildCase(fixture(), options, true));
 	const cells = csv.trim().split('\n').slice(1).flatMap(line => line.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map(c => c.replace(/,$/, '').replace(/^"|"$/g, '')));

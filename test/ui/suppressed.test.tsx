@@ -47,3 +47,14 @@ test('A: a suppressed finding that is on the shortlist still shows ~, never look
 	assert.ok(row > 2, c.frame());
 	assert.match(shown[row]!, /^.~/);
 });
+
+test('a live finding\'s events leave out the logons the allowlist suppresses; a suppressed one\'s (A) show them all', async () => {
+	const db = fixtureDb();
+	insertEntries(db, [validateEntry({kind: 'target', pattern: 'SRV-APP2', reason: 'patching server'}, 0)], 'tester');
+	const c = await openConsole({db});
+	const detail = await c.press('enter');
+	assert.match(detail, /^10\.0\.0\.5 → adm-jdoe +score/m);
+	assert.match(detail, /\n4 logons, 1 failed, 3 targets/);
+	assert.match(detail, /\nevents 1-4 of 4 in the hunt window\n/);
+	assert.doesNotMatch(detail, /SRV-APP2/);
+});

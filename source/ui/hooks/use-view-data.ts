@@ -190,12 +190,14 @@ export function viewModel(input: ViewDataInput & {hits?: Map<number, Hits> | und
 			const {page, offset} = windowOf(pageRows('finding', body, reasonsShown));
 			// The evidence of a finding is what the hunt scored: its window (all loaded time without one).
 			const w = {since: hunt?.since ?? null, until: hunt?.since === null || hunt?.since === undefined ? null : hunt.now ?? null};
-			const count = pairEventCount(db, src, user, w);
+			// A live finding's events are those its counts are of: without what the allowlist suppresses.
+			const scope = finding !== undefined && !suppressed && hunt ? {profile: hunt.profile, today: Date.now()} : undefined;
+			const count = pairEventCount(db, src, user, w, scope);
 			// The entries that hide a suppressed finding, as its header names them.
 			const suppressedBy = suppressed && hunt ? entriesMatchingPair(db, {src_ip: src, user}, {since: hunt.since, until: hunt.now}, hunt.profile).map(e => e.id) : [];
 			return {
 				view: 'finding', count, offset, page, src, user, finding, suppressed, suppressedBy, mark: getMark(db, src, user), reasonsShown,
-				events: pairEvents(db, src, user, {limit: page, offset}, w),
+				events: pairEvents(db, src, user, {limit: page, offset}, w, scope),
 			};
 		}
 
