@@ -238,6 +238,8 @@ export function emitSigma(profile: Profile, entries: readonly Entry[]): string {
 		...(allow.length === 0 ? ['Allowlist: no active entries.'] : ['Allowlist exclusions (regex entries are passed as written; backends differ on anchoring):', ...allow]),
 	];
 	const comment = lines.map(line => `# ${commentText(line)}`).join('\n');
-	const body = docs.map(d => YAML.stringify(d, {lineWidth: 0})).join('---\n');
+	// Written for YAML 1.1, which pySigma reads (PyYAML): a user named yes, on or no, or a value such
+	// as 1_000 or 1:20, is quoted, where YAML 1.2 leaves it bare and 1.1 would read a boolean or a number.
+	const body = docs.map(d => YAML.stringify(d, {lineWidth: 0, version: '1.1'})).join('---\n');
 	return `${comment}\n${body}`;
 }

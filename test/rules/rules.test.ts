@@ -110,6 +110,24 @@ test('a CIDR entry given as a bare address is written as its /32 block for every
 	}
 });
 
+test('Sigma quotes the values YAML 1.1 (PyYAML, pySigma) would read as booleans or numbers', () => {
+	const db = allowlistDb([
+		{kind: 'user', pattern: 'yes', match: 'exact', reason: 'a user named yes'},
+		{kind: 'user', pattern: 'On', match: 'exact', reason: 'a user named On'},
+		{kind: 'target', pattern: '1_000', match: 'exact', reason: 'a host named 1_000'},
+	]);
+	try {
+		const text = buildRules(db, {target: 'sigma', profile: 'qradar', allowlist: true, now: NOW});
+		const values = YAML.parseAllDocuments(text.replace(/^#.*\n/gm, ''), {version: '1.1'}).flatMap(d => {
+			const detection = (d.toJS() as {detection?: Record<string, unknown>}).detection ?? {};
+			return Object.entries(detection).filter(([k]) => k.startsWith('filter_allowlist_')).flatMap(([, v]) => Object.values(v as Record<string, unknown>));
+		});
+		for (const name of ['yes', 'On', '1_000']) assert.ok(values.includes(name), `${name} read back as the string ${JSON.stringify(name)}: ${JSON.stringify(values)}`);
+	} finally {
+		db.close();
+	}
+});
+
 test('AQL groups and has a HAVING; SPL counts targets with dc()', () => {
 	for (const profile of PROFILES) {
 		const aql = rulesFor('aql', profile);
