@@ -72,7 +72,10 @@ function render(c: Condition): Rendered {
 			case 'glob':
 				if (/^[0-9.*?]+$/.test(v)) return {aql: `${column} MATCHES ${rx(globRegex(v))}`};
 				break;
-			case 'regex': return {aql: `${column} IMATCHES ${rx(findRegex(v))}`};
+			case 'regex':
+				// Letters outside escapes (\d, \b) spell a host name, which no address matches.
+				if (!/[a-z]/i.test(v.replace(/\\[a-z]/gi, ''))) return {aql: `${column} IMATCHES ${rx(findRegex(v))}`};
+				break;
 			default: break;
 		}
 

@@ -68,7 +68,8 @@ test('seed AQL and CQL: the seed text preserved, exclusions only inserted (befor
 		assert.deepEqual(out.slice(0, at), seed.slice(0, at), 'text before the exclusions unchanged');
 		assert.deepEqual(out.slice(out.length - (seed.length - at)), seed.slice(at), 'text after the exclusions unchanged');
 		const inserted = out.slice(at, out.length - (seed.length - at));
-		assert.equal(inserted.length, 8, 'a comment and a condition per active entry');
+		// AQL: the regex entry for domain controllers' host names is a NOT APPLIED comment alone (destinationip is an address).
+		assert.equal(inserted.length, target === 'aql' ? 7 : 8, 'a comment and a condition per active entry');
 		for (const line of inserted) assert.match(line, target === 'aql' ? /^  (\/\* allowlist #[1-4]: .* \*\/|AND NOT \(.*\))$/ : /^(\/\/ allowlist #[1-4]: |\| )/);
 	}
 });
@@ -105,6 +106,18 @@ test('a CIDR entry given as a bare address is written as its /32 block for every
 				assert.doesNotMatch(text, /10\.30\.0\.5(?!\/32)|10\.40\.0\.7(?!\/32)/, `${target} ${profile}: no bare address`);
 			}
 		}
+	} finally {
+		db.close();
+	}
+});
+
+test('AQL: a regex target entry spelling a host name is said not to apply (destinationip is an address); one for addresses applies', () => {
+	const db = allowlistDb([{kind: 'target', pattern: '^10\\.20\\.\\d+\\.\\d+$', match: 'regex', reason: 'the server subnet'}]);
+	try {
+		const text = buildRules(db, {target: 'aql', profile: 'qradar', allowlist: true, now: NOW});
+		assert.match(text, /\/\* allowlist #4: domain controllers -- NOT APPLIED: target "\^dc\[0-9\]\+.*" is a host name/);
+		assert.doesNotMatch(text, /IMATCHES '\.\*\(\?:\^dc/);
+		assert.match(text, /AND NOT \(destinationip IMATCHES '\.\*\(\?:\^10\\\.20\\\.\\d\+\\\.\\d\+\$\)\.\*'\)/);
 	} finally {
 		db.close();
 	}
