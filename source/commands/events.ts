@@ -37,10 +37,13 @@ const EVENT_COLUMNS = [...LOGON_COLUMNS.filter(k => k !== 'raw_ref'), 'file', 'l
 /**
  * --until as an instant: a date alone is the whole of that day in the zone (up to the last
  * millisecond before the next day's midnight there), so `--since D --until D` is the day D, not
- * nothing.
+ * nothing; a time to the second or the minute is the whole of that second or minute, as the times
+ * lateral shows are (a logon shown at 00:06:05 may be at 00:06:05.429).
  */
-function untilOf(text: string, tz: string): number {
+export function untilOf(text: string, tz: string): number {
 	const start = parseInstant(text, '--until', tz);
+	const time = /^\s*\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(\.\d+)?\s*(Z|[+-]\d{2}(:?\d{2})?)?\s*$/i.exec(text);
+	if (time) return time[2] === undefined ? start + (time[1] === undefined ? 59_999 : 999) : start;
 	const day = /^\s*(\d{4})-(\d{2})-(\d{2})\s*$/.exec(text);
 	if (!day) return start;
 	const next = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]) + 1)).toISOString().slice(0, 10);

@@ -84,7 +84,7 @@ test('events --until DATE takes in the whole of that day in --tz, and --since af
 	assert.equal(day('--until', '2026-11-04'), 0);
 	// In New York 2026-11-05 starts at 05:00 UTC: of the day's logons, only the one at 10:00 UTC.
 	assert.equal(day('--since', '2026-11-05', '--until', '2026-11-05', '--tz', 'America/New_York'), 1);
-	// A time of day is taken as given.
+	// A time of day: to the end of that second (the fixture's logons are on whole minutes).
 	assert.equal(day('--until', '2026-11-05T02:12:00Z'), 4);
 	const reversed = lateral('events', '--since', '2026-11-06', '--until', '2026-11-05');
 	assert.deepEqual([reversed.code, reversed.stderr], [2, 'lateral: --since 2026-11-06 is after --until 2026-11-05\n']);
