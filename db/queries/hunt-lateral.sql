@@ -20,7 +20,7 @@
 -- - the logons are read once (base), but for the few pairs that could hop, whose moves out are
 --   sought by source and time (onward); the zone is asked once per quarter hour that holds
 --   logons (quarters, found by walking the ts index), never per logon;
--- - the window's logons are sorted once, by (src_ip, user, day, clock hour), with the routine
+-- - the window's logons are sorted once, by (src_ip, user, day, time), with the routine
 --   mark looked up once each (win): the per-pair totals, spread and velocity are then each one
 --   pass over win in that order, with no sort of their own;
 -- - novelty is looked up per distinct target of a pair, not per logon; the baseline is read
@@ -104,15 +104,15 @@ routine_days AS MATERIALIZED (
 			GROUP BY user_l, day))
 	WHERE mask <> 0
 ),
--- The window's logons in (src_ip, user, local day, clock hour) order: every GROUP BY below on a
--- prefix of that order reads win once without sorting. hb: the clock hour (UTC hours since 1970).
+-- The window's logons in (src_ip, user, local day, time) order: every GROUP BY below on a prefix
+-- of that order reads win once without sorting.
 win AS MATERIALIZED (
-	SELECT b.src_ip, b.user, b.day, b.ts / 3600000 AS hb, b.ts, b.ok, b.target, b.off, b.night, b.weekend,
+	SELECT b.src_ip, b.user, b.day, b.ts, b.ok, b.target, b.off, b.night, b.weekend,
 		coalesce((r.mask >> b.hour) & 1, 0) AS routine
 	FROM base b
 	LEFT JOIN routine_days r ON b.ok AND r.user_l = b.user_l AND r.day = b.day
 	WHERE b.ts >= :since
-	ORDER BY b.src_ip, b.user, b.day, hb
+	ORDER BY b.src_ip, b.user, b.day, b.ts
 ),
 -- The baseline period's (source, account, target, success) combinations, and from them the
 -- pairs it holds: source->target, user->target, source->user.
@@ -147,7 +147,7 @@ groups AS MATERIALIZED (
 		EXISTS (SELECT 1 FROM json_each(:privileged) p WHERE instr(lower(user), p.value) > 0) AS privileged
 	FROM pairs
 ),
--- Spread: the most distinct targets within one local day; velocity: within one clock hour.
+-- Spread: the most distinct targets within one local day; velocity: within any one hour.
 -- Each also without the routine logons (_nr), which is what the routine discount compares.
 spread AS (
 	SELECT src_ip, user, max(n) AS per_day, max(n_nr) AS per_day_nr
@@ -157,21 +157,16 @@ spread AS (
 		FROM win GROUP BY src_ip, user, day ORDER BY src_ip, user, day)
 	GROUP BY src_ip, user
 ),
--- Clock hours that run over two local days (in zones offset by a half or quarter hour, and at a
--- change of offset at midnight): win's order splits them by day, so they are counted again whole.
--- Counting an hour's logons of one day alone never gives more than the whole hour, so the most
--- over (day, hour) parts and whole split hours is the most over clock hours.
-split_hours AS MATERIALIZED (SELECT q / 4 AS hb FROM quarters GROUP BY q / 4 HAVING min(day) <> max(day)),
+-- Velocity: the most distinct targets among the pair's logons within any 60 minutes (both ends
+-- included), a sliding hour rather than clock hours, so a fan-out from 09:58 to 10:02 counts whole;
+-- worked out by hour_fanout (source/db/open.ts) in one pass over each pair's logons, packed as
+-- all * 67108864 + without the routine ones.
 velocity AS (
-	SELECT v.src_ip, v.user, max(v.per_hour, coalesce(x.per_hour, 0)) AS per_hour, max(v.per_hour_nr, coalesce(x.per_hour_nr, 0)) AS per_hour_nr
-	FROM (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr
-		FROM (SELECT src_ip, user, count(DISTINCT target) AS n, count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
-			FROM win GROUP BY src_ip, user, day, hb ORDER BY src_ip, user, day, hb)
-		GROUP BY src_ip, user) v
-	LEFT JOIN (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr
-		FROM (SELECT src_ip, user, count(DISTINCT target) AS n, count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
-			FROM win WHERE hb IN split_hours GROUP BY src_ip, user, hb)
-		GROUP BY src_ip, user) x ON x.src_ip = v.src_ip AND x.user = v.user
+	SELECT src_ip, user, packed / 67108864 AS per_hour, packed % 67108864 AS per_hour_nr
+	-- (A JavaScript number comes back as a REAL: CAST for the integer division.)
+	FROM (SELECT src_ip, user, CAST(hour_fanout(ts, target, routine, 3600000) AS INTEGER) AS packed
+		FROM win
+		GROUP BY src_ip, user)
 ),
 -- Failure-then-success: the most failures of the pair within :fts_within_ms before one of its successes.
 fts AS (

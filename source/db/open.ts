@@ -288,7 +288,62 @@ function registerFunctions(db: Db): void {
 		inverse: (acc: RoutineHours, ...[hours]: unknown[]) => countDay(acc, Number(hours), -1),
 		result: routineMask,
 	});
+	// hour_fanout(ts, target, routine, width) per group: the most distinct targets among its logons
+	// within any `width` ms (both ends included), and the same without its routine logons, packed
+	// as all * FANOUT_PACK + without (velocity in db/queries/hunt-lateral.sql). A logon without a
+	// target counts for none. Rows may come in any order: they are put in time order at the end.
+	db.aggregate<Fanout>('hour_fanout', {
+		deterministic: true,
+		varargs: true,
+		start: () => ({ts: [], targets: [], routine: [], width: 0}),
+		step(acc: Fanout, ...[ts, target, routine, width]: unknown[]) {
+			if (target === null) return acc;
+			acc.ts.push(Number(ts));
+			acc.targets.push(String(target));
+			acc.routine.push(Number(routine) !== 0);
+			acc.width = Number(width);
+			return acc;
+		},
+		result: (acc: Fanout) => widestFanout(acc, false) * FANOUT_PACK + widestFanout(acc, true),
+	});
 	registerMatchers(db);
+}
+
+/** hour_fanout's packing: the count with the routine logons times this, plus the count without. */
+const FANOUT_PACK = 67_108_864;
+
+/** hour_fanout's rows of one group. */
+interface Fanout {
+	ts: number[];
+	targets: string[];
+	routine: boolean[];
+	width: number;
+}
+
+/**
+ * The most distinct targets within any `width` ms of the group's logons (without the routine ones
+ * when `withoutRoutine`): a window slid over them in time order, the targets in it counted.
+ */
+function widestFanout({ts, targets, routine, width}: Fanout, withoutRoutine: boolean): number {
+	const order: number[] = [];
+	for (let i = 0; i < ts.length; i++) if (!withoutRoutine || !routine[i]) order.push(i);
+	order.sort((a, b) => ts[a]! - ts[b]!);
+	const inWindow = new Map<string, number>();
+	let widest = 0;
+	let left = 0;
+	for (const i of order) {
+		inWindow.set(targets[i]!, (inWindow.get(targets[i]!) ?? 0) + 1);
+		for (; ts[i]! - ts[order[left]!]! > width; left++) {
+			const out = targets[order[left]!]!;
+			const n = inWindow.get(out)! - 1;
+			if (n === 0) inWindow.delete(out);
+			else inWindow.set(out, n);
+		}
+
+		widest = Math.max(widest, inWindow.size);
+	}
+
+	return Math.min(widest, FANOUT_PACK - 1);
 }
 
 /** routine_hours' running state: days with a success per local hour, over the frame's rows. */

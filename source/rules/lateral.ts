@@ -41,7 +41,7 @@ export const WHY = {
 	hopChain: 'needs a join of the logons into a source with the logons from it (A -> B -> C)',
 	routine: 'needs per-day activity at the same hours over the baseline period',
 	spray: 'needs a second grouping by source alone',
-	velocity: 'needs distinct targets per clock hour before the grouping by source and user',
+	velocity: 'needs distinct targets within a sliding hour before the grouping by source and user',
 	failureThenSuccess: 'needs failures ordered before a success within a time window',
 } as const;
 

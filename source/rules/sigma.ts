@@ -191,7 +191,7 @@ function scoredDocs(profile: ScoredProfile, entries: readonly Entry[]): {notes: 
 
 	for (const [at, points] of s.velocity.tiers) {
 		docs.push(correlation(`lateral_${p}_velocity_${at}`, `T1021 velocity: ${at} or more hosts within an hour (${p} profile)`, meta, levelFor(points, profile.minScore),
-			`velocity signal, ${points} point(s) in lateral: at least ${at} distinct target hosts within one hour (lateral counts clock hours, Sigma a sliding hour).`,
+			`velocity signal, ${points} point(s) in lateral: at least ${at} distinct target hosts within one hour (a sliding hour, as lateral counts it).`,
 			valueCount([any], GROUP, '1h', 'Computer', {gte: at})));
 	}
 

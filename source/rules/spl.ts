@@ -106,10 +106,11 @@ function scoredSpl(p: ScoredProfile, tz: string | undefined): string[] {
 		'| eval hour=tonumber(strftime(_time, "%H")), dow=tonumber(strftime(_time, "%w"))',
 		`| eval off_hours=if(${off.length === 0 ? 'false()' : `in(hour, ${list(off)})`}, 1, 0), weekend=if(${days.length === 0 ? 'false()' : `in(dow, ${list(days)})`}, 1, 0)`,
 		`| eval privileged=if(${privileged === '' ? 'false()' : `match(lower(user), ${rx(privileged)})`}, 1, 0)`,
-		'| eval hour_bucket=floor(_time / 3600), failed_user=if(failed==1, user, null())',
-		'| eventstats dc(dest) as per_hour by src_ip, user, hour_bucket',
+		'| eval failed_user=if(failed==1, user, null())',
 		'| eventstats dc(failed_user) as spray_users by src_ip',
 		'| sort 0 _time',
+		// Velocity: distinct hosts in the hour up to each logon, a sliding hour as lateral counts it.
+		'| streamstats time_window=60m dc(dest) as per_hour by src_ip, user',
 		`| streamstats time_window=${num(s.failureThenSuccess.withinMinutes)}m sum(failed) as fails_before by src_ip, user`,
 		'| eval fails_before=if(success==1, fails_before, 0)',
 		'| stats min(_time) as first_time max(_time) as last_time count as total sum(failed) as failed sum(success) as success dc(dest) as target_count values(dest) as targets max(off_hours) as off_hours max(weekend) as weekend max(privileged) as privileged max(per_hour) as per_hour max(spray_users) as spray_users max(fails_before) as fails_before by src_ip, user',

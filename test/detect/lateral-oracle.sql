@@ -107,15 +107,18 @@ groups AS MATERIALIZED (
 	FROM win
 	GROUP BY src_ip, user
 ),
--- Velocity: the most distinct targets within one clock hour; spread: within one local day.
--- Each also without the routine logons (_nr), which is what the routine discount compares.
-per_bucket AS (
-	SELECT src_ip, user, ts / 3600000 AS hour_bucket, day,
-		count(DISTINCT target) AS n,
-		count(DISTINCT target) FILTER (WHERE NOT routine) AS n_nr
-	FROM win GROUP BY src_ip, user, hour_bucket
+-- Velocity: the most distinct targets within any 60 minutes (both ends included): for each logon,
+-- the pair's targets in the hour up to it; spread: within one local day. Each also without the
+-- routine logons (_nr), which is what the routine discount compares.
+per_logon AS (
+	SELECT w.src_ip, w.user,
+		(SELECT count(DISTINCT o.target) FROM win o
+			WHERE o.src_ip = w.src_ip AND o.user = w.user AND o.ts BETWEEN w.ts - 3600000 AND w.ts) AS n,
+		CASE WHEN w.routine THEN 0 ELSE (SELECT count(DISTINCT o.target) FROM win o
+			WHERE o.src_ip = w.src_ip AND o.user = w.user AND o.ts BETWEEN w.ts - 3600000 AND w.ts AND NOT o.routine) END AS n_nr
+	FROM win w
 ),
-velocity AS (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr FROM per_bucket GROUP BY src_ip, user),
+velocity AS (SELECT src_ip, user, max(n) AS per_hour, max(n_nr) AS per_hour_nr FROM per_logon GROUP BY src_ip, user),
 spread AS (
 	SELECT src_ip, user, max(n) AS per_day, max(n_nr) AS per_day_nr
 	FROM (SELECT src_ip, user, day,

@@ -153,7 +153,18 @@ test('novelty: new source->target (tiered), user->target and source->user pairs 
 	assert.equal(points(find(findings, '10.0.1.1', 'a'), 'novelty'), 1);
 });
 
-test('velocity counts distinct targets within one clock hour', () => {
+test('velocity counts distinct targets within any 60 minutes, not clock hours: a fan-out across the hour counts whole', () => {
+	const across = ['A', 'B', 'C', 'D', 'E'].map((h, i) => L('10.0.0.3', 'u', h, at(3, 9, 58 + i)));
+	const hourExactly = ['A', 'B', 'C', 'D', 'E'].map((h, i) => L('10.0.0.4', 'u', h, at(3, 9, i * 15)));
+	const overAnHour = ['A', 'B', 'C', 'D', 'E'].map((h, i) => L('10.0.0.5', 'u', h, at(3, 9, i * 15 + (i === 4 ? 1 : 0))));
+	const {findings} = run(db([...across, ...hourExactly, ...overAnHour]));
+	assert.equal(points(find(findings, '10.0.0.3', 'u'), 'velocity'), 2, '09:58 to 10:02: five targets in four minutes');
+	assert.match(find(findings, '10.0.0.3', 'u')!.reasons.find(r => r.signal === 'velocity')!.detail, /^5 distinct targets within one hour/);
+	assert.equal(points(find(findings, '10.0.0.4', 'u'), 'velocity'), 2, '09:00 to 10:00: both ends included');
+	assert.equal(points(find(findings, '10.0.0.5', 'u'), 'velocity'), 1, '09:00 to 10:01: at most four in any hour');
+});
+
+test('velocity counts distinct targets within one hour', () => {
 	const burst = ['A', 'B', 'C'].map((h, i) => L('10.0.0.1', 'u', h, at(3, 10, i * 10)));
 	const slow = ['A', 'B', 'C'].map((h, i) => L('10.0.0.2', 'u', h, at(3, 10 + i, 0)));
 	const {findings} = run(db([...burst, ...slow]));
