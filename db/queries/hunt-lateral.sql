@@ -243,14 +243,15 @@ candidates AS MATERIALIZED (
 	SELECT src_ip AS ip FROM src_users WHERE users < :novel_shared_users
 ),
 -- How a candidate is named in the target column: its address itself, or a host name seen with
--- it (the workstation name of logons sent from it; a destination logged with name and address).
+-- it (the workstation name of logons sent from it; a destination logged with name and address),
+-- by host_label: lower case, without a domain (HOSTF.corp.local as a target is HOSTF sending).
 names AS MATERIALIZED (
-	SELECT ip AS name, ip FROM candidates
+	SELECT host_label(ip) AS name, ip FROM candidates
 	UNION
-	SELECT lower(src_host), src_ip FROM base
+	SELECT host_label(src_host), src_ip FROM base
 	WHERE src_host IS NOT NULL AND src_host NOT IN ('', '-') AND src_ip IN candidates
 	UNION
-	SELECT lower(target), dst_ip FROM base
+	SELECT host_label(target), dst_ip FROM base
 	WHERE dst_ip IS NOT NULL AND target IS NOT NULL AND target <> dst_ip AND dst_ip IN candidates
 ),
 -- Every successful logon into a candidate (ip), over the whole hunted range: by name or by dst_ip.
@@ -258,12 +259,12 @@ names AS MATERIALIZED (
 inbound AS MATERIALIZED (
 	SELECT * FROM (
 		SELECT n.ip, x.src_ip AS from_ip, x.user AS from_user, x.user_l, x.target AS via, x.ts
-		FROM base x JOIN names n ON n.name = lower(x.target)
+		FROM base x JOIN names n ON n.name = host_label(x.target)
 		WHERE +x.ok
 		UNION ALL
 		SELECT x.dst_ip, x.src_ip, x.user, x.user_l, x.target, x.ts
 		FROM base x
-		WHERE +x.ok AND x.dst_ip IN candidates AND lower(x.target) NOT IN (SELECT name FROM names))
+		WHERE +x.ok AND x.dst_ip IN candidates AND host_label(x.target) NOT IN (SELECT name FROM names))
 	WHERE from_ip <> ip
 ),
 -- Candidates that relayed an account in the baseline: logged on to, then left by that account.

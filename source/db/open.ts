@@ -288,6 +288,16 @@ function registerFunctions(db: Db): void {
 		inverse: (acc: RoutineHours, ...[hours]: unknown[]) => countDay(acc, Number(hours), -1),
 		result: routineMask,
 	});
+	// host_label(name): a host as the hop chains of db/queries/hunt-lateral.sql compare hosts, lower
+	// case and without its domain, so that HOSTF.corp.local (a target) is HOSTF (the workstation name
+	// of logons sent from it); an address (no letters, or an IPv6 one with colons) as it is.
+	db.function('host_label', opts, (name: unknown) => {
+		if (name === null) return null;
+		const s = String(name).toLowerCase();
+		if (s.includes(':') || !/[a-z]/.test(s)) return s;
+		const dot = s.indexOf('.');
+		return dot > 0 ? s.slice(0, dot) : s;
+	});
 	// hour_fanout(ts, target, routine, width) per group: the most distinct targets among its logons
 	// within any `width` ms (both ends included), and the same without its routine logons, packed
 	// as all * FANOUT_PACK + without (velocity in db/queries/hunt-lateral.sql). A logon without a

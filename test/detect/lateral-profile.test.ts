@@ -192,6 +192,25 @@ test('hop chain: the account that just logged on to a host moves on from it to n
 	assert.equal(points(find(findings, '10.0.1.2', 'adm-x'), 'hop-chain'), 0);
 });
 
+test('hop chain: a host logged on to by its full name is the host that sends under its short name, and the other way round', () => {
+	const d = db([
+		// HOSTF.corp.local as a target; HOSTF as the workstation name of what 10.2.11.2 sends.
+		L('10.2.11.1', 'fq', 'HOSTF.corp.local', at(3, 10, 0), {src_host: 'WS-1'}),
+		L('10.2.11.2', 'fq', 'HOSTG.corp.local', at(3, 11, 0), {src_host: 'HOSTF'}),
+		// hostk as a target; HOSTK.corp.local as the workstation name.
+		L('10.2.12.1', 'fk', 'hostk', at(3, 10, 0), {src_host: 'WS-1'}),
+		L('10.2.12.2', 'fk', 'HOSTL', at(3, 11, 0), {src_host: 'HOSTK.corp.local'}),
+		// An address is not a host name: 10.2.13.2 logged on to as 10.2.13.2 is itself, not "10".
+		L('10.2.13.1', 'fa', '10.2.13.2', at(3, 10, 0), {src_host: 'WS-1', dst_host: null, dst_ip: '10.2.13.2'}),
+		L('10.2.13.2', 'fa', 'HOSTM', at(3, 11, 0), {src_host: '10'}),
+	]);
+	const {findings} = run(d, profileFile({minScore: 1}));
+	assert.equal(points(find(findings, '10.2.11.2', 'fq'), 'hop-chain'), 3);
+	assert.deepEqual(find(findings, '10.2.11.2', 'fq')?.hop, {from_ip: '10.2.11.1', from_user: 'fq', via: 'HOSTF.corp.local', ts: at(3, 10, 0)});
+	assert.equal(points(find(findings, '10.2.12.2', 'fk'), 'hop-chain'), 3);
+	assert.equal(points(find(findings, '10.2.13.2', 'fa'), 'hop-chain'), 3, 'by its address');
+});
+
 test('hop chain: only a successful logon is a way in, and the host is known by its name in any case', () => {
 	const d = db([
 		// SRV3 (10.0.1.3): the account only failed to log on to it before it moved on from it.
