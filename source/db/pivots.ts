@@ -15,7 +15,7 @@
 import type {Statement} from 'better-sqlite3';
 import {HOUR_MS, localHourOf} from '../util/time.ts';
 import type {Db} from './open.ts';
-import {activeEntry, entryMatches} from '../detect/allowlist-sql.ts';
+import {notSuppressed} from '../detect/allowlist-sql.ts';
 
 /** The three dimensions a hunter pivots between. */
 export type PivotKind = 'src' | 'user' | 'target';
@@ -120,7 +120,7 @@ const unwindowed = (w: TimeWindow = {}) => (w.since ?? null) === null && (w.unti
 const PAIR = "src_ip = @src AND user = @user COLLATE NOCASE";
 // A live finding's events leave out the logons the allowlist suppresses, as its counts do: those
 // of the entries that apply to @profile at @today (NULL @profile: every logon).
-const UNSUPPRESSED = `(@profile IS NULL OR NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${activeEntry('a')} AND ${entryMatches('l', 'a')}))`;
+const UNSUPPRESSED = `(@profile IS NULL OR ${notSuppressed('l')})`;
 const PAIR_SQL = {
 	count: `SELECT count(*) AS n FROM logons l WHERE ${PAIR} AND ${WINDOW} AND ${UNSUPPRESSED}`,
 	events: `SELECT l.id, l.ts, l.outcome, l.event_id, l.logon_type, l.src_ip, l.src_host, l.user, l.domain, l.target,

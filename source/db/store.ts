@@ -5,7 +5,7 @@
 import type {Statement} from 'better-sqlite3';
 import {withSmallSortRuns, withSortThread, type Db} from './open.ts';
 import {repeatedLogons} from './repeats.ts';
-import {activeEntry, entryMatches} from '../detect/allowlist-sql.ts';
+import {notSuppressed} from '../detect/allowlist-sql.ts';
 import type {FormatName, Logon} from '../ingest/types.ts';
 import {DAY_MS, HOUR_MS} from '../util/time.ts';
 
@@ -973,7 +973,7 @@ export function queryEvents(db: Db, filter: EventFilter): Array<Logon & {id: num
 		params['dataset'] = filter.dataset;
 	}
 	if (filter.allowlist !== undefined) {
-		where.push(`NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${activeEntry('a')} AND ${entryMatches('l', 'a')})`);
+		where.push(notSuppressed('l'));
 		params['profile'] = filter.allowlist.profile;
 		params['today'] = filter.allowlist.today;
 	}

@@ -34,6 +34,14 @@ export function activeEntry(a: string): string {
 }
 
 /**
+ * SQL that is true when no entry active for :profile at :today matches the logon aliased `l`: the
+ * logons a hunt with the allowlist counts (a finding's evidence, beside the hunt).
+ */
+export function notSuppressed(l: string): string {
+	return `NOT EXISTS (SELECT 1 FROM allowlist a WHERE ${activeEntry('a')} AND ${entryMatches(l, 'a')})`;
+}
+
+/**
  * SQL that keeps the row aliased `l` only when no applicable entry matches it. The first NOT
  * EXISTS does not depend on the row, so SQLite answers it once: with no entry that applies, a hunt
  * pays nothing per logon for the allowlist.
