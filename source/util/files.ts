@@ -11,9 +11,7 @@ export function writeTextFile(file: string, text: string): void {
 	try {
 		fs.writeFileSync(file, text);
 	} catch (error) {
-		const {code, message} = error as NodeJS.ErrnoException;
-		const why = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : message;
-		throw new InputError(file, `cannot write: ${why}`);
+		throw fileError(file, 'write', 'no such folder', error);
 	}
 }
 
@@ -22,8 +20,13 @@ export function readTextFile(file: string): string {
 	try {
 		return fs.readFileSync(file, 'utf8');
 	} catch (error) {
-		const {code, message} = error as NodeJS.ErrnoException;
-		const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : message;
-		throw new InputError(file, `cannot read: ${why}`);
+		throw fileError(file, 'read', 'no such file', error);
 	}
+}
+
+/** A failed read or write of `file` as one line: `cannot write: no such folder`, `cannot read: permission denied`. */
+function fileError(file: string, verb: 'read' | 'write', missing: string, error: unknown): InputError {
+	const {code, message} = error as NodeJS.ErrnoException;
+	const why = code === 'ENOENT' ? missing : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : message;
+	return new InputError(file, `cannot ${verb}: ${why}`);
 }
