@@ -25,8 +25,11 @@ export interface Binding {
 	hint?: string;
 	/** The hint stays in the status bar however narrow the terminal is. */
 	pinned?: boolean;
-	/** The command changes the database: a read-only one shows no hint for it. */
-	writes?: boolean;
+	/**
+	 * The command changes the database, named so in the message a read-only one gives at its key
+	 * (`marking needs a writable database`); a read-only one shows no hint for it.
+	 */
+	writes?: string;
 }
 
 const LISTS = ['findings', 'finding', 'entity', 'timeline', 'chain', 'allowlist', 'shortlist', 'datasets', 'help'] as const satisfies readonly KeyContext[];
@@ -47,8 +50,8 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'pivot-host', keys: ['h'], description: "pivot to the selected row's target host", contexts: ROWS_WITH_PAIRS, hint: 'host'},
 	{command: 'back', keys: ['backspace', 'escape'], description: 'back one pivot (the breadcrumb shows the path)', contexts: LISTS, hint: 'back'},
 	{command: 'search', keys: ['/'], description: 'fuzzy search sources, users and hosts; Enter jumps there', contexts: LISTS, hint: 'search'},
-	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow', writes: true},
-	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark', writes: true},
+	{command: 'allowlist', keys: ['a'], description: 'allowlist the selection: source, user, target or pair + reason', contexts: ROWS_WITH_PAIRS, hint: 'allow', writes: 'allowlisting'},
+	{command: 'mark', keys: ['m'], description: 'mark / unmark for the shortlist (status and note)', contexts: ROWS_WITH_PAIRS, hint: 'mark', writes: 'marking'},
 	{command: 'toggle-suppressed', keys: ['A'], description: 'show / hide the findings the allowlist suppresses (marked ~)', contexts: ['findings']},
 	{command: 'timeline', keys: ['t'], description: 'timeline of the current entity (logons by hour)', contexts: ['findings', 'finding', 'entity', 'shortlist'], hint: 'timeline'},
 	{command: 'chain', keys: ['c'], description: 'hop chain of the finding: an indented path with times', contexts: ['findings', 'finding', 'shortlist']},
@@ -57,10 +60,10 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'cycle', keys: ['tab'], description: 'cycle views: findings, allowlist, shortlist, datasets', contexts: LISTS, hint: 'views'},
 	{command: 'cycle-back', keys: ['shift-tab'], description: 'cycle views backwards', contexts: LISTS},
 	{command: 'export', keys: ['e'], description: 'export the shortlist (csv, json or md by file name)', contexts: LISTS},
-	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off', writes: true},
-	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason', writes: true},
-	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete', writes: true},
-	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings'], hint: 'load the sample', writes: true},
+	{command: 'toggle-entry', keys: ['x'], description: 'allowlist: enable / disable the selected entry', contexts: ['allowlist'], hint: 'on/off', writes: 'changing an entry'},
+	{command: 'edit-reason', keys: ['r'], description: "allowlist: edit the selected entry's reason", contexts: ['allowlist'], hint: 'reason', writes: 'editing a reason'},
+	{command: 'delete-entry', keys: ['d'], description: 'allowlist: delete the selected entry', contexts: ['allowlist'], hint: 'delete', writes: 'deleting an entry'},
+	{command: 'load-sample', keys: ['L'], description: 'load the bundled sample (on an empty database)', contexts: ['findings'], hint: 'load the sample', writes: 'loading the sample'},
 	{command: 'help', keys: ['?'], description: 'help: this key table', contexts: LISTS, hint: 'help', pinned: true},
 	{command: 'quit', keys: ['q'], description: 'quit', contexts: LISTS, hint: 'quit', pinned: true},
 	// j and k move in a choice list as in every view; in search they are letters of the query.
@@ -151,6 +154,11 @@ export function splitKeys(input: string, key: KeyLike): Keypress[] {
 
 const ESCAPE: Keypress = {input: '', key: {escape: true}};
 
+/** What a command that writes is called in a read-only database's message; undefined for one that only reads. */
+export function writesAs(command: CommandName): string | undefined {
+	return KEYMAP.find(b => b.command === command)?.writes;
+}
+
 /** The command a key runs in a context, if any. */
 export function commandFor(context: KeyContext, name: string): CommandName | undefined {
 	return KEYMAP.find(b => b.contexts.includes(context) && b.keys.includes(name))?.command;
@@ -195,7 +203,7 @@ export function keyFor(command: CommandName): string {
 export function hintsFor(context: KeyContext, empty = false, readOnly = false): Hint[] {
 	const hinted = bindingsFor(context)
 		.filter(b => b.hint !== undefined && (empty ? b.command === 'load-sample' || b.pinned === true : b.command !== 'load-sample'))
-		.filter(b => !(readOnly && b.writes === true));
+		.filter(b => !(readOnly && b.writes !== undefined));
 	// A view's own keys (the allowlist's x, r and d) before those every list has, which a narrow
 	// status bar would otherwise show instead.
 	const own = (b: Binding) => b.contexts.length === 1 ? 0 : 1;

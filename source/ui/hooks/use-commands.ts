@@ -20,7 +20,7 @@ import {neutralize} from '../../util/sanitize.ts';
 import {DAY_MS, HOUR_MS} from '../../util/time.ts';
 import {describeError, InputError} from '../../util/errors.ts';
 import {writeTextFile} from '../../util/files.ts';
-import type {CommandName} from '../keymap.ts';
+import {writesAs, type CommandName} from '../keymap.ts';
 import {current, type Action, type ChoiceOption, type Purpose, type State, type Subject} from '../state.ts';
 import {selectionOf, type Selection, type ViewModel} from './use-view-data.ts';
 
@@ -111,12 +111,6 @@ function timelineSubject(state: State, sel: Selection | undefined): Subject | un
 	return undefined;
 }
 
-/** The commands that write to the database, as the message of a read-only one names them. */
-const WRITES: Partial<Record<CommandName, string>> = {
-	allowlist: 'allowlisting', mark: 'marking', 'toggle-entry': 'changing an entry', 'edit-reason': 'editing a reason',
-	'delete-entry': 'deleting an entry', 'load-sample': 'loading the sample',
-};
-
 /** Runs one command; returns nothing, reports through the reducer's message line. */
 export function runCommand(command: CommandName, ctx: CommandContext): void {
 	const {db, state, dispatch, model} = ctx;
@@ -144,7 +138,7 @@ export function runCommand(command: CommandName, ctx: CommandContext): void {
 	};
 
 	// On a read-only database an action that writes says so at its first key, not after its prompts.
-	const writes = WRITES[command];
+	const writes = writesAs(command);
 	if (writes !== undefined && db.readonly) return notify(`${writes} needs a writable database; this one is read-only`);
 
 	switch (command) {
