@@ -314,7 +314,11 @@ function registerFunctions(db: Db): void {
 			acc.width = Number(width);
 			return acc;
 		},
-		result: (acc: Fanout) => widestFanout(acc, false) * FANOUT_PACK + widestFanout(acc, true),
+		result(acc: Fanout) {
+			// The rows in time order once; the routine ones left out of the second count.
+			const order = acc.ts.map((_, i) => i).sort((a, b) => acc.ts[a]! - acc.ts[b]!);
+			return widestFanout(acc, order) * FANOUT_PACK + widestFanout(acc, order.filter(i => !acc.routine[i]));
+		},
 	});
 	registerMatchers(db);
 }
@@ -331,13 +335,10 @@ interface Fanout {
 }
 
 /**
- * The most distinct targets within any `width` ms of the group's logons (without the routine ones
- * when `withoutRoutine`): a window slid over them in time order, the targets in it counted.
+ * The most distinct targets within any `width` ms of the group's logons `order` (indexes, in time
+ * order): a window slid over them, the targets in it counted.
  */
-function widestFanout({ts, targets, routine, width}: Fanout, withoutRoutine: boolean): number {
-	const order: number[] = [];
-	for (let i = 0; i < ts.length; i++) if (!withoutRoutine || !routine[i]) order.push(i);
-	order.sort((a, b) => ts[a]! - ts[b]!);
+function widestFanout({ts, targets, width}: Fanout, order: number[]): number {
 	const inWindow = new Map<string, number>();
 	let widest = 0;
 	let left = 0;
