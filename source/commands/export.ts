@@ -5,6 +5,7 @@ import path from 'node:path';
 import type {Db} from '../db/open.ts';
 import {entriesMatchingPair, listEntries} from '../db/allowlist.ts';
 import {describeEntry} from '../allowlist/entry.ts';
+import {applicableEntries} from '../rules/entries.ts';
 import {listMarks} from '../db/shortlist.ts';
 import {queryEvents} from '../db/store.ts';
 import {hunt} from '../detect/hunt.ts';
@@ -53,8 +54,7 @@ export function buildCase(db: Db, options: HuntOptions, all: boolean): CaseExpor
 		}).filter(e => e.user === f.user);
 		return {finding: f, mark: marks.get(`${f.src_ip}\u0000${f.user}`), evidence: events.slice(0, EVIDENCE_CAP), evidenceTotal: events.length};
 	});
-	const allowlist = options.allowlist === false ? [] : listEntries(db, today)
-		.filter(e => e.enabled && !e.expired && (e.profile === undefined || e.profile === result.profile));
+	const allowlist = options.allowlist === false ? [] : applicableEntries(listEntries(db, today), result.profile);
 	return {profile: result.profile, tz: options.tz, since: result.since, now: result.now, findings, allowlist, all};
 }
 
